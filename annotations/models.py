@@ -1,0 +1,690 @@
+"""The Newsdesk domain: outlets, speakers, articles and the quotes annotated in them.
+
+Invariants the database can hold are named constraints; ``clean()`` mirrors them, and checks
+what a row cannot see on its own (a span against its article's body), with messages meant
+for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from . import text as textrules
+
+FRAGMENT_JOINER = " … "
+
+
+class User(AbstractUser):
+    """A Newsdesk account. The role decides what it may do: analysts read, editors annotate,
+    admins also manage users and merge speakers and outlets (and use the Django admin)."""
+
+    class Role(models.TextChoices):
+        ANALYST = "analyst", "Analyst"
+        EDITOR = "editor", "Editor"
+        ADMIN = "admin", "Admin"
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANALYST)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["analyst", "editor", "admin"]),
+                name="annotations_user_role_valid",
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        # createsuperuser makes admins; the role and the admin flags never disagree.
+        if self.is_superuser:
+            self.role = self.Role.ADMIN
+        self.is_staff = self.is_superuser = self.role == self.Role.ADMIN
+        super().save(*args, **kwargs)
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether this user may change annotations (editors and admins)."""
+        return self.is_active and self.role in {self.Role.EDITOR, self.Role.ADMIN}
+
+
+class Tracked(models.Model):
+    """Who made a row and who last changed it, and when."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def stamp(self, user) -> None:
+        """Record ``user`` as the last editor (and as the creator of a new row)."""
+        if user is not None and not getattr(user, "is_authenticated", False):
+            user = None
+        if self._state.adding and self.created_by_id is None:
+            self.created_by = user
+        self.updated_by = user
+
+
+def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> list:
+    """Named constraints for a span held in two columns: non-negative and start < end; a
+    nullable span is either wholly absent or wholly present."""
+    valid = Q(**{f"{start}__gte": 0}) & Q(**{f"{start}__lt": F(end)})
+    if nullable:
+        valid = valid | (Q(**{f"{start}__isnull": True}) & Q(**{f"{end}__isnull": True}))
+    return [models.CheckConstraint(condition=valid, name=f"annotations_{prefix}_start_before_end")]
+
+
+class Outlet(Tracked):
+    """A news organisation: the publisher of articles, or a hop through which a statement
+    travelled (the agency that relayed it)."""
+
+    class Kind(models.TextChoices):
+        NEWSPAPER = "newspaper", "Newspaper"
+        NEWS_AGENCY = "news_agency", "News agency"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        ONLINE = "online", "Online"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    home_page = models.URLField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="annotations_outlet_name_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["newspaper", "news_agency", "broadcaster", "online", "other"]
+                ),
+                name="annotations_outlet_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:outlet-detail", args=[self.pk])
+
+    @transaction.atomic
+    def merge(self, duplicate: Outlet, by=None) -> None:
+        """Fold ``duplicate`` into this outlet: its articles, via hops and aliases move here,
+        its name becomes an alias, and the duplicate row goes. Nothing else is lost."""
+        if duplicate.pk == self.pk:
+            raise ValidationError("An outlet cannot be merged into itself.")
+        Article.objects.filter(publisher=duplicate).update(publisher=self)
+        hops = ViaHop.objects.filter(outlet=duplicate)
+        Quote.all_objects.filter(Exists(hops.filter(quote=OuterRef("pk")))).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        hops.update(outlet=self)
+        names = [duplicate.name, *duplicate.aliases.values_list("name", flat=True)]
+        duplicate.aliases.all().delete()
+        self.add_aliases(names)
+        for field in ("home_page",):
+            if not getattr(self, field) and getattr(duplicate, field):
+                setattr(self, field, getattr(duplicate, field))
+        self.stamp(by)
+        self._change_reason = f"merged outlet {duplicate.name!r} (#{duplicate.pk})"
+        self.save()
+        duplicate.delete()
+
+    def add_aliases(self, names: Iterable[str]) -> None:
+        known = {
+            self.name.casefold(),
+            *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
+        }
+        for name in names:
+            name = name.strip()
+            if name and name.casefold() not in known:
+                known.add(name.casefold())
+                OutletAlias.objects.create(outlet=self, name=name)
+
+
+class OutletAlias(models.Model):
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "outlet aliases"
+        constraints = [
+            models.UniqueConstraint(
+                "outlet", Lower("name"), name="annotations_outletalias_unique_per_outlet"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Speaker(Tracked):
+    """Who made a statement: a person, an organisation, a group or an unnamed source."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        GROUP = "group", "Group"
+        UNNAMED = "unnamed", "Unnamed source"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(
+        max_length=300, blank=True, help_text="Role or title as the news gives it."
+    )
+    affiliation = models.CharField(max_length=300, blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata id",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(Lower("name"), name="annotations_speaker_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "organisation", "group", "unnamed"]),
+                name="annotations_speaker_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:speaker-detail", args=[self.pk])
+
+    @transaction.atomic
+    def merge(self, duplicate: Speaker, by=None) -> None:
+        """Fold ``duplicate`` into this speaker: its quotes, via hops and aliases move here,
+        its name becomes an alias, and the duplicate row goes. Nothing else is lost."""
+        if duplicate.pk == self.pk:
+            raise ValidationError("A speaker cannot be merged into itself.")
+        hops = ViaHop.objects.filter(speaker=duplicate)
+        Quote.all_objects.filter(
+            Q(speaker=duplicate) | Exists(hops.filter(quote=OuterRef("pk")))
+        ).update(version=F("version") + 1, updated_at=timezone.now())
+        Quote.all_objects.filter(speaker=duplicate).update(speaker=self)
+        hops.update(speaker=self)
+        names = [duplicate.name, *duplicate.aliases.values_list("name", flat=True)]
+        duplicate.aliases.all().delete()
+        self.add_aliases(names)
+        for field in ("role", "affiliation", "wikidata_id"):
+            if not getattr(self, field) and getattr(duplicate, field):
+                setattr(self, field, getattr(duplicate, field))
+        self.stamp(by)
+        self._change_reason = f"merged speaker {duplicate.name!r} (#{duplicate.pk})"
+        self.save()
+        duplicate.delete()
+
+    def add_aliases(self, names: Iterable[str]) -> None:
+        known = {
+            self.name.casefold(),
+            *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
+        }
+        for name in names:
+            name = name.strip()
+            if name and name.casefold() not in known:
+                known.add(name.casefold())
+                SpeakerAlias.objects.create(speaker=self, name=name)
+
+
+class SpeakerAlias(models.Model):
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "speaker aliases"
+        indexes = [models.Index(Lower("name"), name="annotations_alias_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                "speaker", Lower("name"), name="annotations_speakeralias_unique_per_speaker"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Annotate each article with its number of live quotes and of suggested ones."""
+        live = Q(quotes__deleted_at__isnull=True)
+        return self.annotate(
+            quote_count=models.Count("quotes", filter=live & ~Q(quotes__status="rejected")),
+            suggested_count=models.Count("quotes", filter=live & Q(quotes__status="suggested")),
+        )
+
+
+class Article(Tracked):
+    """A news story as published. Its body is stored as imported (normalised once) and cannot
+    change once quotes are anchored to it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    title = models.CharField(max_length=500)
+    body = models.TextField()
+    publisher = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    url = models.URLField("URL", max_length=1000, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    history = HistoricalRecords()
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["published_at"], name="annotations_article_pub_idx"),
+            models.Index(fields=["status"], name="annotations_article_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="annotations_article_url_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "in_progress", "done"]),
+                name="annotations_article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(body=""), name="annotations_article_body_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_body = instance.__dict__.get("body")
+        return instance
+
+    def body_changed(self) -> bool:
+        loaded = getattr(self, "_loaded_body", None)
+        return not self._state.adding and loaded is not None and loaded != self.body
+
+    def has_anchored_quotes(self) -> bool:
+        return Quote.all_objects.filter(article_id=self.pk).exists()
+
+    def check_body_change(self) -> None:
+        if self.body_changed() and self.has_anchored_quotes():
+            raise ValidationError(
+                {
+                    "body": "The body cannot change: quotes are anchored to its characters and "
+                    "would point at the wrong text. Delete the article's quotes first, or "
+                    "import the corrected text as a new article."
+                },
+                code="body_locked",
+            )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.body and (self._state.adding or self.body_changed()):
+            self.body = textrules.normalize(self.body)
+        if len(self.body) > settings.NEWSDESK_MAX_BODY_CHARS:
+            raise ValidationError(
+                {
+                    "body": f"The body has {len(self.body):,} characters; the most Newsdesk "
+                    f"accepts is {settings.NEWSDESK_MAX_BODY_CHARS:,}."
+                }
+            )
+        self.check_body_change()
+
+    def save(self, *args, **kwargs):
+        self.check_body_change()
+        super().save(*args, **kwargs)
+        self._loaded_body = self.body
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:article-detail", args=[self.pk])
+
+    def boilerplate_spans(self) -> list[tuple[int, int]]:
+        return [(b.start, b.end) for b in self.boilerplate.all()]
+
+
+class BoilerplateRange(models.Model):
+    """A part of the body that is not the story (a publisher's appeal, a newsletter box):
+    nothing is suggested there."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="boilerplate")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = span_constraints("boilerplaterange", "start", "end", nullable=False)
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    def clean(self) -> None:
+        if self.article_id is not None:
+            textrules.check_span(self.article.body, self.start, self.end, what="boilerplate range")
+
+
+class QuoteQuerySet(models.QuerySet):
+    def with_related(self):
+        """Everything a quote's JSON, CSV row or list entry shows, in a fixed number of
+        queries."""
+        return self.select_related("article__publisher", "speaker").prefetch_related(
+            "fragments",
+            models.Prefetch(
+                "via_hops", queryset=ViaHop.objects.select_related("outlet", "speaker")
+            ),
+        )
+
+    def for_speaker(self, speaker):
+        return self.filter(speaker=speaker)
+
+    def through_outlet(self, outlet):
+        """Quotes published by ``outlet`` or relayed through it at any hop."""
+        hops = ViaHop.objects.filter(quote=OuterRef("pk"), outlet=outlet)
+        return self.filter(Q(article__publisher=outlet) | Exists(hops))
+
+    def relayed_by_speaker(self, speaker):
+        hops = ViaHop.objects.filter(quote=OuterRef("pk"), speaker=speaker)
+        return self.filter(Exists(hops))
+
+    def suggested(self):
+        return self.filter(status=Quote.Status.SUGGESTED)
+
+    def confirmed(self):
+        return self.filter(status=Quote.Status.CONFIRMED)
+
+
+class LiveQuoteManager(models.Manager.from_queryset(QuoteQuerySet)):
+    """Quotes that have not been deleted (deleted ones wait in ``Quote.all_objects`` for an
+    undo)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a via chain, as given to ``Quote.set_via``."""
+
+    outlet: Outlet | None = None
+    speaker: Speaker | None = None
+
+
+class Quote(Tracked):
+    """An attributed statement in one article: one or more fragments of its body, who said
+    it, the cue, and the chain of outlets and speakers through which it reached the page."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Direct"
+        INDIRECT = "indirect", "Indirect"
+        MIXED = "mixed", "Mixed"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
+    )
+    mention_start = models.PositiveIntegerField(null=True, blank=True)
+    mention_end = models.PositiveIntegerField(null=True, blank=True)
+    cue = models.CharField(max_length=200, blank=True)
+    cue_start = models.PositiveIntegerField(null=True, blank=True)
+    cue_end = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=5000)
+    # Derived from the fragments, kept on the row for ordering, search and export.
+    start = models.PositiveIntegerField(editable=False)
+    end = models.PositiveIntegerField(editable=False)
+    text = models.TextField(editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    history = HistoricalRecords()
+
+    objects = LiveQuoteManager()
+    all_objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article_id", "start", "id"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(fields=["article", "start"], name="annotations_quote_article_idx"),
+            models.Index(fields=["speaker", "-created_at"], name="annotations_quote_speaker_idx"),
+            models.Index(fields=["status"], name="annotations_quote_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["direct", "indirect", "mixed"]),
+                name="annotations_quote_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["suggested", "confirmed", "rejected"]),
+                name="annotations_quote_status_valid",
+            ),
+            *span_constraints("quote", "start", "end", nullable=False),
+            *span_constraints("quote_mention", "mention_start", "mention_end", nullable=True),
+            *span_constraints("quote_cue", "cue_start", "cue_end", nullable=True),
+        ]
+
+    def __str__(self) -> str:
+        short = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{self.get_kind_display()}: {short}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#quote-{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def speaker_mention(self) -> tuple[int, int] | None:
+        if self.mention_start is None:
+            return None
+        return (self.mention_start, self.mention_end)
+
+    @property
+    def cue_span(self) -> tuple[int, int] | None:
+        if self.cue_start is None:
+            return None
+        return (self.cue_start, self.cue_end)
+
+    def clean(self) -> None:
+        super().clean()
+        body = self.article.body if self.article_id else ""
+        if (self.mention_start is None) != (self.mention_end is None):
+            raise ValidationError(
+                {"mention_start": "Give both ends of the speaker mention, or neither."}
+            )
+        if self.mention_start is not None:
+            textrules.check_span(body, self.mention_start, self.mention_end, what="speaker mention")
+        if (self.cue_start is None) != (self.cue_end is None):
+            raise ValidationError({"cue_start": "Give both ends of the cue span, or neither."})
+        if self.cue_start is not None:
+            textrules.check_span(body, self.cue_start, self.cue_end, what="cue")
+
+    @staticmethod
+    def check_fragments(body: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Validate fragment spans against ``body``: each inside it, non-empty, none
+        overlapping another. Returns them sorted."""
+        if not spans:
+            raise ValidationError("A quote needs at least one fragment.", code="no_fragments")
+        ordered = sorted((int(s), int(e)) for s, e in spans)
+        for n, (start, end) in enumerate(ordered):
+            textrules.check_span(body, start, end, what=f"fragment {start}-{end}")
+            if n and start < ordered[n - 1][1]:
+                raise ValidationError(
+                    f"Fragments {ordered[n - 1][0]}-{ordered[n - 1][1]} and {start}-{end} "
+                    "overlap; a quote's fragments must not share characters.",
+                    code="fragments_overlap",
+                )
+        return ordered
+
+    def set_fragments(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Replace the quote's fragments (saving the quote first when it is new) and refresh
+        its derived start, end and text."""
+        body = self.article.body
+        ordered = self.check_fragments(body, spans)
+        self.start, self.end = ordered[0][0], ordered[-1][1]
+        self.text = FRAGMENT_JOINER.join(body[s:e] for s, e in ordered)
+        self.save()
+        self.fragments.all().delete()
+        Fragment.objects.bulk_create(
+            Fragment(quote=self, start=s, end=e, text=body[s:e]) for s, e in ordered
+        )
+
+    def set_via(self, hops: Sequence[Hop]) -> None:
+        """Replace the via chain; ``hops`` go nearest the speaker first."""
+        self.via_hops.all().delete()
+        ViaHop.objects.bulk_create(
+            ViaHop(quote=self, position=n, outlet=h.outlet, speaker=h.speaker)
+            for n, h in enumerate(hops)
+        )
+
+    def soft_delete(self, by=None) -> None:
+        """Delete the quote so that it can be undone: it leaves every list but keeps its
+        row."""
+        self.deleted_at = timezone.now()
+        self.deleted_by = by if getattr(by, "is_authenticated", False) else None
+        self.stamp(by)
+        self.version += 1
+        self._change_reason = "deleted"
+        self.save()
+
+    def restore(self, by=None) -> None:
+        """Undo a delete."""
+        self.deleted_at = None
+        self.deleted_by = None
+        self.stamp(by)
+        self.version += 1
+        self._change_reason = "restored"
+        self.save()
+
+    def via_names(self) -> list[str]:
+        return [hop.name for hop in self.via_hops.all()]
+
+
+class Fragment(models.Model):
+    """One contiguous span of a quote. For direct quotes it covers what stands between the
+    quotation marks, not the marks."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="fragments")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            *span_constraints("fragment", "start", "end", nullable=False),
+            models.UniqueConstraint(
+                fields=["quote", "start"], name="annotations_fragment_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    def clean(self) -> None:
+        if self.quote_id is not None:
+            textrules.check_span(
+                self.quote.article.body, self.start, self.end, self.text, what="fragment"
+            )
+
+
+class ViaHop(models.Model):
+    """One step in the chain through which a statement reached the article: an outlet ("RIA
+    Novosti reported") or a speaker (a claim relayed by someone else). Position 0 is the hop
+    nearest the speaker."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="via_hops")
+    position = models.PositiveSmallIntegerField()
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="via_hops"
+    )
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="via_hops"
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outlet__isnull=False) & Q(speaker__isnull=True))
+                | (Q(outlet__isnull=True) & Q(speaker__isnull=False)),
+                name="annotations_viahop_outlet_xor_speaker",
+            ),
+            models.UniqueConstraint(
+                fields=["quote", "position"], name="annotations_viahop_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def type(self) -> str:
+        return "outlet" if self.outlet_id else "speaker"
+
+    @property
+    def target(self):
+        return self.outlet if self.outlet_id else self.speaker
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    def clean(self) -> None:
+        if (self.outlet_id is None) == (self.speaker_id is None):
+            raise ValidationError(
+                "A via hop names either an outlet or a speaker, not both or neither."
+            )

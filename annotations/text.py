@@ -1,0 +1,116 @@
+"""Article text: the one normalisation applied at import, and the span rules.
+
+Bodies are normalised once, when they enter Newsdesk, and never again: every offset stored
+afterwards is a Python ``str`` index (a Unicode code point) into that exact string, with the
+end exclusive. Browsers count in UTF-16 code units; the helpers at the bottom convert, so
+that server code and tests can speak the browser's language when they need to.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+KEPT_CONTROLS = {"\n", "\t"}
+
+# Opening mark -> closing mark, for every style Newsdesk recognises.
+QUOTE_PAIRS = {
+    '"': '"',
+    "\u201c": "\u201d",  # “ ”
+    "\u201e": "\u201c",  # „ “
+    "\u00ab": "\u00bb",  # « »
+    "\u00bb": "\u00ab",  # » « (Danish, Swedish)
+    "\u2018": "\u2019",  # ‘ ’
+    "\u300c": "\u300d",  # 「 」
+    "\u300e": "\u300f",  # 『 』
+}
+QUOTE_MARKS = frozenset(QUOTE_PAIRS) | frozenset(QUOTE_PAIRS.values())
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` as Newsdesk stores it: NFC, ``\\n`` line ends, no control characters
+    other than ``\\n`` and ``\\t``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in KEPT_CONTROLS or unicodedata.category(ch) != "Cc")
+
+
+def is_normalized(text: str) -> bool:
+    return normalize(text) == text
+
+
+def refuse_nul(value: str, field: str = "text") -> None:
+    """Refuse a value holding NUL: it is never legitimate text and some databases truncate
+    at it."""
+    if "\x00" in value:
+        raise ValidationError(
+            f"The {field} contains a NUL character (\\x00); remove it and try again.",
+            code="nul",
+        )
+
+
+def check_span(body: str, start: int, end: int, text: str | None = None, *, what: str = "span"):
+    """Check that ``[start, end)`` is a non-empty span inside ``body`` and, when ``text`` is
+    given, that it equals ``body[start:end]``. Raises ``ValidationError`` with a message that
+    says which rule failed."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        raise ValidationError(f"The {what} offsets must be whole numbers.", code="span_type")
+    if start < 0:
+        raise ValidationError(
+            f"The {what} starts before the article ({start} < 0).", code="span_bounds"
+        )
+    if end > len(body):
+        raise ValidationError(
+            f"The {what} ends at {end}, past the end of the article ({len(body)} characters).",
+            code="span_bounds",
+        )
+    if start >= end:
+        raise ValidationError(
+            f"The {what} must start before it ends (start {start}, end {end}).", code="span_order"
+        )
+    if text is not None and body[start:end] != text:
+        raise ValidationError(
+            f"The {what} text does not match the article at {start}-{end}: "
+            f"the article has {body[start:end][:80]!r}, the request has {text[:80]!r}.",
+            code="span_text",
+        )
+
+
+def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so that it neither starts nor ends with whitespace."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def inside_quotation_marks(body: str, start: int, end: int) -> bool:
+    """Whether the span sits directly between an opening and its closing quotation mark,
+    allowing whitespace and closing punctuation in between."""
+    before = body[:start].rstrip()
+    after = body[end:].lstrip()
+    if not before or not after:
+        return False
+    opening = before[-1]
+    return opening in QUOTE_PAIRS and after[0] == QUOTE_PAIRS[opening]
+
+
+def utf16_offset(text: str, index: int) -> int:
+    """The UTF-16 code unit offset of code point ``index`` in ``text`` (what a browser counts)."""
+    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
+
+
+def codepoint_offset(text: str, utf16_index: int) -> int:
+    """The code point index for a UTF-16 code unit offset into ``text``."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= utf16_index:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)

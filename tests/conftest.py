@@ -1,0 +1,53 @@
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.models import User
+
+from .factories import UserFactory
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(username="ana", role=User.Role.ANALYST)
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="eddie", role=User.Role.EDITOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="ada", role=User.Role.ADMIN)
+
+
+def _api_client(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def analyst_api(analyst):
+    return _api_client(analyst)
+
+
+@pytest.fixture
+def editor_api(editor):
+    return _api_client(editor)
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    return _api_client(admin_user)
+
+
+@pytest.fixture
+def seeded(db):
+    """The sample article loaded from seeds/, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("loadseeds", verbosity=0)
+    from annotations.models import Article
+
+    return Article.objects.get()

@@ -26,6 +26,17 @@ from . import text as textrules
 FRAGMENT_JOINER = " … "
 
 
+def _user_or_none(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _span_similarity(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> float:
+    """Characters shared by two sets of spans over the characters either covers."""
+    shared = sum(max(0, min(x[1], y[1]) - max(x[0], y[0])) for x in a for y in b)
+    total = sum(e - s for s, e in a) + sum(e - s for s, e in b) - shared
+    return shared / total if total else 0.0
+
+
 class User(AbstractUser):
     """A Newsdesk account. The role decides what it may do: analysts read, editors annotate,
     admins also manage users and merge speakers and outlets (and use the Django admin)."""
@@ -97,7 +108,9 @@ def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> li
     nullable span is either wholly absent or wholly present."""
     valid = Q(**{f"{start}__gte": 0}) & Q(**{f"{start}__lt": F(end)})
     if nullable:
-        valid = valid | (Q(**{f"{start}__isnull": True}) & Q(**{f"{end}__isnull": True}))
+        # Spelled out: a comparison with NULL is unknown, and CHECK lets unknown through.
+        present = Q(**{f"{start}__isnull": False}) & Q(**{f"{end}__isnull": False}) & valid
+        valid = present | (Q(**{f"{start}__isnull": True}) & Q(**{f"{end}__isnull": True}))
     return [models.CheckConstraint(condition=valid, name=f"annotations_{prefix}_start_before_end")]
 
 
@@ -379,6 +392,71 @@ class Article(Tracked):
 
     def boilerplate_spans(self) -> list[tuple[int, int]]:
         return [(b.start, b.end) for b in self.boilerplate.all()]
+
+    @transaction.atomic
+    def suggest_quotes(self, by=None) -> list[Quote]:
+        """Run the quote suggester over the body and store what it finds as quotes with
+        status ``suggested``.
+
+        Nothing is proposed inside boilerplate ranges, nor where a quote already stands
+        (confirmed, suggested, rejected or deleted: an editor's "no" is remembered).
+        Speakers and outlets are matched by name or alias; a name that matches none becomes
+        a new speaker or outlet. Returns the new quotes.
+        """
+        from .importing import find_outlet, find_speaker
+        from .suggesting import suggest
+
+        existing = list(
+            Quote.all_objects.filter(article=self).prefetch_related("fragments", "speaker__aliases")
+        )
+        known = {
+            q.speaker.name: [a.name for a in q.speaker.aliases.all()]
+            for q in existing
+            if q.speaker is not None
+        }
+        taken = [[(f.start, f.end) for f in q.fragments.all()] for q in existing]
+        speakers: dict[str, Speaker] = {}
+        outlets: dict[str, Outlet] = {}
+        created = []
+        for found in suggest(self.body, skip=self.boilerplate_spans(), known_speakers=known):
+            spans = [(f.start, f.end) for f in found.fragments]
+            if any(_span_similarity(spans, other) >= 0.5 for other in taken):
+                continue
+            quote = Quote(
+                article=self,
+                kind=found.kind,
+                status=Quote.Status.SUGGESTED,
+                cue=found.cue[:200],
+            )
+            if found.speaker_name:
+                name = found.speaker_name[:200]
+                if name not in speakers:
+                    speakers[name] = find_speaker(name) or Speaker.objects.create(
+                        name=name, created_by=_user_or_none(by), updated_by=_user_or_none(by)
+                    )
+                quote.speaker = speakers[name]
+            if found.speaker_mention is not None:
+                quote.mention_start = found.speaker_mention.start
+                quote.mention_end = found.speaker_mention.end
+            if found.cue_span is not None:
+                quote.cue_start, quote.cue_end = found.cue_span.start, found.cue_span.end
+            quote.stamp(by)
+            quote.set_fragments(spans)
+            hops = []
+            for name in found.via:
+                name = name[:200]
+                if name not in outlets:
+                    outlets[name] = find_outlet(name) or Outlet.objects.create(
+                        name=name,
+                        kind=Outlet.Kind.NEWS_AGENCY,
+                        created_by=_user_or_none(by),
+                        updated_by=_user_or_none(by),
+                    )
+                hops.append(Hop(outlet=outlets[name]))
+            quote.set_via(hops)
+            taken.append(spans)
+            created.append(quote)
+        return created
 
 
 class BoilerplateRange(models.Model):

@@ -16,9 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, name: str, role: str, password: str | None, email: str, **options):
-        user, created = User.objects.get_or_create(username=name, defaults={"email": email})
-        user.role = role
-        user.is_superuser = role == User.Role.ADMIN
+        user = User.objects.filter(username=name).first()
+        created = user is None
+        if created:
+            user = User(username=name, email=email)
         if password is not None:
             try:
                 validate_password(password, user)
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             user.set_password(password)
         elif created:
             user.set_unusable_password()
+        user.role = role
+        user.is_superuser = role == User.Role.ADMIN
         user.save()
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} {role} {name!r}.")

@@ -1,0 +1,287 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from annotations.models import (
+    Article,
+    BoilerplateRange,
+    Fragment,
+    Hop,
+    Outlet,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+    User,
+    ViaHop,
+)
+
+from .factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def constraint_refuses(name, make):
+    """Assert that ``make`` fails with an integrity error naming constraint ``name``."""
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        make()
+    message = str(exc.value).lower()
+    # SQLite names CHECK constraints; for unique indexes it names the columns instead.
+    assert name.lower() in message or "unique" in message
+
+
+def test_quote_with_two_fragments_keeps_order_text_and_bounds():
+    article = ArticleFactory(body='"First part," he said. "Second part."')
+    quote = Quote(article=article, kind=Quote.Kind.DIRECT)
+    quote.set_fragments([(24, 36), (1, 12)])
+    assert [(f.start, f.end) for f in quote.fragments.all()] == [(1, 12), (24, 36)]
+    assert quote.text == "First part, … Second part."
+    assert (quote.start, quote.end) == (1, 36)
+
+
+def test_fragments_that_overlap_are_refused():
+    article = ArticleFactory(body="0123456789abcdef")
+    with pytest.raises(ValidationError, match="overlap"):
+        Quote.check_fragments(article.body, [(0, 5), (4, 8)])
+
+
+def test_fragment_outside_the_body_is_refused():
+    article = ArticleFactory(body="short body")
+    quote = Quote(article=article, kind=Quote.Kind.INDIRECT)
+    with pytest.raises(ValidationError, match="past the end"):
+        quote.set_fragments([(0, 50)])
+    assert not Quote.all_objects.exists()
+
+
+def test_via_chain_keeps_its_order_and_hop_types():
+    quote = QuoteFactory()
+    agency, paper = OutletFactory(name="RIA Novosti"), OutletFactory(name="Izvestia")
+    relay = SpeakerFactory(name="Igor Konashenkov")
+    quote.set_via([Hop(speaker=relay), Hop(outlet=agency), Hop(outlet=paper)])
+    hops = list(quote.via_hops.all())
+    assert [(h.type, h.name) for h in hops] == [
+        ("speaker", "Igor Konashenkov"),
+        ("outlet", "RIA Novosti"),
+        ("outlet", "Izvestia"),
+    ]
+
+
+def test_via_hop_naming_both_or_neither_is_refused_by_the_database():
+    quote = QuoteFactory()
+    outlet, speaker = OutletFactory(), SpeakerFactory()
+    constraint_refuses(
+        "annotations_viahop_outlet_xor_speaker",
+        lambda: ViaHop.objects.create(quote=quote, position=0, outlet=outlet, speaker=speaker),
+    )
+    constraint_refuses(
+        "annotations_viahop_outlet_xor_speaker",
+        lambda: ViaHop.objects.create(quote=quote, position=0),
+    )
+
+
+def test_database_refuses_span_with_start_after_end():
+    quote = QuoteFactory()
+    constraint_refuses(
+        "annotations_fragment_start_before_end",
+        lambda: Fragment.objects.create(quote=quote, start=9, end=3, text="x"),
+    )
+    constraint_refuses(
+        "annotations_quote_start_before_end",
+        lambda: Quote.all_objects.filter(pk=quote.pk).update(start=10, end=10),
+    )
+    constraint_refuses(
+        "annotations_boilerplaterange_start_before_end",
+        lambda: BoilerplateRange.objects.create(article=quote.article, start=5, end=2),
+    )
+
+
+def test_half_a_speaker_mention_is_refused_by_the_database():
+    quote = QuoteFactory()
+    constraint_refuses(
+        "annotations_quote_mention_start_before_end",
+        lambda: Quote.all_objects.filter(pk=quote.pk).update(mention_start=3, mention_end=None),
+    )
+
+
+@pytest.mark.parametrize(
+    ("model_update", "name"),
+    [
+        (
+            lambda q: Quote.all_objects.filter(pk=q.pk).update(kind="rumour"),
+            "annotations_quote_kind_valid",
+        ),
+        (
+            lambda q: Quote.all_objects.filter(pk=q.pk).update(status="maybe"),
+            "annotations_quote_status_valid",
+        ),
+        (
+            lambda q: Article.objects.filter(pk=q.article_id).update(status="lost"),
+            "annotations_article_status_valid",
+        ),
+        (lambda q: Outlet.objects.update(kind="blog"), "annotations_outlet_kind_valid"),
+        (lambda q: Speaker.objects.update(kind="ghost"), "annotations_speaker_kind_valid"),
+    ],
+)
+def test_database_refuses_unknown_choices(model_update, name):
+    quote = QuoteFactory()
+    constraint_refuses(name, lambda: model_update(quote))
+
+
+def test_article_url_is_unique_when_given_but_blank_urls_may_repeat():
+    ArticleFactory(url="")
+    ArticleFactory(url="")
+    ArticleFactory(url="https://example.org/a")
+    constraint_refuses(
+        "annotations_article_url_unique", lambda: ArticleFactory(url="https://example.org/a")
+    )
+
+
+def test_outlet_names_are_unique_ignoring_case():
+    OutletFactory(name="RIA Novosti")
+    constraint_refuses("annotations_outlet_name_unique", lambda: OutletFactory(name="ria novosti"))
+
+
+def test_quote_clean_checks_mention_and_cue_against_the_body():
+    quote = QuoteFactory()
+    quote.mention_start, quote.mention_end = 5, 5000
+    with pytest.raises(ValidationError, match="speaker mention"):
+        quote.full_clean()
+    quote.mention_start = quote.mention_end = None
+    quote.cue_start, quote.cue_end = 3, None
+    with pytest.raises(ValidationError, match="both ends"):
+        quote.full_clean()
+
+
+def test_article_body_cannot_change_once_quotes_are_anchored():
+    quote = QuoteFactory()
+    article = Article.objects.get(pk=quote.article_id)
+    original = article.body
+    article.body = "Something else entirely."
+    with pytest.raises(ValidationError, match="quotes are anchored"):
+        article.save()
+    with pytest.raises(ValidationError, match="quotes are anchored"):
+        article.full_clean()
+    assert Article.objects.get(pk=article.pk).body == original
+    assert Quote.objects.filter(article=article).count() == 1
+
+
+def test_article_body_lock_holds_for_deleted_quotes_too():
+    quote = QuoteFactory()
+    quote.soft_delete()
+    article = Article.objects.get(pk=quote.article_id)
+    article.body = "Changed."
+    with pytest.raises(ValidationError):
+        article.save()
+
+
+def test_article_body_may_change_while_it_has_no_quotes_and_other_fields_always():
+    article = ArticleFactory()
+    article = Article.objects.get(pk=article.pk)
+    article.body = "A new body."
+    article.save()
+    QuoteFactory(article=article, start=0, end=5)
+    article = Article.objects.get(pk=article.pk)
+    article.title = "A better title"
+    article.save()
+    assert Article.objects.get(pk=article.pk).title == "A better title"
+
+
+def test_article_clean_normalises_a_new_body_and_refuses_oversized_ones(settings):
+    publisher = OutletFactory()
+    article = Article(title="t", body="Cafe\u0301\r\nline", publisher=publisher)
+    article.full_clean()
+    assert article.body == "Café\nline"
+    settings.NEWSDESK_MAX_BODY_CHARS = 10
+    big = Article(title="t", body="x" * 11, publisher=publisher)
+    with pytest.raises(ValidationError, match="the most Newsdesk accepts is 10"):
+        big.full_clean()
+
+
+def test_deleted_quotes_leave_lists_and_come_back_on_restore():
+    editor = UserFactory(role=User.Role.EDITOR)
+    quote = QuoteFactory()
+    quote.soft_delete(by=editor)
+    assert not Quote.objects.filter(pk=quote.pk).exists()
+    assert Quote.all_objects.get(pk=quote.pk).deleted_by == editor
+    quote.restore(by=editor)
+    assert Quote.objects.filter(pk=quote.pk).exists()
+
+
+def test_changes_are_recorded_with_who_and_when():
+    editor = UserFactory(role=User.Role.EDITOR)
+    quote = QuoteFactory()
+    quote.cue = "claimed"
+    quote.stamp(editor)
+    quote._history_user = editor
+    quote.save()
+    latest = quote.history.first()
+    assert latest.cue == "claimed"
+    assert latest.history_user == editor
+    assert latest.history_date is not None
+    assert quote.updated_by == editor
+
+
+def test_through_outlet_finds_published_and_relayed_quotes():
+    agency = OutletFactory(name="Agency")
+    published = QuoteFactory(article=ArticleFactory(publisher=agency))
+    relayed = QuoteFactory()
+    relayed.set_via([Hop(outlet=agency)])
+    QuoteFactory()
+    assert set(Quote.objects.through_outlet(agency)) == {published, relayed}
+
+
+def test_speaker_merge_moves_quotes_hops_and_aliases_and_loses_nothing():
+    survivor = SpeakerFactory(name="Igor Konashenkov")
+    duplicate = SpeakerFactory(name="I. Konashenkov", role="spokesman")
+    SpeakerAlias.objects.create(speaker=duplicate, name="Konashenkov")
+    said = QuoteFactory(speaker=duplicate)
+    relayed = QuoteFactory()
+    relayed.set_via([Hop(speaker=duplicate)])
+    survivor.merge(duplicate)
+    said.refresh_from_db()
+    assert said.speaker == survivor
+    assert said.version == 2
+    assert relayed.via_hops.get().speaker == survivor
+    assert sorted(survivor.aliases.values_list("name", flat=True)) == [
+        "I. Konashenkov",
+        "Konashenkov",
+    ]
+    assert survivor.role == "spokesman"
+    assert not Speaker.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_outlet_merge_moves_articles_hops_and_aliases():
+    survivor, duplicate = OutletFactory(name="RIA Novosti"), OutletFactory(name="RIA")
+    article = ArticleFactory(publisher=duplicate)
+    relayed = QuoteFactory()
+    relayed.set_via([Hop(outlet=duplicate)])
+    survivor.merge(duplicate)
+    article.refresh_from_db()
+    assert article.publisher == survivor
+    assert relayed.via_hops.get().outlet == survivor
+    assert list(survivor.aliases.values_list("name", flat=True)) == ["RIA"]
+    assert not Outlet.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_merging_a_speaker_into_itself_is_refused():
+    speaker = SpeakerFactory()
+    with pytest.raises(ValidationError):
+        speaker.merge(speaker)
+
+
+def test_roles_decide_admin_flags_and_editing():
+    analyst = UserFactory(role=User.Role.ANALYST)
+    editor = UserFactory(role=User.Role.EDITOR)
+    admin = UserFactory(role=User.Role.ADMIN)
+    assert not analyst.can_edit and not analyst.is_staff
+    assert editor.can_edit and not editor.is_staff
+    assert admin.can_edit and admin.is_staff and admin.is_superuser
+
+
+def test_with_counts_counts_live_and_suggested_quotes():
+    article = ArticleFactory()
+    QuoteFactory(article=article)
+    QuoteFactory(article=article, status=Quote.Status.SUGGESTED, start=20, end=30)
+    QuoteFactory(article=article, start=40, end=50).soft_delete()
+    counted = Article.objects.with_counts().get(pk=article.pk)
+    assert counted.quote_count == 2
+    assert counted.suggested_count == 1

@@ -1,0 +1,164 @@
+"""Suggestions stored on an article, and the suggester's commands."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from annotations.models import Article, BoilerplateRange, Outlet, Quote, Speaker
+
+from .factories import ArticleFactory, OutletFactory
+
+pytestmark = pytest.mark.django_db
+
+SPLIT = (
+    'Senator Jane Doe said on Monday that the bill would pass. "We have the votes we need '
+    'to win," Doe said, Reuters reported. "The other side knows it."\n'
+)
+
+
+def fresh_copy_of_seed(seeded):
+    """The sample article's body again, as a new article without annotations."""
+    article = Article.objects.create(
+        title="Copy", body=seeded.body, publisher=OutletFactory(name="Copy Desk")
+    )
+    BoilerplateRange.objects.create(article=article, start=1412, end=len(seeded.body))
+    return article
+
+
+def test_suggest_quotes_on_the_sample_finds_the_gold_quotes(seeded):
+    article = fresh_copy_of_seed(seeded)
+    made = article.suggest_quotes()
+    assert made
+    assert all(q.status == Quote.Status.SUGGESTED for q in made)
+    gold = {
+        (q.start, q.end): (q.kind, q.speaker.name, q.cue)
+        for q in Quote.objects.filter(article=seeded).select_related("speaker")
+    }
+    found = {(q.start, q.end): (q.kind, q.speaker.name if q.speaker else "", q.cue) for q in made}
+    hits = [span for span, attrs in gold.items() if found.get(span) == attrs]
+    assert len(hits) >= 8, (gold, found)
+    assert all(q.end <= 1412 for q in made), "nothing from the appended appeal"
+
+
+def test_suggest_quotes_matches_known_speakers_by_alias_and_creates_new_ones():
+    konashenkov = Speaker.objects.create(name="Igor Konashenkov")
+    konashenkov.add_aliases(["Konashenkov"])
+    article = ArticleFactory(
+        body='"The strikes hit every target," Konashenkov said. '
+        '"Nobody was hurt," said Maria Zakharova.'
+    )
+    made = article.suggest_quotes()
+    by_text = {q.text: q for q in made}
+    assert by_text["The strikes hit every target,"].speaker == konashenkov
+    zakharova = by_text["Nobody was hurt,"].speaker
+    assert zakharova.name == "Maria Zakharova"
+    assert Speaker.objects.filter(name="Maria Zakharova").count() == 1
+
+
+def test_suggest_quotes_links_relaying_outlets():
+    article = ArticleFactory(body=SPLIT)
+    made = article.suggest_quotes()
+    direct = next(q for q in made if q.kind == Quote.Kind.DIRECT)
+    assert direct.fragments.count() == 2
+    assert direct.via_names() == ["Reuters"]
+    assert Outlet.objects.get(name="Reuters").kind == Outlet.Kind.NEWS_AGENCY
+
+
+def test_rejected_and_confirmed_quotes_are_not_suggested_again():
+    article = ArticleFactory(body=SPLIT)
+    first = article.suggest_quotes()
+    assert first
+    rejected, *others = first
+    rejected.status = Quote.Status.REJECTED
+    rejected.save()
+    for quote in others:
+        quote.status = Quote.Status.CONFIRMED
+        quote.save()
+    assert article.suggest_quotes() == []
+    assert Quote.objects.filter(article=article).count() == len(first)
+
+
+def test_asking_again_does_not_duplicate_open_suggestions():
+    article = ArticleFactory(body=SPLIT)
+    count = len(article.suggest_quotes())
+    assert article.suggest_quotes() == []
+    assert Quote.objects.filter(article=article).count() == count
+
+
+def test_suggest_command_prints_json_lines_and_touches_no_rows(tmp_path, capsys):
+    story = tmp_path / "story.txt"
+    story.write_text(SPLIT, encoding="utf-8")
+    call_command("suggest", str(story))
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines
+    for line in lines:
+        assert set(line) >= {"file", "kind", "fragments", "speaker_name", "speaker_mention", "cue"}
+        assert line["file"] == "story.txt"
+        for start, end in line["fragments"]:
+            assert 0 <= start < end <= len(SPLIT)
+    direct = next(line for line in lines if line["kind"] == "direct")
+    assert [SPLIT[s:e] for s, e in direct["fragments"]] == [
+        "We have the votes we need to win,",
+        "The other side knows it.",
+    ]
+    assert direct["speaker_name"] == "Jane Doe"
+    assert not Quote.all_objects.exists() and not Speaker.objects.exists()
+
+
+def test_suggest_command_refuses_unreadable_files(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe not utf-8 \xc3")
+    with pytest.raises(CommandError, match="bad.txt"):
+        call_command("suggest", str(bad))
+
+
+def write_corpus(root):
+    (root / "text").mkdir()
+    (root / "attributions").mkdir()
+    text = 'The mayor said taxes would fall next year. "We will cut them all," Smith said.\n'
+    (root / "text" / "a.txt").write_text(text, encoding="utf-8")
+    indirect = (text.index("taxes"), text.index(" next year") + len(" next year"))
+    direct = (text.index('"'), text.index('," Smith') + 2)
+    smith = text.index("Smith")
+    said2 = text.index("said", smith)
+    ann = "\n".join(
+        [
+            "T1\tSource 0 9\tThe mayor",
+            "T2\tCue 10 14\tsaid",
+            f"T3\tContent {indirect[0]} {indirect[1]}\t{text[indirect[0] : indirect[1]]}",
+            f"T4\tSource {smith} {smith + 5}\tSmith",
+            f"T5\tCue {said2} {said2 + 4}\tsaid",
+            f"T6\tContent {direct[0]} {direct[1]}\t{text[direct[0] : direct[1]]}",
+            "E1\tAttribution:T3 Content:T3 Cue:T2 Source:T1",
+            "E2\tAttribution:T6 Content:T6 Cue:T5 Source:T4",
+            "",
+        ]
+    )
+    (root / "attributions" / "a_x1.ann").write_text(ann, encoding="utf-8")
+
+
+def test_evaluate_suggestions_prints_every_figure(tmp_path, capsys):
+    write_corpus(tmp_path)
+    call_command("evaluate_suggestions", str(tmp_path), "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert result["articles"] == 1
+    assert result["direct_gold"] == 1
+    assert result["indirect_gold"] == 1
+    assert result["direct_prf"] == [1.0, 1.0, 1.0] or tuple(result["direct_prf"]) == (1.0, 1.0, 1.0)
+    assert result["articles_per_second"] > 0
+    call_command("evaluate_suggestions", str(tmp_path))
+    report = capsys.readouterr().out
+    for label in (
+        "direct quote spans",
+        "right speaker",
+        "IoU 0.3",
+        "IoU 0.8",
+        "articles per second",
+    ):
+        assert label in report
+
+
+def test_evaluate_suggestions_refuses_a_folder_that_is_not_a_corpus(tmp_path):
+    with pytest.raises(CommandError, match="not a corpus split"):
+        call_command("evaluate_suggestions", str(tmp_path))

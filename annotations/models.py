@@ -26,6 +26,16 @@ from . import text as textrules
 FRAGMENT_JOINER = " … "
 
 
+def history_user(request=None, instance=None, **kwargs):
+    """Who a history record names: whoever ``stamp()`` recorded on the row (this covers API
+    requests signed by token, which the history middleware cannot see), else the signed-in
+    user of the page request."""
+    if instance is not None and instance._state.fields_cache.get("updated_by") is not None:
+        return instance._state.fields_cache["updated_by"]
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
@@ -128,7 +138,7 @@ class Outlet(Tracked):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     home_page = models.URLField(max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -220,7 +230,7 @@ class Speaker(Tracked):
         blank=True,
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")],
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -319,7 +329,7 @@ class Article(Tracked):
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -566,7 +576,7 @@ class Quote(Tracked):
         related_name="+",
         editable=False,
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     objects = LiveQuoteManager()
     all_objects = QuoteQuerySet.as_manager()

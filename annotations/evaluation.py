@@ -52,7 +52,24 @@ Spans = list[tuple[int, int]]
 #: opening mark -> closing mark, as the scorer pairs them
 MARK_PAIRS = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u201e": "\u201c"}
 MARKS = frozenset(MARK_PAIRS) | frozenset(MARK_PAIRS.values())
-PRONOUNS = frozenset(["he", "she", "they", "it", "who", "i", "we", "you", "him", "her", "them", "his", "which", "that"])
+PRONOUNS = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "it",
+        "who",
+        "i",
+        "we",
+        "you",
+        "him",
+        "her",
+        "them",
+        "his",
+        "which",
+        "that",
+    ]
+)
 _NAME_WORD = re.compile(r"[\w'-]+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii"})
 
@@ -172,14 +189,14 @@ def load_gold(split_dir: str | Path) -> dict[str, GoldArticle]:
     return gold
 
 
-def _greedy_matches(n_gold: int, n_pred: int, similarity, threshold: float):
-    """One-to-one matches, best similarity first (ties: later gold, later prediction)."""
-    candidates = []
-    for gi in range(n_gold):
-        for pi in range(n_pred):
-            sim = similarity(gi, pi)
-            if sim >= threshold:
-                candidates.append((sim, gi, pi))
+def _greedy_matches(
+    similarities: Mapping[tuple[int, int], float], threshold: float
+) -> list[tuple[int, int]]:
+    """One-to-one (gold, prediction) matches from ``{(gold, prediction): similarity}``.
+
+    Best similarity first (ties: later gold, then later prediction), down to ``threshold``.
+    """
+    candidates = [(sim, gi, pi) for (gi, pi), sim in similarities.items() if sim >= threshold]
     candidates.sort(reverse=True)
     taken_gold: set[int] = set()
     taken_pred: set[int] = set()
@@ -204,7 +221,9 @@ def score(gold: Mapping[str, GoldArticle], records: Iterable[Mapping[str, Any]])
     by_article: dict[str, list[Mapping[str, Any]]] = {}
     for rec in records:
         by_article.setdefault(Path(rec["file"]).stem, []).append(rec)
-    c = dict.fromkeys(["gold_d", "pred_d", "tp_d", "joint", "known_sp", "gold_i", "pred_i", "tp_i3", "tp_i8"], 0)
+    c = dict.fromkeys(
+        ["gold_d", "pred_d", "tp_d", "joint", "known_sp", "gold_i", "pred_i", "tp_i3", "tp_i8"], 0
+    )
     for name, article in gold.items():
         text = article.text
         pred_direct: list[DirectSegment] = []
@@ -222,12 +241,12 @@ def score(gold: Mapping[str, GoldArticle], records: Iterable[Mapping[str, Any]])
             if rec.get("kind") == "indirect":
                 pred_indirect.append(fragments)
         gd = article.direct
-        matches = _greedy_matches(
-            len(gd),
-            len(pred_direct),
-            lambda g, p: overlap_ratio(gd[g].span, pred_direct[p].span),
-            0.8,
-        )
+        direct_sims = {
+            (g, p): overlap_ratio(gd[g].span, pred_direct[p].span)
+            for g in range(len(gd))
+            for p in range(len(pred_direct))
+        }
+        matches = _greedy_matches(direct_sims, 0.8)
         c["gold_d"] += len(gd)
         c["pred_d"] += len(pred_direct)
         c["tp_d"] += len(matches)
@@ -244,9 +263,7 @@ def score(gold: Mapping[str, GoldArticle], records: Iterable[Mapping[str, Any]])
             for p in range(len(pred_indirect))
         }
         for threshold, key in ((0.3, "tp_i3"), (0.8, "tp_i8")):
-            c[key] += len(
-                _greedy_matches(len(gi), len(pred_indirect), lambda g, p: sims[g, p], threshold)
-            )
+            c[key] += len(_greedy_matches(sims, threshold))
     return {
         "articles": len(gold),
         "articles_with_predictions": sum(1 for n in gold if n in by_article),

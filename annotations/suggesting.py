@@ -1,0 +1,1411 @@
+"""Suggest attributed statements (quotes) in an article, for an editor to accept or reject.
+
+Pure Python, standard library only, no Django: the app stores the results as quotes with
+status ``suggested``; ``manage.py suggest`` and the corpus evaluation call :func:`suggest`
+directly.
+
+The approach is rules over surface text, in four passes:
+
+1. **Quotation marks.** Straight ``"..."``, curly ``“...”``, guillemets ``«...»`` and
+   low-high ``„...“`` are paired left to right. A straight mark's direction comes from its
+   neighbours (space before: opening; space or punctuation after: closing), so
+   apostrophes (``don't``, ``’s``) and single quotes never count. A quote may run over
+   several paragraphs only in the newspaper convention where each new paragraph reopens
+   it; otherwise an opening mark with no partner in its paragraph is dropped, so an
+   unbalanced mark never swallows the rest of the article.
+2. **Sentences.** The text is *masked*: the inside of every quote is replaced by a filler
+   character, so that sentence ends, commas and reporting verbs inside quotes are
+   invisible. Sentences are cut on the masked text (abbreviations such as "U.S." and
+   "Sen." aside); a quote therefore always lies inside one sentence.
+3. **Attributions per sentence.** A lexicon of reporting cues (``said``, ``told``,
+   ``according to``, ``accused``, ``believes``, ...) is matched outside quotes. For each
+   cue the sentence shape decides the content and the speaker:
+
+   - ``“...,” SPEAKER said.`` / ``..., said SPEAKER.`` / ``..., SPEAKER said.``: the content
+     is what precedes the comma (a quote: direct; plain text: indirect);
+   - ``SPEAKER said (that) ...`` / ``SPEAKER said: “...”``: the content follows the cue; a
+     quote alone is direct, a clause holding quoted words is mixed;
+   - ``“First,” he said. “Second.”``: the unattributed quote that follows is a second
+     fragment of the same statement;
+   - ``according to X, ...`` / ``..., according to X``;
+   - a content holding another cue yields a nested statement ("X said that Y alleged
+     that ..."), found by running the same rules on the content.
+
+   The speaker is the noun phrase next to the cue (appositions and titles removed, see
+   :func:`speaker_name_from_source`); a pronoun is resolved to the person last named as a
+   speaker (or, failing that, last named at all); a surname is expanded to the full name
+   first introduced in the article, or to a known speaker's canonical name.
+4. **Relays.** ``..., RIA Novosti reported``, ``the Meduza news agency reported``,
+   ``according to Reuters`` after a statement with its own speaker become ``via`` hops.
+
+Quotes of four words or more that no rule attributes are still proposed (direct, speaker
+taken from a neighbouring attributed quote of the same paragraph when there is one);
+shorter ones are scare quotes or titles and are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Span", "Suggestion", "speaker_name_from_source", "suggest"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range of the article text: code-point offsets, ``end`` exclusive."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Suggestion:
+    """One proposed attributed statement."""
+
+    kind: str  # "direct" | "indirect" | "mixed"
+    fragments: list[Span]
+    speaker_name: str = ""
+    speaker_mention: Span | None = None
+    cue: str = ""
+    cue_span: Span | None = None
+    via: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+MASK = "\ue000"  # stands in for every character inside a quote
+OPENERS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c\u201d", '"': '"'}
+ALL_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb\u201e')
+MIN_UNATTRIBUTED_WORDS = 4
+MAX_QUOTE_CHARS = 6000
+
+PRONOUNS = _words("he she they we i it who")
+PERSONAL_PRONOUNS = _words("he she")
+
+
+def _verb_forms(spec: str) -> dict[str, str]:
+    """``"say:says:said:saying"`` style specs, or a regular verb -> {form: lemma}."""
+    forms: dict[str, str] = {}
+    for entry in spec.split():
+        if ":" in entry:
+            parts = entry.split(":")
+            lemma = parts[0]
+            for form in parts:
+                if form:
+                    forms[form] = lemma
+            continue
+        lemma = entry
+        if lemma.endswith("e"):
+            derived = [lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+        elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+            derived = [lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+        elif lemma.endswith(("s", "sh", "ch", "x")):
+            derived = [lemma + "es", lemma + "ed", lemma + "ing"]
+        else:
+            derived = [lemma + "s", lemma + "ed", lemma + "ing"]
+        forms[lemma] = lemma
+        for form in derived:
+            forms[form] = lemma
+    return forms
+
+
+# Verbs of saying: they introduce direct quotes as well as reported speech.
+SPEECH = _verb_forms(
+    "say:says:said:saying tell:tells:told:telling write:writes:wrote:writing:written "
+    "add tweet ask note explain state respond reply declare conclude argue claim "
+    "insist warn recall acknowledge admit:admits:admitted:admitting announce report "
+    "suggest predict complain joke quip:quips:quipped:quipping observe remark "
+    "emphasize stress promise vow pledge boast allege assert maintain contend testify "
+    "yell shout scream whisper mutter post confirm deny concede caution reveal mention "
+    "comment counter retort scoff lament muse wonder speculate exclaim recount "
+    "continue describe accuse charge urge criticize blame demand question threaten "
+    "propose hint announce estimate agree disagree point:points:pointed:pointing "
+    "begin:begins:began:beginning:begun describe insist reiterate indicate signal "
+    "declare conclude counsel advise tout brag assure remind inform "
+)
+# Verbs of thinking, finding and wanting: reported content without quotation marks.
+COGNITION = _verb_forms(
+    "think:thinks:thought:thinking believe know:knows:knew:knowing:known feel:feels:felt "
+    "hope expect fear worry doubt show:shows:showed:showing:shown "
+    "find:finds:found:finding see:sees:saw:seeing:seen consider want wish "
+    "understand:understands:understood:understanding assume suspect recognize realize "
+    "imagine decide:decides:decided:deciding"
+)
+# Verbs of stance towards something: the content is their object ("endorsed Kasich").
+STANCE = _verb_forms(
+    "endorse criticize defend praise support oppose cite reject condemn applaud attack "
+    "slam blast dismiss welcome embrace decry denounce challenge mock ridicule highlight "
+    "refuse decline seek:seeks:sought:seeking plan:plans:planned:planning push favor "
+    "call:calls:called:calling refer:refers:referred:referring back target tout lambaste "
+    "question acknowledge recommend request demand"
+)
+CUE_FORMS: dict[str, str] = {**STANCE, **COGNITION, **SPEECH}
+_OBJECT_END = re.compile(
+    r",|;|\s(?:on|at|during|after|before|when|while|because|since|as|in|for|and|but|"
+    r"amid|over|despite|with)\s"
+)
+# Forms too often nouns or adjectives to count on their own.
+AMBIGUOUS = _words(
+    "report state claim note charge promise estimate comment question post counter fear "
+    "hope wish find begin concern doubt point blame demand pledge vow joke signal see "
+    "know show found shown known seen feel want mention continue remark advise remind "
+    "inform tout agree consider"
+)
+# Cues that need "that" or a quote right after them (too loose otherwise).
+NEEDS_THAT = _words("continue begin point agree indicate signal mention")
+# Cues whose direct object comes before the content ("told reporters that ...").
+TAKES_OBJECT = _words("tell ask warn remind assure inform urge advise counsel")
+PARTICLES = {"point": "out"}
+
+AUX = _words(
+    "also has have had would will could may might did does do then later again recently "
+    "repeatedly once previously further simply just reportedly already still even only "
+    "publicly privately explicitly specifically frequently similarly quickly flatly long "
+    "often never not n't has't been is was are were be being has_also first last "
+    "ultimately initially separately earlier himself herself itself themselves"
+)
+PASSIVE = _words("was were been be being is are get got")
+TIME_WORDS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
+    "morning evening afternoon night week month year earlier later recently"
+)
+SPEAKER_NOUNS = _words(
+    "official officials spokesman spokeswoman spokesperson expert experts critic critics "
+    "analyst analysts aide aides source sources adviser advisers advisor advisors "
+    "supporter supporters voter voters people observer observers lawmaker lawmakers "
+    "democrats republicans police authorities resident residents poll polls report "
+    "reports study studies survey surveys data campaign statement governor senator "
+    "president secretary candidate nominee leader leaders member members group "
+    "administration department ministry government agency committee court judge lawyer "
+    "lawyers attorney attorneys prosecutors prosecutor officer officers economists "
+    "economist strategist strategists historian scientists researchers organizers "
+    "activists opponents proponents advocates executives executive chairman chairwoman "
+    "director manager spokesmen representatives representative party network newspaper "
+    "paper website memo letter document documents emails filing lawsuit complaint "
+    "commission council board team staff family friend friends colleague colleagues "
+    "neighbor neighbors woman man women men mother father son daughter wife husband side "
+    "camp host anchor author writer reporter"
+)
+DETERMINERS = _words(
+    "the a an his her their its our my your this that these those some many most several "
+    "other few both all one two three four five six seven eight nine ten each every any "
+    "no neither either such"
+)
+STOP_LEFT = _words(
+    "that which when while because as if after before since where whether and but or so "
+    "than though although unless until whom what why how in on at for with by from to "
+    "into about against of over under between among during without within like is was are "
+    "were be been being has have had do does did not"
+)
+TITLES = _words(
+    "mr mrs ms miss dr sen senator rep representative gov governor president pres vice "
+    "secretary state minister prime chancellor speaker leader chairman chairwoman chair "
+    "director judge justice mayor general gen col lt sgt adm admiral attorney former "
+    "candidate nominee democratic republican democrat republican u.s us gop house senate "
+    "majority minority whip prof professor rev reverend pope king queen prince princess "
+    "sir lord ambassador commissioner chief deputy acting assistant executive ceo founder "
+    "spokesman spokeswoman former then-candidate first lady presidential sheriff officer "
+    "captain capt congressman congresswoman councilman councilwoman pastor father sister "
+    "brother host anchor correspondent editor columnist author colonel major sergeant "
+    "lieutenant corporal commander economist analyst lawyer engineer farmer historian "
+    "strategist pollster consultant adviser advisor aide head manager president-elect "
+    "premier governor-elect spokesperson superintendent inspector detective commissioner "
+    "mr. mrs. ms. dr. sens reps gens"
+)
+NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
+OUTLET_WORDS = (
+    "news agency|news service|wire service|newspaper|daily|magazine|television|"
+    "broadcaster|channel|network|website|agency|tv"
+)
+ABBREVIATIONS = _words(
+    "mr mrs ms dr sen rep gov gen lt col sgt adm capt prof rev st jr sr inc co corp ltd "
+    "no vs etc jan feb mar apr aug sept sep oct nov dec ft mt u.s a.m p.m d.c u.k u.n e.g "
+    "i.e pres supt lt.gov"
+)
+
+# --------------------------------------------------------------------------- regexes
+
+_WORD = re.compile(r"[\w\u2019'.&-]+|[^\w\s]")
+_UPPER = "".join(ch for ch in map(chr, range(0x41, 0x530)) if ch.isupper() and ch not in "[]\\^-")
+_ABBREV_TITLE = (
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Gens|Lt|Col|Sgt|Adm|Capt|Prof|Rev|St|Jr|Sr"
+    r"|Ft|Mt|Pres|Atty|Supt|Cmdr|Cpl|Pvt)\."
+)
+# A capitalised word; a full stop belongs to it only in initials and known abbreviations.
+_CAP_WORD = (
+    rf"(?:{_ABBREV_TITLE}|(?:[{_UPPER}]\.)+(?![\w\u2019'])"
+    rf"|[{_UPPER}][\w\u2019'&-]*(?:\.[{_UPPER}][\w\u2019'&-]*)*)"
+)
+_SUBJECT = re.compile(
+    r"(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also|In\s+\w+|On\s+\w+|"
+    r"Earlier|Later|Last\s+\w+|At\s+\w+),?\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,4}})(?=\s+[a-z]|,|\u2019s|'s)"
+)
+_SUBJECT_NP = re.compile(
+    r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
+    r"((?:(?:The|A|An|His|Her|Their|Its)\s+)?(?:[\w\u2019'.&-]+\s+){0,4}?"
+    r"(?:[A-Z][\w\u2019'.&-]*|he|she|they|we|I|[a-z]+(?:man|woman|person|s)))"
+    r"(?=\s+(?:\w+ly\s+)?(?:has|had|is|was|were|are|will|would|[a-z]+ed|[a-z]+s)\b)"
+)
+_NOT_CONTENT = _words(
+    "is was are were has have had will would can could should may might must do does did "
+    "be been being nothing so"
+)
+_NOT_NAMES = _words(
+    "the a an but and in on at it he she they we i this that there these those when while "
+    "after before if as for so yet still then now however meanwhile also his her their "
+    "its our my your following though although during despite since because speaking "
+    "discussing according asked another like unlike with without from by to of over under "
+    "what who why how where which even just only not no yes or nor today yesterday "
+    "tomorrow last next every each some many most all both none one here there instead "
+    "rather indeed thus hence perhaps maybe once until unless whether either neither "
+    "among amid against toward towards into onto upon about above below behind beyond "
+    "ahead"
+)
+FEMALE_NAMES = _words(
+    "hillary nancy sarah elizabeth carly kellyanne michelle nikki jane melania ivanka "
+    "chelsea huma debbie donna susan mary patricia jennifer linda barbara margaret lisa "
+    "karen betty helen sandra ashley kimberly emily laura rebecca amy anna megyn jill "
+    "katie kate claire maria ann anne julie heather diane joyce judy kathleen marsha "
+    "kristen kelly stephanie janet catherine christine rachel deborah amanda melissa "
+    "victoria theresa angela marine loretta condoleezza madeleine samantha tammy kirsten "
+    "dianne tulsi elaine joni kamala jeanne jeanine hope katrina dana gloria ruth sonia "
+    "elena janet carolyn nina tina alice emma olivia sophia isabella mia abigail grace "
+    "lauren hannah natalie alexandra jessica sara andrea monica erica erin megan meghan "
+    "nicole brenda pamela sharon cynthia kathy carol virginia martha gina rosa lucy jo "
+    "jeanne cheryl wendy hilary irene marie caroline"
+)
+MALE_NAMES = _words(
+    "donald bernie bernard barack ted marco jeb john ben chris mike rand bill paul joe "
+    "tim george james robert michael david richard charles thomas mark steven steve jeff "
+    "jim tom bob scott ron rick newt mitt reince sean corey jason mitch harry eric kevin "
+    "brian gary larry dennis jerry frank peter andrew daniel matthew anthony william "
+    "joseph christopher kenneth edward ronald timothy jeffrey ryan jacob nicholas "
+    "jonathan stephen justin brandon benjamin samuel gregory alexander patrick jack henry "
+    "adam nathan zachary kyle walter harold carl arthur roger keith lawrence terry albert "
+    "willie ralph roy eugene louis philip johnny bobby howard fred vladimir francois "
+    "bashar benjamin xi marty lindsey orrin chuck elijah al dick lou rudy rush sheldon "
+    "ivan igor steven sergei dmitry barry hugh ian jamie martin neil rob tony vince"
+)
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _cue_index(masked: str) -> list[tuple[int, int, str]]:
+    """Every reporting cue of the (masked) text: (start, end, lower-case form)."""
+    cues = []
+    n = len(masked)
+    for m in _LETTERS.finditer(masked):
+        low = m.group().lower()
+        if low not in CUE_FORMS and low != "according":
+            continue
+        s, e = m.span()
+        if masked[s].isupper() and low != "according":
+            continue  # "Islamic State", "United States", headline case
+        if s and masked[s - 1] in "-'\u2019" or e < n and masked[e] in "-'\u2019":
+            continue
+        if low == "according":
+            to = re.match(r"\s+to\b", masked[e : e + 6])
+            if not to:
+                continue
+            e += to.end()
+            low = "according to"
+        cues.append((s, e, low))
+    return cues
+
+
+_NAME_RUN = re.compile(
+    rf"{_CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{_CAP_WORD})*"
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"\u201d\u2019)\]]*(?=\s)|\n+")
+_TRAILING_CUT = re.compile(
+    r",?\s+(?:according\s+to\b|as\s+(?:reported|quoted)\s+by\b|a\s+(?:claim|charge|view|"
+    r"position|statement|suggestion|notion|sentiment|point|reference|move|comment)\b|"
+    r"an\s+(?:allegation|assertion|accusation|argument|idea|apparent)\b)"
+)
+_TIME_AFTER_CUE = re.compile(
+    r"\s*(?:,\s*)?(?:(?:on|last|this|early|late|earlier|later)\s+)?"
+    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|"
+    r"today|yesterday|tonight|night|morning|afternoon|evening)\b(?:\s+(?:night|morning|"
+    r"afternoon|evening))?|in\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:statement|interview|speech|email|e-mail|letter|tweet|post|release|op-ed|"
+    r"column|memo|press\s+conference|news\s+conference|conference\s+call|call|video|"
+    r"message|remarks|debate|appearance|rally|town\s+hall)(?:\s+(?:with|on|to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w.&'\u2019-]*\s*)+)?|on\s+(?:Twitter|Facebook|CNN|Fox|MSNBC|"
+    r"NBC|CBS|ABC|[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*'?s\s+\"?\w+)|"
+    r"(?:also|again|later|repeatedly|then|previously|recently|publicly|privately|"
+    r"once|often|flatly|simply|firmly|emphatically|openly|bluntly)\b)\s*,?"
+)
+_THAT = re.compile(r"\s*(?:,\s*)?(?:that\b|:)\s*")
+_VIA_TAIL = re.compile(
+    rf"^[\s,;]*(?:the\s+)?(?P<outlet>{_CAP_WORD}(?:\s+{_CAP_WORD})*)"
+    rf"(?:\s+(?:{OUTLET_WORDS}))?\s+(?:reported|reports|said|says|wrote|writes|quoted)"
+    r"(?:\s+(?:on\s+)?\w+)?\s*[.!?]?\s*$"
+)
+_VIA_ACCORDING = re.compile(
+    r"^[\s,;]*according\s+to\s+(?:the\s+)?(?P<outlet>(?:[A-Z][\w.&'\u2019-]*\s*)+?)"
+    rf"(?:\s*(?:{OUTLET_WORDS}))?\s*[.!?]?\s*$"
+)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "\u2019s", "'", "\u2019"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word
+
+
+def _is_cap(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def _name_tokens(part: str) -> list[str]:
+    """The trailing run of capitalised words of ``part``, titles at its front removed."""
+    words = part.split()
+    run: list[str] = []
+    for word in reversed(words):
+        bare = word.strip(',;:()[]"\u201c\u201d')
+        if _is_cap(bare) or (run and bare.lower() in {"de", "van", "von", "bin", "al", "la"}):
+            run.append(bare)
+            continue
+        if run or not bare:
+            break
+        if bare.lower() in NAME_SUFFIXES:
+            run.append(bare)
+            continue
+        break
+    run.reverse()
+    while run and run[0].lower() in _NOT_NAMES:
+        run.pop(0)
+    # "Health Minister Olga Petrova": drop everything up to the last title word
+    titled = [i for i, w in enumerate(run[:-1]) if w.lower().rstrip(".") in TITLES]
+    if titled:
+        del run[: titled[-1] + 1]
+    while len(run) > 1 and run[0].endswith(".") and len(run[0]) <= 5 and len(run[0]) > 2:
+        run.pop(0)
+    if run and run[-1].lower() in NAME_SUFFIXES and len(run) > 1:
+        run[-2] = run[-2].rstrip(",")
+    return [_strip_possessive(w) if i == len(run) - 1 else w for i, w in enumerate(run)]
+
+
+def _looks_like_name(part: str) -> bool:
+    tokens = _name_tokens(part)
+    return bool(tokens) and not all(t.lower().rstrip(".") in TITLES for t in tokens)
+
+
+def speaker_name_from_source(source: str) -> str:
+    """The speaker's name from a source span, with titles, roles and appositions removed.
+
+    ``"Pentagon spokesman Steven Warren"`` -> ``"Steven Warren"``;
+    ``"Clinton's campaign manager, Robby Mook"`` -> ``"Robby Mook"``;
+    ``"Sen. Ted Cruz (R-Texas), who ..."`` -> ``"Ted Cruz"``;
+    ``"Joel Pollak of Breitbart California"`` -> ``"Joel Pollak"``.
+    A source without a name (``"the former secretary of state"``, ``"officials"``,
+    ``"he"``) is returned as written, blanks collapsed. Used by the suggester and by
+    importers of annotated corpora.
+    """
+    text = " ".join(source.replace("\u00a0", " ").split()).strip(" ,;:.-\u2014")
+    if not text:
+        return ""
+    text = re.sub(r"\s*\([^)]*\)", "", text)  # "(R-Texas)"
+    text = re.split(r",?\s+(?:who|which|whose|whom)\b", text, maxsplit=1)[0]
+    parts = [p.strip() for p in re.split(r"\s*[,\u2014\u2013]\s*|\s+--\s+", text) if p.strip()]
+    named = [p for p in parts if _looks_like_name(p)]
+    chosen = named[0] if named else (parts[0] if parts else text)
+    if " of " in chosen:
+        head, _, tail = chosen.partition(" of ")
+        head_tokens = head.split()
+        if (
+            len(head_tokens) >= 2
+            and all(_is_cap(t) for t in head_tokens[-2:])
+            and _is_cap(tail)
+            and head_tokens[-2].lower().rstrip(".") not in TITLES
+        ):
+            chosen = head
+    tokens = _name_tokens(chosen)
+    if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
+        return " ".join(tokens)
+    return chosen
+
+
+class _Names:
+    """Full names introduced in an article, and the speakers the caller already knows."""
+
+    def __init__(self, text: str, known: Mapping[str, Sequence[str]] | None) -> None:
+        self.known: dict[str, str] = {}
+        for canonical, aliases in (known or {}).items():
+            for alias in (canonical, *aliases):
+                self.known[alias.casefold()] = canonical
+        # surname -> first full name (two words or more) seen in the article
+        self.by_last: dict[str, str] = {}
+        for m in _NAME_RUN.finditer(text):
+            tokens = _name_tokens(m.group())
+            if not 2 <= len(tokens) <= 4 or any(t.lower() in TITLES for t in tokens[1:]):
+                continue
+            if any(t.lower() in CUE_FORMS or t.lower() in _NOT_NAMES for t in tokens):
+                continue
+            key = tokens[-1].lower().rstrip(".")
+            if key in NAME_SUFFIXES and len(tokens) > 2:
+                key = tokens[-2].lower().rstrip(",")
+            self.by_last.setdefault(key, " ".join(tokens))
+
+    def canonical(self, name: str) -> str:
+        if not name:
+            return ""
+        hit = self.known.get(name.casefold())
+        if hit:
+            return hit
+        tokens = name.split()
+        if not _is_cap(tokens[-1]):
+            return name
+        last = tokens[-1].lower().rstrip(".")
+        if len(tokens) == 1:
+            full = self.by_last.get(last)
+            if full:
+                return self.known.get(full.casefold(), full)
+        for alias, canonical in self.known.items():
+            words = alias.split()
+            if words[-1:] == [last] and len(words) <= len(tokens) and tokens[0].lower() == words[0]:
+                return canonical
+        return name
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@dataclass
+class _Quote:
+    open: int  # index of the opening mark
+    close: int  # index of the closing mark
+
+    @property
+    def span(self) -> Span:
+        return Span(self.open + 1, self.close)
+
+
+def _straight_opens(text: str, i: int) -> bool | None:
+    """True: opening, False: closing, None: could be either."""
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    open_ok = (before.isspace() or before in "([{\u2014\u2013-/:;,") and not after.isspace()
+    close_ok = not before.isspace() and (after.isspace() or after in ".,;:!?)]}\u2014\u2013-")
+    if open_ok and not close_ok:
+        return True
+    if close_ok and not open_ok:
+        return False
+    return None
+
+
+def _paragraph_reopens(text: str, nl: int, opener: str) -> int:
+    """Index of ``opener`` starting the paragraph after the newline at ``nl``, or -1."""
+    j = nl
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return j if j < len(text) and text[j] == opener else -1
+
+
+_MARK_OR_NL = re.compile('["\u201c\u201d\u00ab\u00bb\u201e\\n]')
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Pairs of (opening mark, closing mark) indices, in text order."""
+    events = [(m.start(), m.group()) for m in _MARK_OR_NL.finditer(text)]
+    quotes: list[tuple[int, int]] = []
+    k = 0
+    while k < len(events):
+        i, ch = events[k]
+        closers = OPENERS.get(ch)
+        if closers is None or (ch == '"' and _straight_opens(text, i) is False):
+            k += 1
+            continue
+        found = -1
+        j = k + 1
+        while j < len(events) and events[j][0] - i <= MAX_QUOTE_CHARS:
+            pos, c = events[j]
+            if c == "\n":
+                nxt = _paragraph_reopens(text, pos, ch)
+                if nxt < 0:
+                    break
+                # the quote goes on in the next paragraph, reopened by the same mark
+                while j < len(events) and events[j][0] <= nxt:
+                    j += 1
+                continue
+            if c in closers and (ch != '"' or _straight_opens(text, pos) is not True):
+                found = j
+                break
+            if c == ch and ch != '"' or c in OPENERS and c != '"' and c not in closers:
+                break  # a new quote opens before this one closed: this one is unbalanced
+            j += 1
+        if found < 0:
+            k += 1
+            continue
+        quotes.append((i, events[found][0]))
+        k = found + 1
+    return quotes
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _mask(text: str, quotes: Sequence[tuple[int, int]]) -> str:
+    chars = list(text)
+    for o, c in quotes:
+        for k in range(o + 1, c):
+            chars[k] = MASK
+    return "".join(chars)
+
+
+def _sentences(masked: str, original: str) -> list[tuple[int, int]]:
+    """Sentence ranges of the masked text (quotes are atomic)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(masked)
+    for m in re.finditer(r"[.!?]+[\"\u201d\u00bb)\]]*(?=\s)|[\"\u201d\u00bb](?=\s)|\n", masked):
+        end = m.end()
+        if masked[m.start()] == "\n":
+            if masked[start : m.start()].strip():
+                out.append((start, m.start()))
+            start = end
+            continue
+        nxt = end
+        while nxt < n and masked[nxt] in " \t":
+            nxt += 1
+        if nxt < n and masked[nxt] == "\n":
+            continue  # the newline will close it
+        if nxt >= n:
+            continue
+        follower = masked[nxt]
+        if not (follower.isupper() or follower.isdigit() or follower in OPENERS):
+            continue
+        token = m.group()
+        if token[0] in '"\u201d\u00bb':
+            # a quote closing a sentence: its last inner character must end a sentence
+            inner = original[: m.start()].rstrip()
+            if not inner or inner[-1] not in ".!?":
+                continue
+        elif token.startswith("."):
+            word = re.search(r"([\w.]+)$", masked[start : m.start()])
+            prev = word.group(1).lower() if word else ""
+            if prev in ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
+                continue
+            if re.fullmatch(r"(?:[a-z]\.)+[a-z]", prev):
+                continue  # "U.S." and friends
+        out.append((start, end))
+        start = nxt
+    if masked[start:].strip():
+        out.append((start, n))
+    # trim blanks at both ends
+    trimmed = []
+    for s, e in out:
+        while s < e and masked[s].isspace():
+            s += 1
+        while e > s and masked[e - 1].isspace():
+            e -= 1
+        if s < e:
+            trimmed.append((s, e))
+    return trimmed
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+@dataclass
+class _Mention:
+    span: Span
+    text: str
+
+
+def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    return [(m.start() + lo, m.end() + lo, m.group()) for m in _WORD.finditer(masked[lo:hi])]
+
+
+def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
+    """The noun phrase that ends just before ``hi`` (the subject of a cue)."""
+    toks = _tokens(masked, lo, hi)
+    # skip auxiliaries, adverbs and time phrases between the subject and the cue
+    while toks and (
+        toks[-1][2].lower() in AUX
+        or toks[-1][2].lower() in TIME_WORDS
+        or toks[-1][2].endswith("ly")
+        and toks[-1][2].islower()
+    ):
+        if toks[-1][2].lower() in TIME_WORDS and len(toks) >= 2 and toks[-2][2] in ("on", "last"):
+            toks.pop()
+        toks.pop()
+    if not toks:
+        return None
+    if toks[-1][2] == ")":  # "Sen. Ted Cruz (R-Texas) said"
+        depth = 0
+        while toks:
+            t = toks.pop()[2]
+            depth += t == ")"
+            depth -= t == "("
+            if depth == 0:
+                break
+    if toks and toks[-1][2] == ",":
+        # an apposition or relative clause: "Smith, the former governor, said"
+        k = len(toks) - 2
+        while k >= 0 and toks[k][2] != "," and k > len(toks) - 30:
+            k -= 1
+        if k > 0 and toks[k][2] == ",":
+            inner = _np_left(masked, toks[k + 1][0], toks[-1][0])
+            outer = _np_left(masked, lo, toks[k][0])
+            first_inner = masked[toks[k + 1][0] : toks[-1][0]].split()
+            relative = bool(first_inner) and first_inner[0].lower() in {
+                "who",
+                "which",
+                "whose",
+                "whom",
+                "where",
+                "when",
+                "a",
+                "an",
+                "the",
+            }
+            if outer is not None and (
+                relative or not _looks_like_name(inner.text if inner else "")
+            ):
+                return outer
+            if inner is not None and _looks_like_name(inner.text):
+                return inner
+            if outer is not None:
+                return outer
+        return None
+    k = len(toks) - 1
+    words: list[tuple[int, int, str]] = []
+    while k >= 0 and len(words) < 8:
+        s, e, w = toks[k]
+        low = w.lower()
+        if w in {",", ";", ":", "(", ")", MASK} or MASK in w or w in ALL_MARKS:
+            break
+        if low in STOP_LEFT and not (low == "of" and words):
+            break
+        if low in CUE_FORMS and not _is_cap(w):
+            break
+        words.append(toks[k])
+        k -= 1
+        if low in PRONOUNS and len(words) == 1:
+            break
+    if not words:
+        return None
+    words.reverse()
+    # drop leading words of a larger phrase that are not part of the noun phrase
+    while words and not (
+        _is_cap(words[0][2])
+        or words[0][2].lower() in DETERMINERS
+        or words[0][2].lower() in PRONOUNS
+        or words[0][2][0].isdigit()
+        or len(words) == 1
+        or words[0][2].lower() in SPEAKER_NOUNS
+    ):
+        words.pop(0)
+    if not words:
+        return None
+    head = words[-1][2]
+    low = head.lower()
+    ok = (
+        _is_cap(head)
+        or low in PRONOUNS
+        or _strip_possessive(low) in SPEAKER_NOUNS
+        or low.rstrip("s") in SPEAKER_NOUNS
+        or words[0][2].lower() in DETERMINERS
+        and len(words) > 1
+    )
+    if not ok:
+        return None
+    if low in {"it", "you"} and len(words) == 1:
+        return None
+    span = Span(words[0][0], words[-1][1])
+    return _Mention(span, masked[span.start : span.end])
+
+
+_RIGHT_STOP = _words(
+    "on in at during after before when while who which whose to as about that and but for "
+    "with from by because since if than into"
+)
+
+
+def _np_right(masked: str, lo: int, hi: int, lenient: bool = False) -> _Mention | None:
+    """The noun phrase starting at ``lo`` ("said Smith, the former governor")."""
+    words: list[tuple[int, int, str]] = []
+    for s, e, w in _tokens(masked, lo, min(hi, lo + 160)):
+        low = w.lower()
+        if MASK in w or w in ALL_MARKS or not (w[0].isalnum() or w[0] in "'\u2019"):
+            break
+        if low in _RIGHT_STOP or low in CUE_FORMS and not _is_cap(w) and words and not lenient:
+            break
+        if w.endswith(".") and low not in ABBREVIATIONS and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+            words.append((s, e - 1, w[:-1]))
+            break
+        words.append((s, e, w))
+        if len(words) >= 10:
+            break
+    while words and words[-1][2].lower() in ("of", "the", "a", "an"):
+        words.pop()
+    if not words:
+        return None
+    texts = [w for _, _, w in words]
+    last = texts[-1].lower()
+    if not (
+        lenient
+        or any(_is_cap(w) for w in texts)
+        or last in SPEAKER_NOUNS
+        or last.rstrip("s") in SPEAKER_NOUNS
+        or last in PRONOUNS
+        and len(texts) == 1
+    ):
+        return None
+    span = Span(words[0][0], words[-1][1])
+    return _Mention(span, masked[span.start : span.end])
+
+
+# --------------------------------------------------------------------------- core
+
+
+@dataclass
+class _Found:
+    kind: str
+    fragments: list[Span]
+    mention: _Mention | None
+    cue: str
+    cue_span: Span
+    via: list[str] = field(default_factory=list)
+    sentence: int = 0
+    nested: bool = False
+
+
+class _Suggester:
+    def __init__(
+        self, text: str, skip: Sequence[tuple[int, int]], known: Mapping[str, Sequence[str]] | None
+    ) -> None:
+        self.text = text
+        self.skip = sorted((int(s), int(e)) for s, e in skip)
+        work = text
+        if self.skip:
+            chars = list(text)
+            for s, e in self.skip:
+                for k in range(max(0, s), min(len(text), e)):
+                    chars[k] = "\n"
+            work = "".join(chars)
+        self.work = work
+        self.quotes = find_quotes(work)
+        self.masked = _mask(work, self.quotes)
+        self.sentences = _sentences(self.masked, work)
+        self.names = _Names(text, known)
+        self.cues = _cue_index(self.masked)
+        self.cue_starts = [c[0] for c in self.cues]
+
+    def cues_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        k = bisect_left(self.cue_starts, lo)
+        out = []
+        while k < len(self.cues) and self.cues[k][1] <= hi:
+            out.append(self.cues[k])
+            k += 1
+        return out
+
+    # -- helpers
+
+    def quotes_in(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        return [(o, c) for o, c in self.quotes if o >= lo and c < hi]
+
+    def words(self, span: Span) -> int:
+        return len(self.work[span.start : span.end].split())
+
+    def trim(self, lo: int, hi: int) -> tuple[int, int]:
+        m = self.masked
+        while lo < hi and (m[lo].isspace() or m[lo] in ",;:\u2014\u2013-"):
+            lo += 1
+        while hi > lo and (m[hi - 1].isspace() or m[hi - 1] in ".,;:!?\u2014\u2013-"):
+            hi -= 1
+        return lo, hi
+
+    # -- per cue
+
+    def analyse(self, si: int, lo: int, hi: int, nested: bool = False) -> list[_Found]:
+        masked = self.masked
+        found: list[_Found] = []
+        for cue_start, cue_end, low in self.cues_in(lo, hi):
+            if low == "according to":
+                f = self.according(cue_start, cue_end, lo, hi, si)
+                if f:
+                    found.append(f)
+                continue
+            lemma = CUE_FORMS[low]
+            if low in AMBIGUOUS and not self.verb_after_subject(lo, cue_start):
+                continue
+            particle = PARTICLES.get(lemma)
+            if particle:
+                pm = re.match(rf"\s+{particle}\b", masked[cue_end:hi])
+                if not pm:
+                    continue
+                cue_end += pm.end()
+            cue_span = Span(cue_start, cue_end)
+            f = self.with_cue(si, lo, hi, cue_span, lemma, low)
+            if f:
+                f.nested = nested
+                found.append(f)
+        return found
+
+    def according(self, cue_start: int, cue_end: int, lo: int, hi: int, si: int) -> _Found | None:
+        masked = self.masked
+        cue_span = Span(cue_start, cue_end)
+        src = _np_right(masked, cue_end, hi, lenient=True)
+        if src is None:
+            return None
+        before = masked[lo:cue_start]
+        if before.strip(" ,") == "" or before.strip().lower() in {"but", "and"}:
+            # "According to X, content."
+            comma = masked.find(",", src.span.end, hi)
+            if comma < 0:
+                return None
+            s, e = self.trim(comma + 1, hi)
+        else:
+            s, e = self.trim(lo, cue_start)
+        if e - s < 8:
+            return None
+        return self.make(si, s, e, src, "according to", cue_span)
+
+    def with_cue(
+        self, si: int, lo: int, hi: int, cue_span: Span, lemma: str, form: str
+    ) -> _Found | None:
+        masked = self.masked
+        left = masked[lo : cue_span.start]
+        if form.endswith("ing") and lemma not in {"think"}:
+            return self.participle(si, lo, hi, cue_span, lemma)
+        prev_word = left.split()[-1].lower() if left.split() else ""
+        if prev_word in PASSIVE and form.endswith(("ed", "told", "said", "wrote", "written")):
+            return None
+        if (
+            prev_word in {"to", "the", "a", "an", "who's"}
+            and not form.endswith("ed")
+            and (prev_word != "to" or lemma not in SPEECH)
+        ):
+            return None
+
+        # 1. trailing attribution: "“...,” SPEAKER said" / "..., said SPEAKER."
+        mention, content_start, content_end = self.trailing(lo, hi, cue_span)
+        if mention is not None:
+            if lemma == "report" and self.has_attribution(content_start, content_end):
+                return None  # "..., Konashenkov said, RIA Novosti reported": a relay
+            s, e = self.trim(content_start, content_end)
+            if s < e:
+                f = self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
+                if f:
+                    tail_end = max(mention.span.end, cue_span.end)
+                    f.via = self.via_after(tail_end, hi, f)
+                return f
+            return None
+        # 2. leading attribution: "SPEAKER said (that) content"
+        mention = _np_left(masked, lo, cue_span.start)
+        if mention is None:
+            mention = self.coordinated_subject(lo, cue_span.start)
+        if mention is None:
+            return None
+        start = cue_span.end
+        mid = self.parenthetical(lo, hi, cue_span, mention)
+        if mid is not None:
+            return mid
+        tm = _TIME_AFTER_CUE.match(masked, start, hi)
+        if tm and tm.end() > start:
+            start = tm.end()
+        if lemma in TAKES_OBJECT:
+            om = re.match(
+                r"\s*(?:[\w\u2019'.&-]+\s+){0,6}?(?=that\b)|\s*(?:me|us|him|her|them|you|"
+                r"reporters|supporters|voters|the\s+crowd|an?\s+audience|(?:the\s+)?"
+                r"(?:[A-Z][\w.&'\u2019-]*\s*)+)(?=[\s,:])",
+                masked[start:hi],
+            )
+            if om:
+                start += om.end()
+                tm = _TIME_AFTER_CUE.match(masked, start, hi)
+                if tm and tm.end() > start:
+                    start = tm.end()
+        that = _THAT.match(masked, start, hi)
+        has_that = bool(that and that.end() > start)
+        if has_that:
+            following = masked[that.end() : hi].split()[:1]
+            if following and following[0].lower() in _NOT_CONTENT:
+                has_that = False  # "said that was ...": "that" is the subject
+            else:
+                start = that.end()
+        if (
+            lemma in NEEDS_THAT
+            and not has_that
+            and not masked[start:hi].lstrip().startswith(tuple(OPENERS))
+        ):
+            return None
+        preps = ("to ", "for ", "with ", "by ", "of ")
+        if lemma not in SPEECH:
+            preps += ("about ", "on ", "in ", "at ")
+        if masked[start:hi].lstrip().lower().startswith(preps) and lemma not in {
+            "accuse",
+            "warn",
+            "urge",
+            "ask",
+            "tell",
+            "charge",
+            "blame",
+        }:
+            return None
+        if masked[start:hi].split()[:1] and masked[start:hi].split()[0].lower() in _NOT_CONTENT:
+            return None
+        end = hi
+        if lemma in STANCE and lemma not in SPEECH and not has_that:
+            obj = _OBJECT_END.search(masked, start + 1, hi)
+            if obj:
+                end = obj.start()
+        cut = _TRAILING_CUT.search(masked, start, hi)
+        via: list[str] = []
+        if cut:
+            via = self.via_after(cut.start(), hi, None)
+            end = cut.start()
+        vm = self.trailing_reporter(start, end)
+        if vm is not None:
+            via = [vm[1]]
+            end = vm[0]
+        s, e = self.trim(start, end)
+        if e - s < 2:
+            return None
+        f = self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
+        if f is not None:
+            f.via = via
+        return f
+
+    def trailing(self, lo: int, hi: int, cue_span: Span) -> tuple[_Mention | None, int, int]:
+        """Speaker and content range when the cue follows its content, else (None, 0, 0)."""
+        masked = self.masked
+        left = masked[lo : cue_span.start]
+        # right after a quote: “...,” Smith, the former governor, said / “...,” said Smith
+        qs = [q for q in self.quotes_in(lo, cue_span.start)]
+        if qs:
+            o, c = qs[-1]
+            zone = masked[c + 1 : cue_span.start]
+            if len(zone.split()) <= 20 and not re.search(r"[.;:!?]", zone):
+                if zone.strip(" ,\u2014-") == "":
+                    mention = _np_right(masked, cue_span.end, hi)
+                else:
+                    mention = _np_left(masked, c + 1, cue_span.start)
+                if mention is not None:
+                    first = len(qs) - 1
+                    while first > 0:
+                        gap = masked[qs[first - 1][1] + 1 : qs[first][0]]
+                        if gap.strip(" ,\u2014-") not in ("", "and", "or"):
+                            break
+                        first -= 1
+                    return mention, qs[first][0], c + 1
+        # "..., SPEAKER said." / "..., said SPEAKER." at the end of a sentence
+        last_comma = left.rfind(",")
+        if last_comma < 0:
+            return None, 0, 0
+        right = masked[cue_span.end : hi]
+        tail = re.match(r"[^,;:.!?]*", right).group()
+        rest = right[len(tail) :].lstrip()
+        zone = left[last_comma + 1 :]
+        if len(zone.split()) > 9 or len(tail.split()) > 9 or rest and rest[0] not in ".!?,;":
+            return None, 0, 0
+        if (
+            zone.strip()
+            and rest.startswith(",")
+            and len(rest.split()) > 3
+            and not _VIA_TAIL.match(rest)
+        ):
+            return None, 0, 0  # "In the end, Smith said, voters ...": parenthetical
+        if zone.strip():
+            # after "..., Smith said" only circumstances may follow: "on Tuesday", "told CNN"
+            tail_words = tail.split()
+            if tail_words and not (
+                _TIME_AFTER_CUE.fullmatch(tail)
+                or tail_words[0].lower() in _RIGHT_STOP
+                or CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower()) in TAKES_OBJECT
+                and len(tail_words) <= 5
+                and tail_words[0].lower() not in ("it", "that", "there", "this")
+            ):
+                return None, 0, 0
+            mention = _np_left(masked, lo + last_comma + 1, cue_span.start)
+        else:
+            mention = _np_right(masked, cue_span.end, hi)
+        if mention is None:
+            return None, 0, 0
+        return mention, lo, lo + last_comma
+
+    def verb_after_subject(self, lo: int, cue_start: int) -> bool:
+        """Whether a noun-or-verb word ("polls show", "he wants") follows a plain subject."""
+        toks = self.masked[lo:cue_start].split()
+        if not toks:
+            return False
+        prev = toks[-1]
+        low = prev.lower()
+        if low in ("he", "she", "they", "we", "i", "who", "you"):
+            return True
+        if low in DETERMINERS or low in STOP_LEFT or not prev.isalpha():
+            return False
+        if _is_cap(prev) and len(toks) > 1:
+            return True
+        return low.endswith("s") and (low in SPEAKER_NOUNS or low.rstrip("s") in SPEAKER_NOUNS)
+
+    def coordinated_subject(self, lo: int, cue_start: int) -> _Mention | None:
+        """ "The spokesman refused ... but said ...": the subject of the sentence."""
+        before = self.masked[lo:cue_start].split()
+        while before and before[-1].lower() in AUX:
+            before.pop()
+        if not before or before[-1].lower() not in ("and", "but"):
+            return None
+        m = _SUBJECT_NP.match(self.masked, lo, cue_start)
+        if m is None:
+            return None
+        return _Mention(Span(m.start(1), m.end(1)), m.group(1))
+
+    def parenthetical(self, lo: int, hi: int, cue_span: Span, mention: _Mention) -> _Found | None:
+        """ "In the end, Smith said, voters ..." : the content is both sides of the remark."""
+        masked = self.masked
+        left_comma = masked.rfind(",", lo, mention.span.start)
+        if left_comma < 0 or masked[left_comma + 1 : mention.span.start].strip():
+            return None
+        after = _TIME_AFTER_CUE.match(masked, cue_span.end, hi)
+        pos = after.end() if after and after.end() > cue_span.end else cue_span.end
+        if not masked[pos:hi].lstrip().startswith(","):
+            return None
+        right_start = masked.index(",", pos) + 1
+        frags = []
+        for s, e in ((lo, left_comma), (right_start, hi)):
+            s, e = self.trim(s, e)
+            if len(masked[s:e].split()) >= 3:
+                frags.append(Span(s, e))
+        if not frags or MASK in "".join(masked[f.start : f.end] for f in frags):
+            return None
+        cue = masked[cue_span.start : cue_span.end]
+        return _Found("indirect", frags, mention, cue, cue_span)
+
+    def has_attribution(self, lo: int, hi: int) -> bool:
+        """Whether ``masked[lo:hi]`` holds a reporting cue with a subject of its own."""
+        for cue_start, cue_end, low in self.cues_in(lo, hi):
+            if low == "according to":
+                return True
+            if low in AMBIGUOUS or CUE_FORMS[low] not in SPEECH:
+                continue
+            if _np_left(self.masked, lo, cue_start) or _np_right(self.masked, cue_end, hi):
+                return True
+        return False
+
+    def participle(self, si: int, lo: int, hi: int, cue_span: Span, lemma: str) -> _Found | None:
+        """ ", saying ..." : the subject is the sentence's subject."""
+        masked = self.masked
+        left = masked[lo : cue_span.start].rstrip()
+        if not left.endswith(","):
+            return None
+        mention = _np_left(
+            masked, lo, lo + len(re.match(r"\s*[^,]*?(?=\s+[a-z]+\b|,|$)", masked[lo:hi]).group())
+        )
+        if mention is None:
+            first = re.match(r"\s*(?:[A-Z][\w\u2019'.-]*\s*)+", masked[lo:hi])
+            if not first:
+                return None
+            mention = _Mention(Span(lo + first.start(), lo + first.end()), first.group().strip())
+            mention.span = Span(mention.span.start, mention.span.start + len(mention.text))
+        start = cue_span.end
+        if lemma in TAKES_OBJECT:
+            om = re.match(r"\s*(?:[\w\u2019'.&-]+\s+){0,5}?(?=that\b)", masked[start:hi])
+            if om:
+                start += om.end()
+        that = _THAT.match(masked, start, hi)
+        if that:
+            start = that.end()
+        elif lemma in NEEDS_THAT:
+            return None
+        s, e = self.trim(start, hi)
+        if e - s < 8:
+            return None
+        return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
+
+    def trailing_reporter(self, start: int, end: int) -> tuple[int, str] | None:
+        """ "content, the RIA Novosti news agency reported" inside a clause."""
+        seg = self.masked[start:end]
+        comma = seg.rfind(",")
+        if comma < 0:
+            return None
+        vm = _VIA_TAIL.match(seg[comma:])
+        if vm is None:
+            return None
+        return start + comma, _clean_outlet(vm.group("outlet"))
+
+    def via_after(self, lo: int, hi: int, f: _Found | None) -> list[str]:
+        seg = self.masked[lo:hi]
+        for pattern in (_VIA_TAIL, _VIA_ACCORDING):
+            vm = pattern.match(seg)
+            if vm:
+                return [_clean_outlet(vm.group("outlet"))]
+        return []
+
+    def make(
+        self, si: int, s: int, e: int, mention: _Mention | None, cue: str, cue_span: Span
+    ) -> _Found | None:
+        qs = self.quotes_in(s - 1, e + 1)
+        if qs:
+            inner = [Span(o + 1, c) for o, c in qs]
+            outside = self.masked[s:e]
+            for o, c in qs:
+                outside = outside.replace(self.masked[o : c + 1], " ")
+            if len(re.findall(r"\w+", outside)) <= 1 and any(self.utterance(sp) for sp in inner):
+                return _Found("direct", inner, mention, cue, cue_span, sentence=si)
+            return _Found("mixed", [Span(s, e)], mention, cue, cue_span, sentence=si)
+        if len(self.work[s:e].split()) < 2:
+            return None
+        return _Found("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si)
+
+    def utterance(self, span: Span) -> bool:
+        """A quote long enough, or ending like a sentence, to be a statement on its own."""
+        inner = self.work[span.start : span.end].rstrip()
+        return len(inner.split()) >= MIN_UNATTRIBUTED_WORDS or inner[-1:] in (",", ".", "?", "!")
+
+    # -- the whole article
+
+    def run(self) -> list[Suggestion]:
+        found: list[_Found] = []
+        for si, (lo, hi) in enumerate(self.sentences):
+            here = self.analyse(si, lo, hi)
+            here = self.best_per_content(here)
+            for f in list(here):
+                if f.kind == "indirect":
+                    for inner in self.analyse(si, f.fragments[0].start, f.fragments[0].end, True):
+                        if inner.kind == "indirect" and inner.mention is not None:
+                            found.append(inner)
+            found += here
+        found = self.attach_unattributed(found)
+        return self.finish(found)
+
+    @staticmethod
+    def best_per_content(items: list[_Found]) -> list[_Found]:
+        """Among overlapping readings of one sentence keep the one with the widest reach."""
+        items.sort(key=lambda f: (f.fragments[0].start, -(f.fragments[-1].end)))
+        kept: list[_Found] = []
+        for f in items:
+            clash = None
+            for k in kept:
+                if _overlaps(f.fragments, k.fragments) or _overlaps([f.cue_span], k.fragments):
+                    clash = k
+                    break
+            if clash is None:
+                kept.append(f)
+            elif _inside([f.cue_span], clash.fragments) and not _inside(
+                [clash.cue_span], f.fragments
+            ):
+                continue  # a cue inside another content: nested, found later
+            elif _inside([clash.cue_span], f.fragments):
+                kept.remove(clash)
+                kept.append(f)
+        return kept
+
+    def attach_unattributed(self, found: list[_Found]) -> list[_Found]:
+        covered = []
+        for f in found:
+            covered += f.fragments
+        by_sentence: dict[int, list[_Found]] = {}
+        for f in found:
+            by_sentence.setdefault(f.sentence, []).append(f)
+        sentence_of = {}
+        for si, (lo, hi) in enumerate(self.sentences):
+            for o, _ in self.quotes_in(lo, hi):
+                sentence_of[o] = si
+        extra: list[_Found] = []
+        for o, c in self.quotes:
+            span = Span(o + 1, c)
+            if any(f.start - 1 <= span.start and span.end <= f.end + 1 for f in covered):
+                continue
+            if self.words(span) < MIN_UNATTRIBUTED_WORDS:
+                continue
+            si = sentence_of.get(o, -1)
+            if si < 0:
+                continue
+            lo, hi = self.sentences[si]
+            # the first quote of "“First,” he said, “second.”": same sentence
+            same = [f for f in by_sentence.get(si, []) if f.kind == "direct"]
+            if same:
+                same[0].fragments.append(span)
+                same[0].fragments.sort(key=lambda sp: sp.start)
+                continue
+            # "“First,” he said. “Second.”": the statement goes on
+            prev = by_sentence.get(si - 1, [])
+            alone = not self.masked[lo:hi].replace(self.masked[o : c + 1], "").strip(" .,")
+            if (
+                prev
+                and prev[-1].kind == "direct"
+                and self.same_paragraph(self.sentences[si - 1][1], lo)
+                and alone
+                and not prev[-1].nested
+            ):
+                prev[-1].fragments.append(span)
+                by_sentence.setdefault(si, []).append(prev[-1])
+                continue
+            neighbour = self.neighbour(found + extra, o)
+            f = _Found(
+                "direct",
+                [span],
+                neighbour.mention if neighbour else None,
+                neighbour.cue if neighbour else "",
+                neighbour.cue_span if neighbour else None,
+                sentence=si,
+            )
+            f.nested = True  # borrowed speaker: never the start of a split quote
+            if neighbour is None and self.title_like(span):
+                continue
+            extra.append(f)
+            by_sentence.setdefault(si, []).append(f)
+        return found + extra
+
+    def same_paragraph(self, a: int, b: int) -> bool:
+        return "\n" not in self.work[a:b]
+
+    def neighbour(self, found: list[_Found], pos: int) -> _Found | None:
+        """The attributed quote nearest before ``pos`` in its paragraph or the one before."""
+        para_start = self.work.rfind("\n", 0, pos)
+        prev_para = self.work.rfind("\n", 0, max(0, para_start - 1))
+        nxt_nl = self.work.find("\n", pos)
+        para_end = nxt_nl if nxt_nl >= 0 else len(self.work)
+        best = None
+        for f in found:
+            if f.mention is None or f.cue_span is None:
+                continue
+            start = f.fragments[0].start
+            if prev_para <= start < pos and (best is None or start > best.fragments[0].start):
+                best = f
+        if best is not None:
+            return best
+        for f in found:
+            if f.mention is not None and pos < f.fragments[0].start <= para_end:
+                return f
+        return None
+
+    def title_like(self, span: Span) -> bool:
+        words = self.work[span.start : span.end].split()
+        caps = sum(1 for w in words if _is_cap(w))
+        return caps >= 0.6 * len(words)
+
+    def finish(self, found: list[_Found]) -> list[Suggestion]:
+        out: list[Suggestion] = []
+        seen: set[tuple[tuple[int, int], ...]] = set()
+        found.sort(key=lambda f: f.fragments[0].start)
+        # pronouns resolve to the person last named (as a speaker or a subject) before them
+        antecedents = self.subject_mentions()
+        resolved: dict[int, str] = {}
+        for f in found:
+            if f.mention is not None and f.mention.text.lower() not in PRONOUNS:
+                name = self.speaker_from_mention(f.mention.text, f.mention.span.start, [])
+                resolved[id(f)] = name
+                if name and _is_cap(name):
+                    antecedents.append((f.mention.span.start, name, self.gender(f.mention)))
+        antecedents.sort()
+        for f in found:
+            if f.mention is not None and id(f) not in resolved:
+                resolved[id(f)] = self.speaker_from_mention(
+                    f.mention.text, f.mention.span.start, antecedents
+                )
+        for f in found:
+            frags = sorted(f.fragments, key=lambda sp: sp.start)
+            if any(self.in_skip(sp) for sp in frags):
+                continue
+            key = tuple((sp.start, sp.end) for sp in frags)
+            if key in seen:
+                continue
+            seen.add(key)
+            mention = f.mention
+            out.append(
+                Suggestion(
+                    kind=f.kind,
+                    fragments=frags,
+                    speaker_name=resolved.get(id(f), "") if mention else "",
+                    speaker_mention=mention.span if mention else None,
+                    cue=" ".join(f.cue.split()),
+                    cue_span=f.cue_span,
+                    via=[v for v in f.via if v],
+                )
+            )
+        out.sort(key=lambda s: (s.fragments[0].start, s.fragments[0].end))
+        return out
+
+    def speaker_from_mention(
+        self, raw: str, pos: int, antecedents: Sequence[tuple[int, str, str]]
+    ) -> str:
+        low = raw.lower()
+        if low not in PRONOUNS:
+            return self.names.canonical(speaker_name_from_source(raw))
+        want = {"he": "m", "she": "f"}.get(low)
+        k = bisect_left(antecedents, (pos, "", ""))
+        for _, name, gender in reversed(antecedents[:k]):
+            if want and gender and gender != want:
+                continue
+            if want and name.islower():
+                continue  # "he" is a person, not "the campaign"
+            return name
+        return ""
+
+    def subject_mentions(self) -> list[tuple[int, str, str]]:
+        """Names at the start of a sentence or clause, as antecedents for pronouns."""
+        out = []
+        masked = self.masked
+        for lo, hi in self.sentences:
+            m = _SUBJECT.match(masked, lo, min(hi, lo + 80))
+            if not m:
+                continue
+            tokens = _name_tokens(m.group("name"))
+            if not tokens or tokens[0].lower() in _NOT_NAMES or tokens[-1].lower() in _NOT_NAMES:
+                continue
+            name = self.names.canonical(" ".join(tokens))
+            if len(name.split()) < 2 and name.lower() not in self.names.by_last:
+                continue
+            span = Span(m.start("name"), m.end("name"))
+            out.append((span.start, name, self.gender(_Mention(span, m.group("name")))))
+        return out
+
+    def gender(self, mention: _Mention) -> str:
+        """ "m", "f" or "" from a title before the name or a well-known first name."""
+        before = self.text[max(0, mention.span.start - 6) : mention.span.start + 5].lower()
+        if re.search(r"\b(?:mrs|ms|miss)\b", before):
+            return "f"
+        if re.search(r"\bmr\b", before):
+            return "m"
+        full = self.names.canonical(speaker_name_from_source(mention.text))
+        first = full.split()[0].lower() if full else ""
+        return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else ""
+
+    def in_skip(self, span: Span) -> bool:
+        return any(span.start < e and s < span.end for s, e in self.skip)
+
+
+def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:
+    return any(x.start < y.end and y.start < x.end for x in a for y in b)
+
+
+def _inside(a: Sequence[Span], b: Sequence[Span]) -> bool:
+    return all(any(y.start <= x.start and x.end <= y.end for y in b) for x in a)
+
+
+def _clean_outlet(name: str) -> str:
+    name = " ".join(name.split()).strip(" ,.")
+    name = re.sub(rf"\s+(?:{OUTLET_WORDS})$", "", name, flags=re.IGNORECASE)
+    return re.sub(r"^[Tt]he\s+", "", name) if not name.startswith("The ") else name[4:]
+
+
+def suggest(
+    text: str,
+    *,
+    skip: Sequence[tuple[int, int]] = (),
+    known_speakers: Mapping[str, Sequence[str]] | None = None,
+) -> list[Suggestion]:
+    """Propose the attributed statements of ``text``, sorted by where they start.
+
+    ``skip``: ranges not to propose anything in (boilerplate). ``known_speakers``: canonical
+    name -> aliases; a mention matching one yields the canonical name.
+    """
+    if not text.strip():
+        return []
+    return _Suggester(text, skip, known_speakers).run()

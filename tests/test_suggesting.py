@@ -1,0 +1,308 @@
+"""The quote suggester on small articles written for each pattern, and on the seed article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotations.suggesting import Span, Suggestion, speaker_name_from_source, suggest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def frag_texts(text: str, s: Suggestion) -> list[str]:
+    return [text[f.start : f.end] for f in s.fragments]
+
+
+def only(text: str, **kwargs) -> Suggestion:
+    found = suggest(text, **kwargs)
+    assert len(found) == 1, [(s.kind, frag_texts(text, s)) for s in found]
+    return found[0]
+
+
+def test_direct_quote_before_its_attribution():
+    text = "“We will rebuild the bridge before winter,” Mayor Anna Berg said on Monday."
+    s = only(text)
+    assert s.kind == "direct"
+    assert frag_texts(text, s) == ["We will rebuild the bridge before winter,"]
+    assert s.speaker_name == "Anna Berg"
+    assert text[s.speaker_mention.start : s.speaker_mention.end] == "Mayor Anna Berg"
+    assert s.cue == "said"
+    assert text[s.cue_span.start : s.cue_span.end] == "said"
+
+
+def test_direct_quote_after_its_attribution():
+    text = "Finance minister Paul Okafor said: “The budget is balanced for the first time.”"
+    s = only(text)
+    assert s.kind == "direct"
+    assert frag_texts(text, s) == ["The budget is balanced for the first time."]
+    assert s.speaker_name == "Paul Okafor"
+    assert s.cue == "said"
+
+
+def test_inverted_attribution_names_the_speaker_after_the_cue():
+    text = "“Nobody expected the river to rise so fast,” said Maria Lopez, a local farmer."
+    s = only(text)
+    assert s.speaker_name == "Maria Lopez"
+    assert text[s.speaker_mention.start : s.speaker_mention.end].startswith("Maria Lopez")
+
+
+def test_quote_split_by_its_attribution_is_one_suggestion_with_two_fragments():
+    text = (
+        "Rescue teams worked through the night.\n"
+        "“We found four people alive,” Chief Tom Reyes said. “More teams arrive tomorrow.”"
+    )
+    s = only(text)
+    assert s.kind == "direct"
+    assert frag_texts(text, s) == ["We found four people alive,", "More teams arrive tomorrow."]
+    assert s.speaker_name == "Tom Reyes"
+
+
+def test_quote_split_inside_one_sentence():
+    text = "“The plan is sound,” she said, “but the money is not there yet.”"
+    s = only(text, known_speakers=None)
+    assert frag_texts(text, s) == ["The plan is sound,", "but the money is not there yet."]
+
+
+def test_according_to():
+    text = "The factory will close in March, according to union leader Jan Novak."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert frag_texts(text, s) == ["The factory will close in March"]
+    assert s.cue == "according to"
+    assert s.speaker_name == "Jan Novak"
+
+
+def test_according_to_at_the_start_of_the_sentence():
+    text = "According to the police report, the driver was not injured."
+    s = only(text)
+    assert frag_texts(text, s) == ["the driver was not injured"]
+    assert s.speaker_name == "the police report"
+
+
+def test_statement_inside_a_statement_gives_two_nested_suggestions():
+    text = (
+        "Senator Ruth Adler said that Governor Mark Hale alleged that the audit had been falsified."
+    )
+    outer, inner = suggest(text)
+    assert outer.speaker_name == "Ruth Adler" and outer.cue == "said"
+    assert inner.speaker_name == "Mark Hale" and inner.cue == "alleged"
+    assert frag_texts(text, inner) == ["the audit had been falsified"]
+    assert outer.fragments[0].start <= inner.fragments[0].start
+    assert inner.fragments[-1].end <= outer.fragments[-1].end
+
+
+def test_pronoun_resolves_to_the_person_last_named():
+    text = (
+        "Health Minister Olga Petrova visited the hospital on Friday.\n"
+        "“The new wing will open in spring,” she said."
+    )
+    s = only(text)
+    assert s.speaker_name == "Olga Petrova"
+    assert text[s.speaker_mention.start : s.speaker_mention.end] == "she"
+
+
+def test_surname_expands_to_the_full_name_first_introduced():
+    text = (
+        "Pentagon spokesman Steven Warren briefed reporters.\n"
+        "“We saw no such strikes in the area at all,” Warren said."
+    )
+    s = only(text)
+    assert s.speaker_name == "Steven Warren"
+
+
+def test_known_speakers_give_the_canonical_name():
+    text = "“We hit the targets we had planned for today,” Konashenkov said."
+    s = only(text, known_speakers={"Igor Konashenkov": ["Konashenkov", "I. Konashenkov"]})
+    assert s.speaker_name == "Igor Konashenkov"
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [('"', '"'), ("\u201c", "\u201d"), ("\u00ab", "\u00bb"), ("\u201e", "\u201c")],
+    ids=["straight", "curly", "guillemets", "low-high"],
+)
+def test_quotation_mark_styles(opening, closing):
+    body = "The harvest was the best in twenty years,"
+    text = f"{opening}{body}{closing} farmer Lena Vogt said."
+    s = only(text)
+    assert s.kind == "direct"
+    assert frag_texts(text, s) == [body]
+    assert s.speaker_name == "Lena Vogt"
+
+
+def test_apostrophes_inside_quotes_are_not_quotation_marks():
+    text = "“We don’t know the mayor’s plan and it's not our job,” Kim O'Neil said."
+    s = only(text)
+    assert frag_texts(text, s) == ["We don’t know the mayor’s plan and it's not our job,"]
+    assert s.speaker_name == "Kim O'Neil"
+
+
+def test_unbalanced_quotation_mark_does_not_swallow_the_article():
+    text = (
+        "“This sentence opens a quote that never closes, the mayor said.\n"
+        "The council met on Tuesday.\n"
+        "“The vote will happen next week,” council leader Ian Moss said.\n"
+        "Residents left the meeting early."
+    )
+    found = suggest(text)
+    for s in found:
+        for f in s.fragments:
+            assert "\n" not in text[f.start : f.end]
+    direct = [s for s in found if s.kind == "direct"]
+    assert [frag_texts(text, s) for s in direct] == [["The vote will happen next week,"]]
+    assert direct[0].speaker_name == "Ian Moss"
+
+
+def test_unbalanced_straight_mark_at_the_end_does_not_crash():
+    assert isinstance(suggest('He said "this never ends'), list)
+    assert suggest("") == []
+    assert isinstance(suggest('"'), list)
+
+
+def test_indirect_speech_with_that():
+    text = "Police chief Dana Cole said that the road would reopen on Sunday."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert frag_texts(text, s) == ["the road would reopen on Sunday"]
+    assert s.speaker_name == "Dana Cole"
+
+
+def test_indirect_speech_after_the_content():
+    text = "The road will reopen on Sunday, police chief Dana Cole said."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert frag_texts(text, s) == ["The road will reopen on Sunday"]
+    assert s.speaker_name == "Dana Cole"
+
+
+def test_accused_of():
+    text = "Opposition leader Vera Lind accused the government of hiding the report."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert s.cue == "accused"
+    assert frag_texts(text, s) == ["the government of hiding the report"]
+
+
+def test_mixed_paraphrase_with_quoted_words():
+    text = "Economist Raj Patel said the new tax was “a gift to the very richest families.”"
+    s = only(text)
+    assert s.kind == "mixed"
+    assert frag_texts(text, s)[0].startswith("the new tax was")
+    assert s.speaker_name == "Raj Patel"
+
+
+def test_via_outlet_after_the_attribution():
+    text = "“Two convoys crossed the border overnight,” Colonel Ivan Sorokin said, RIA Novosti reported."
+    s = only(text)
+    assert s.speaker_name == "Ivan Sorokin"
+    assert s.via == ["RIA Novosti"]
+
+
+def test_via_news_agency_phrase():
+    text = (
+        "Minister Olga Petrova said that the talks had failed, "
+        "the Interfax news agency reported Thursday."
+    )
+    s = only(text)
+    assert frag_texts(text, s) == ["the talks had failed"]
+    assert s.via == ["Interfax"]
+
+
+def test_short_scare_quotes_are_not_proposed():
+    text = "The so-called “reform” was announced with a “bold” slogan on Monday."
+    assert suggest(text) == []
+
+
+def test_nothing_is_proposed_inside_skipped_ranges():
+    story = "“The bridge is safe for traffic again,” engineer Omar Haddad said.\n"
+    appeal = "Dear readers, “support independent journalism today,” our editors said.\n"
+    text = story + appeal
+    found = suggest(text, skip=[(len(story), len(text))])
+    assert len(found) == 1
+    assert found[0].speaker_name == "Omar Haddad"
+
+
+def test_results_are_sorted_by_first_fragment():
+    text = (
+        "“The first statement is right here,” Ann Lee said.\n"
+        "Bob Day said that the second statement came later.\n"
+    )
+    starts = [s.fragments[0].start for s in suggest(text)]
+    assert starts == sorted(starts) and len(starts) == 2
+
+
+def test_offsets_are_code_points_with_emoji_and_accents():
+    text = "🇺🇦 Café owner Zoë Ünal said: “Prices 😀 went up by a third this year.”"
+    s = only(text)
+    assert s.fragments == [Span(text.index("Prices"), len(text) - 1)]
+    assert (
+        text[s.fragments[0].start : s.fragments[0].end] == "Prices 😀 went up by a third this year."
+    )
+    assert s.speaker_name == "Zoë Ünal"
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("Pentagon spokesman Steven Warren", "Steven Warren"),
+        ("Russian Defense Ministry spokesman Igor Konashenkov", "Igor Konashenkov"),
+        ("Clinton's campaign manager, Robby Mook", "Robby Mook"),
+        ("Robby Mook, Clinton's campaign manager", "Robby Mook"),
+        ("Sen. Ted Cruz (R-Texas), who is running for president", "Ted Cruz"),
+        ("Former Secretary of State Hillary Clinton", "Hillary Clinton"),
+        ("Joel Pollak of Breitbart California", "Joel Pollak"),
+        ("the former secretary of state", "the former secretary of state"),
+        ("he", "he"),
+        ("  Mr.  Donald J. Trump ", "Donald J. Trump"),
+    ],
+)
+def test_speaker_name_from_source(source, name):
+    assert speaker_name_from_source(source) == name
+
+
+SEEDS = ROOT / "seeds"
+
+
+def load_seed() -> tuple[str, dict]:
+    """The sample article and its annotations, in the project's seed format."""
+    doc = json.loads((SEEDS / "moscow-times-syria-strikes.json").read_text(encoding="utf-8"))
+    text = (SEEDS / doc["article"]["body_file"]).read_text(encoding="utf-8")
+    return text, doc
+
+
+def test_seed_article_finds_the_gold_quotes_and_nothing_in_the_appeal():
+    text, doc = load_seed()
+    skip = [(b["start"], b["end"]) for b in doc["article"]["boilerplate"]]
+    assert skip == [(1412, 2446)]
+    found = suggest(text, skip=skip)
+    for s in found:
+        for f in s.fragments:
+            assert f.end <= 1412, text[f.start : f.end]
+    hits = 0
+    for q in doc["quotes"]:
+        (start, end), *_ = q["fragments"]
+        for s in found:
+            overlaps = any(f.start < end and start < f.end for f in s.fragments)
+            if (
+                overlaps
+                and s.kind == q["kind"]
+                and s.speaker_name == q["speaker"]
+                and s.cue == q["cue"]
+            ):
+                hits += 1
+                break
+    assert len(doc["quotes"]) == 9
+    assert hits >= 8
+
+
+def test_seed_article_speaker_mentions_and_via():
+    text, _ = load_seed()
+    found = suggest(text, skip=[(1412, 2446)])
+    by_start = {s.fragments[0].start: s for s in found}
+    assert by_start[335].via == ["RIA Novosti"]
+    assert by_start[682].via == ["Meduza"]
+    assert by_start[1166].speaker_mention == Span(1249, 1251)  # "he"
+    assert by_start[956].speaker_name == "Steven Warren"

@@ -1,0 +1,256 @@
+"""Forms for the editor's pages: adding an article, and making or changing a quote.
+
+Offsets arrive as code points (the page converts the browser's UTF-16 selection before it
+sends anything); every span is checked again here against the stored body.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from . import text as textrules
+from .importing import find_outlet, find_speaker, upsert_outlet, upsert_speaker
+from .models import Article, Hop, Quote, Speaker
+
+MAX_FRAGMENTS = 50
+MAX_HOPS = 10
+
+
+def fit_selection(body: str, start: int, end: int) -> tuple[int, int, bool]:
+    """Trim whitespace off a selected span and, when it holds its own quotation marks at both
+    ends, step inside them. Returns ``(start, end, direct)`` where ``direct`` says the span
+    sits between quotation marks. Raises ``ValidationError`` for a span outside the body."""
+    textrules.check_span(body, start, end, what="selection")
+    start, end = textrules.trim_span(body, start, end)
+    if start >= end:
+        raise ValidationError("The selection holds only white space.", code="span_blank")
+    opening, closing = body[start], body[end - 1]
+    if end - start > 2 and textrules.QUOTE_PAIRS.get(opening) == closing:
+        inner = textrules.trim_span(body, start + 1, end - 1)
+        if inner[0] < inner[1]:
+            return inner[0], inner[1], True
+    return start, end, textrules.inside_quotation_marks(body, start, end)
+
+
+def parse_span(value: str) -> tuple[int, int]:
+    try:
+        start, end = (int(part) for part in value.split("-", 1))
+    except ValueError:
+        raise ValidationError(
+            f"{value[:40]!r} is not a span; send fragments as START-END.", code="span_type"
+        ) from None
+    return start, end
+
+
+class ArticleForm(forms.ModelForm):
+    """Paste an article: the body is normalised once, here, as at every import."""
+
+    publisher_name = forms.CharField(
+        label="Publisher",
+        max_length=200,
+        required=False,
+        help_text="Choose an outlet or type a new name.",
+    )
+    published_on = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Article
+        fields = ["title", "body", "url", "byline"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        textrules.refuse_nul(body, "body")
+        body = textrules.normalize(body)
+        limit = settings.NEWSDESK_MAX_BODY_CHARS
+        if len(body) > limit:
+            raise ValidationError(
+                f"The body has {len(body):,} characters; the most Newsdesk accepts is {limit:,}.",
+                code="body_too_long",
+            )
+        if not body.strip():
+            raise ValidationError("The body is empty.", code="body_empty")
+        return body
+
+    @transaction.atomic
+    def save_for(self, user) -> Article:
+        article = self.save(commit=False)
+        name = self.cleaned_data.get("publisher_name", "").strip()
+        article.publisher = upsert_outlet({"name": name}, user) if name else None
+        day = self.cleaned_data.get("published_on")
+        article.published_at = datetime.combine(day, time(12, 0), tzinfo=UTC) if day else None
+        article.stamp(user)
+        article.save()
+        return article
+
+
+class QuoteForm(forms.Form):
+    """One quote: its fragments (``fragment`` = ``START-END``, repeated), kind, speaker (by
+    id from the autocomplete, or by a name that is looked up or created), speaker mention,
+    cue, via chain (``via_type``/``via_name`` pairs, nearest the speaker first) and note."""
+
+    kind = forms.ChoiceField(choices=Quote.Kind.choices, widget=forms.RadioSelect)
+    speaker = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    speaker_name = forms.CharField(label="Speaker", max_length=200, required=False)
+    mention_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    mention_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    cue = forms.CharField(max_length=200, required=False)
+    cue_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    cue_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    note = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # The quote's version when the form was opened: a save over someone else's change is
+    # refused instead of silently undoing it.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, article: Article, quote: Quote | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.quote = quote
+        self.spans: list[tuple[int, int]] = []
+        self.hops: list[tuple[str, str]] = []
+
+    # What the template shows, from the submitted data when there is some.
+    def fragment_rows(self) -> list[dict]:
+        body = self.article.body
+        if self.is_bound:
+            raw = self.data.getlist("fragment")
+            rows = []
+            for value in raw[:MAX_FRAGMENTS]:
+                try:
+                    s, e = parse_span(value)
+                except ValidationError:
+                    continue
+                if 0 <= s < e <= len(body):
+                    rows.append({"start": s, "end": e, "text": body[s:e]})
+            return rows
+        return [dict(r) for r in self.initial.get("fragments", [])]
+
+    def via_rows(self) -> list[dict]:
+        if self.is_bound:
+            pairs = zip(self.data.getlist("via_type"), self.data.getlist("via_name"), strict=False)
+            return [{"type": t, "name": n} for t, n in pairs]
+        return list(self.initial.get("via", []))
+
+    @property
+    def mention_text(self) -> str:
+        return self.span_text("mention")
+
+    @property
+    def cue_text(self) -> str:
+        return self.span_text("cue")
+
+    def span_text(self, which: str) -> str:
+        source = self.data if self.is_bound else self.initial
+        try:
+            start, end = int(source.get(f"{which}_start")), int(source.get(f"{which}_end"))
+        except (TypeError, ValueError):
+            return ""
+        body = self.article.body
+        return body[start:end] if 0 <= start < end <= len(body) else ""
+
+    def clean(self):
+        data = super().clean()
+        body = self.article.body
+        opened = data.get("version")
+        if self.quote is not None and opened is not None and opened != self.quote.version:
+            who = self.quote.updated_by.get_username() if self.quote.updated_by else "someone"
+            raise ValidationError(
+                f"This quote was changed by {who} since you opened it; close the form and "
+                "open it again to see the change before saving yours.",
+                code="stale",
+            )
+        raw = self.data.getlist("fragment")
+        if len(raw) > MAX_FRAGMENTS:
+            raise ValidationError(f"A quote has at most {MAX_FRAGMENTS} fragments.")
+        try:
+            spans = []
+            for value in raw:
+                start, end = parse_span(value)
+                textrules.check_span(body, start, end, what=f"fragment {start}-{end}")
+                start, end = textrules.trim_span(body, start, end)
+                if start < end:
+                    spans.append((start, end))
+            self.spans = Quote.check_fragments(body, spans)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        for which, label in (("mention", "speaker mention"), ("cue", "cue")):
+            start, end = data.get(f"{which}_start"), data.get(f"{which}_end")
+            if (start is None) != (end is None):
+                self.add_error(None, f"Give both ends of the {label}, or neither.")
+            elif start is not None:
+                try:
+                    textrules.check_span(body, start, end, what=label)
+                except ValidationError as exc:
+                    self.add_error(None, exc)
+        if data.get("cue_start") is not None and not data.get("cue") and not self.errors:
+            data["cue"] = body[data["cue_start"] : data["cue_end"]][:200]
+        types, names = self.data.getlist("via_type"), self.data.getlist("via_name")
+        if len(types) != len(names):
+            raise ValidationError("Each via hop needs a type and a name.")
+        hops = []
+        for kind, name in zip(types, names, strict=True):
+            name = name.strip()
+            if not name:
+                continue
+            if kind not in {"outlet", "speaker"}:
+                raise ValidationError(f"A via hop is an outlet or a speaker, not {kind[:20]!r}.")
+            if len(name) > 200:
+                raise ValidationError("A via hop's name has at most 200 characters.")
+            textrules.refuse_nul(name, "via hop name")
+            hops.append((kind, name))
+        if len(hops) > MAX_HOPS:
+            raise ValidationError(f"A via chain has at most {MAX_HOPS} hops.")
+        self.hops = hops
+        return data
+
+    def resolve_speaker(self, user) -> Speaker | None:
+        name = self.cleaned_data.get("speaker_name", "").strip()
+        if not name:
+            return None
+        chosen = self.cleaned_data.get("speaker")
+        if chosen:
+            speaker = Speaker.objects.filter(pk=chosen).first()
+            if speaker is not None and speaker.name.casefold() == name.casefold():
+                return speaker
+        return find_speaker(name) or upsert_speaker({"name": name}, user)
+
+    @transaction.atomic
+    def save(self, user, *, accept: bool = False) -> Quote:
+        """Create the quote, or change the one being edited, recording ``user``."""
+        data = self.cleaned_data
+        quote = self.quote or Quote(article=self.article, status=Quote.Status.CONFIRMED)
+        if quote.pk is not None:
+            quote.version += 1
+        if accept:
+            quote.status = Quote.Status.CONFIRMED
+        quote.kind = data["kind"]
+        quote.speaker = self.resolve_speaker(user)
+        quote.mention_start, quote.mention_end = data["mention_start"], data["mention_end"]
+        quote.cue = data["cue"]
+        quote.cue_start, quote.cue_end = data["cue_start"], data["cue_end"]
+        quote.note = data["note"]
+        quote.start, quote.end = self.spans[0][0], self.spans[-1][1]
+        quote.stamp(user)
+        quote.full_clean(exclude=["text", "article"])
+        quote.set_fragments(self.spans)
+        hops = []
+        for kind, name in self.hops:
+            if kind == "outlet":
+                hops.append(Hop(outlet=find_outlet(name) or upsert_outlet({"name": name}, user)))
+            else:
+                hops.append(Hop(speaker=find_speaker(name) or upsert_speaker({"name": name}, user)))
+        quote.set_via(hops)
+        if self.article.status == Article.Status.NEW:
+            self.article.status = Article.Status.IN_PROGRESS
+            self.article.stamp(user)
+            self.article.save(update_fields=["status", "updated_by", "updated_at"])
+        return quote

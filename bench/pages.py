@@ -1,0 +1,303 @@
+"""The article page with 10, 100 and 1,000 quotes: server render time and SQL queries, and
+whether the 1,000-quote page stays responsive in Chromium.
+
+    python bench/pages.py [--small] [--runs N] [--database-url URL] [--no-browser]
+
+Builds one article per size (a sentence per quote, with speaker mentions, cues, via hops,
+a nested quote every tenth sentence, emoji and CJK in the text) in a throwaway SQLite file,
+or in the database named by ``--database-url`` / ``DATABASE_URL``. Then:
+
+1. *server*: the article page rendered through Django's test client, median of N runs
+   (default 7), with the number of SQL queries (which must not grow with the quotes);
+2. *browser* (1,000 quotes): time to load the page in Chromium, the selection-to-form round
+   trip (select text, the form arrives over htmx), and saving a quote (the body and list are
+   redrawn).
+
+``--small`` measures 10 and 100 quotes only and skips the browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SPEAKERS = 40
+
+
+def setup_django(url: str | None) -> str:
+    """Configure Django on ``url``, or on a throwaway SQLite file; migrate."""
+    sys.path.insert(0, str(ROOT))
+    if url is None:
+        url = os.environ.get("DATABASE_URL")
+    if url is None:
+        folder = tempfile.mkdtemp(prefix="newsdesk-bench-pages-")
+        url = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop in this thread
+    if url.startswith("postgres"):
+        ensure_postgres_database(url)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("migrate", verbosity=0, interactive=False)
+    return url
+
+
+def ensure_postgres_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    admin = dict(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres")
+    if cfg["PASSWORD"]:
+        admin["password"] = cfg["PASSWORD"]
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if found.fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def build_article(n: int, run_id: str):
+    """An article with ``n`` quotes, made with bulk inserts."""
+    from annotations.models import (
+        FRAGMENT_JOINER,
+        Article,
+        Fragment,
+        Outlet,
+        Quote,
+        Speaker,
+        ViaHop,
+    )
+
+    outlet, _ = Outlet.objects.get_or_create(name=f"Bench Wire {run_id}")
+    speakers = list(Speaker.objects.filter(name__startswith=f"Bench {run_id} "))
+    if not speakers:
+        speakers = Speaker.objects.bulk_create(
+            Speaker(name=f"Bench {run_id} Speaker {i}") for i in range(SPEAKERS)
+        )
+        speakers = list(Speaker.objects.filter(name__startswith=f"Bench {run_id} "))
+    parts: list[str] = []
+    length = 0
+    plans = []  # (speaker, mention, cue, fragment, kind)
+    outer_count = n - n // 10  # one in ten quotes is nested inside another
+    for i in range(outer_count):
+        name = f"Person{i % SPEAKERS}"
+        lead = f"{name} said: “"
+        statement = f"Statement {i} on the budget 🙂 and 予算 with café prices, in full"
+        tail = "”, the agency reported.\n" if i % 3 == 0 else "”. "
+        mention = (length, length + len(name))
+        cue = (length + len(name) + 1, length + len(name) + 5)
+        fragment = (length + len(lead), length + len(lead) + len(statement))
+        plans.append((speakers[i % SPEAKERS], mention, cue, fragment, "direct", i % 3 == 0))
+        if i < n // 10:
+            inner = (fragment[0] + len(f"Statement {i} on "), fragment[0] + len(statement) - 9)
+            plans.append((speakers[(i + 7) % SPEAKERS], None, None, inner, "indirect", False))
+        chunk = lead + statement + tail
+        parts.append(chunk)
+        length += len(chunk)
+    body = "".join(parts)
+    article = Article.objects.create(
+        title=f"Bench article with {n} quotes ({run_id})", body=body, publisher=outlet
+    )
+    quotes = Quote.objects.bulk_create(
+        Quote(
+            article=article,
+            kind=kind,
+            speaker=speaker,
+            mention_start=mention[0] if mention else None,
+            mention_end=mention[1] if mention else None,
+            cue="said" if cue else "",
+            cue_start=cue[0] if cue else None,
+            cue_end=cue[1] if cue else None,
+            start=frag[0],
+            end=frag[1],
+            text=FRAGMENT_JOINER.join([body[frag[0] : frag[1]]]),
+            status=Quote.Status.SUGGESTED if k % 5 == 4 else Quote.Status.CONFIRMED,
+        )
+        for k, (speaker, mention, cue, frag, kind, _) in enumerate(plans)
+    )
+    if quotes[0].pk is None:  # databases that do not return ids from bulk inserts
+        quotes = list(Quote.objects.filter(article=article).order_by("id"))
+    Fragment.objects.bulk_create(
+        Fragment(quote=q, start=p[3][0], end=p[3][1], text=body[p[3][0] : p[3][1]])
+        for q, p in zip(quotes, plans, strict=True)
+    )
+    ViaHop.objects.bulk_create(
+        ViaHop(quote=q, position=0, outlet=outlet)
+        for q, p in zip(quotes, plans, strict=True)
+        if p[5]
+    )
+    assert article.quotes.count() == n
+    return article
+
+
+def measure_server(client, article, runs: int) -> tuple[float, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = article.get_absolute_url()
+    response = client.get(url)  # warm up templates and connections
+    assert response.status_code == 200
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return statistics.median(times) * 1000, len(ctx.captured_queries), len(response.content)
+
+
+def serve() -> tuple[str, object]:
+    """Serve the project (with static files) from a thread; returns its URL and server."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
+    server.set_app(StaticFilesHandler(WSGIHandler()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def measure_browser(article, session_cookie: str) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    from annotations.models import Quote
+
+    base, server = serve()
+    results: dict[str, float] = {}
+    body = article.body
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 900})
+            context.add_cookies([{"name": "sessionid", "value": session_cookie, "url": base}])
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "console",
+                lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+            )
+            started = time.perf_counter()
+            page.goto(article.get_absolute_url(), wait_until="load")
+            results["load (s)"] = time.perf_counter() - started
+            shown = page.evaluate(
+                "Array.from(document.getElementById('article-text').textContent).length"
+            )
+            assert shown == len(body), "the page's text is not the body"
+            # select the last statement's text through a DOM range, as a mouse would leave it
+            start = body.rindex("Statement")
+            end = body.index("in full", start) + len("in full")
+            started = time.perf_counter()
+            page.evaluate(
+                """([start, end]) => {
+                const el = document.getElementById("article-text");
+                const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                let seen = 0, node, range = document.createRange();
+                while ((node = walker.nextNode())) {
+                  const chars = Array.from(node.data);
+                  if (seen <= start && start < seen + chars.length)
+                    range.setStart(node, chars.slice(0, start - seen).join("").length);
+                  if (seen < end && end <= seen + chars.length)
+                    range.setEnd(node, chars.slice(0, end - seen).join("").length);
+                  seen += chars.length;
+                }
+                getSelection().removeAllRanges();
+                getSelection().addRange(range);
+                el.dispatchEvent(new MouseEvent("mousedown", {bubbles: true}));
+                el.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+              }""",
+                [start, end],
+            )
+            page.wait_for_selector("[data-quote-form]")
+            results["selection -> form (s)"] = time.perf_counter() - started
+            value = page.get_attribute('input[name="fragment"]', "value")
+            assert value == f"{start}-{end}", f"offsets {value} != {start}-{end}"
+            page.fill("[data-speaker-input]", "Bench New Speaker")
+            before = Quote.objects.filter(article=article).count()
+            started = time.perf_counter()
+            page.click('[data-action="save"]')
+            page.wait_for_selector("[data-quote-form]", state="detached")
+            page.wait_for_selector(f"#quote-list .quote-item >> nth={before}")
+            results["save -> redrawn (s)"] = time.perf_counter() - started
+            started = time.perf_counter()
+            for _ in range(20):
+                page.keyboard.press("j")
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+            results["20 x next-quote key (s)"] = time.perf_counter() - started
+            assert not errors, errors
+            browser.close()
+    finally:
+        server.shutdown()
+    return results
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--small", action="store_true", help="10 and 100 quotes, no browser")
+    parser.add_argument("--runs", type=int, default=7, help="renders per size (median)")
+    parser.add_argument("--database-url", help="default: DATABASE_URL or a throwaway SQLite")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium check")
+    args = parser.parse_args(argv)
+    url = setup_django(args.database_url)
+
+    from django.test import Client
+
+    from annotations.models import User
+
+    sizes = [10, 100] if args.small else [10, 100, 1000]
+    run_id = str(int(time.time()))
+    user = User.objects.create_user(f"bench-{run_id}", role=User.Role.EDITOR, password="bench")
+    client = Client()
+    client.force_login(user)
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print(f"article page, {engine}; render = median of {args.runs} via the test client")
+    print(f"{'quotes':>7} {'render ms':>10} {'queries':>8} {'HTML KB':>8}")
+    rows = {}
+    articles = {}
+    for n in sizes:
+        article = build_article(n, run_id)
+        articles[n] = article
+        ms, queries, size = measure_server(client, article, args.runs)
+        rows[n] = (ms, queries)
+        print(f"{n:>7} {ms:>10.1f} {queries:>8} {size / 1024:>8.0f}", flush=True)
+    low, high = sizes[0], sizes[-1]
+    print(f"render ratio {high}/{low} quotes: {rows[high][0] / rows[low][0]:.1f}x")
+    constant = len({q for _, q in rows.values()}) == 1
+    print(f"queries constant across sizes: {'yes' if constant else 'NO'}")
+    status = 0 if constant else 1
+    if not (args.small or args.no_browser):
+        if not Path(CHROMIUM).exists():
+            print(f"Chromium not found at {CHROMIUM}: browser check not run")
+            return 1
+        results = measure_browser(articles[1000], client.cookies["sessionid"].value)
+        print("Chromium, 1,000 quotes:")
+        for name, seconds in results.items():
+            print(f"  {name:<26} {seconds:6.2f}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

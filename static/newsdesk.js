@@ -1,0 +1,404 @@
+/* Newsdesk: the little the pages need beyond htmx.
+ *
+ * - Selection -> offsets. Browsers count UTF-16 code units; Newsdesk counts code points
+ *   (Python str indices). The offset of a point in the article is the number of code points
+ *   in the text before it, read from a Range that starts at the top of the body container
+ *   (which holds nothing but the body's text, cut into highlight elements).
+ * - Choosing a quote in the text or in the list shows it in the other.
+ * - Keys (see the help overlay).
+ * No inline script anywhere; nothing evaluated; all requests go through htmx.
+ */
+(function () {
+  "use strict";
+
+  var current = null; // id (string) of the chosen quote
+  var pick = null; // "mention" | "cue" while picking a span for the open form
+
+  function textEl() {
+    return document.getElementById("article-text");
+  }
+
+  function codePoints(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) i++;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  function offsetOf(container, node, offset) {
+    var r = document.createRange();
+    r.setStart(container, 0);
+    r.setEnd(node, offset);
+    return codePoints(r.toString());
+  }
+
+  function say(message) {
+    var box = document.getElementById("status");
+    if (!box) return;
+    box.textContent = message;
+    box.classList.add("show");
+    clearTimeout(say.timer);
+    say.timer = setTimeout(function () {
+      box.classList.remove("show");
+    }, 4000);
+  }
+
+  /* The selection as code-point offsets into the body, trimmed of white space; null when
+   * nothing is selected in the body, {error} when the selection leaves it. */
+  function selectionSpan() {
+    var el = textEl();
+    var sel = window.getSelection();
+    if (!el || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    var range = sel.getRangeAt(0);
+    var inStart = el.contains(range.startContainer);
+    var inEnd = el.contains(range.endContainer);
+    if (!inStart && !inEnd) return null;
+    if (!inStart || !inEnd) {
+      return { error: "The selection leaves the article text; select within the article only." };
+    }
+    var start = offsetOf(el, range.startContainer, range.startOffset);
+    var end = offsetOf(el, range.endContainer, range.endOffset);
+    var chars = Array.from(el.textContent);
+    while (start < end && /\s/u.test(chars[start])) start++;
+    while (end > start && /\s/u.test(chars[end - 1])) end--;
+    if (start >= end) return { error: "The selection holds only white space." };
+    return { start: start, end: end, text: chars.slice(start, end).join("") };
+  }
+
+  function clearSelection() {
+    var sel = window.getSelection();
+    if (sel) sel.removeAllRanges();
+  }
+
+  function formSlot() {
+    return document.getElementById("quote-form-slot");
+  }
+
+  function openQuoteForm(span) {
+    var el = textEl();
+    if (!el || !el.dataset.newUrl || !window.htmx) return;
+    var values = { start: span.start, end: span.end };
+    if (current) values.current = current;
+    window.htmx
+      .ajax("GET", el.dataset.newUrl, { target: "#quote-form-slot", swap: "innerHTML", values: values })
+      .then(function () {
+        // Straight to the speaker, unless the form also offers "add as fragment" (key f).
+        var first = formSlot().querySelector("[data-speaker-input]");
+        if (first && !formSlot().querySelector("[data-add-fragment]")) {
+          first.focus({ preventScroll: true });
+        }
+      });
+  }
+
+  function closeForm() {
+    var slot = formSlot();
+    if (slot) slot.textContent = "";
+    pick = null;
+    document.body.classList.remove("picking");
+  }
+
+  function fillPicked(kind, span) {
+    var form = document.querySelector("[data-quote-form]");
+    if (!form) return;
+    form.querySelector('[name="' + kind + '_start"]').value = span.start;
+    form.querySelector('[name="' + kind + '_end"]').value = span.end;
+    form.querySelector('[data-picked="' + kind + '"]').textContent = span.text;
+    if (kind === "cue") {
+      var cue = form.querySelector('[name="cue"]');
+      if (cue && !cue.value) cue.value = span.text;
+    }
+  }
+
+  function onSelectionDone() {
+    var span = selectionSpan();
+    if (span === null) return;
+    if (span.error) {
+      say(span.error);
+      return;
+    }
+    if (pick) {
+      fillPicked(pick, span);
+      say("Picked " + (pick === "mention" ? "speaker mention" : "cue") + ": " + span.text);
+      pick = null;
+      document.body.classList.remove("picking");
+      clearSelection();
+      return;
+    }
+    openQuoteForm(span);
+  }
+
+  /* --- Choosing a quote ----------------------------------------------------------------- */
+
+  function listItems() {
+    return Array.prototype.slice.call(document.querySelectorAll("#quote-list .quote-item"));
+  }
+
+  function choose(id, opts) {
+    opts = opts || {};
+    var el = textEl();
+    document.querySelectorAll(".is-current").forEach(function (n) {
+      n.classList.remove("is-current");
+    });
+    document.querySelectorAll('#quote-list [aria-current="true"]').forEach(function (n) {
+      n.removeAttribute("aria-current");
+    });
+    current = id ? String(id) : null;
+    if (!current) return;
+    var item = document.getElementById("quote-" + current);
+    if (!item) {
+      current = null;
+      return;
+    }
+    item.setAttribute("aria-current", "true");
+    item.classList.add("is-current");
+    var segments = el ? el.querySelectorAll('[data-q~="' + current + '"]') : [];
+    segments.forEach(function (n) {
+      n.classList.add("is-current");
+    });
+    if (opts.scrollList !== false) item.scrollIntoView({ block: "nearest" });
+    if (opts.scrollText && segments.length) segments[0].scrollIntoView({ block: "center" });
+    if (opts.focus) item.focus({ preventScroll: true });
+  }
+
+  function move(step) {
+    var items = listItems();
+    if (!items.length) return;
+    var index = items.findIndex(function (n) {
+      return n.dataset.quote === current;
+    });
+    index = index < 0 ? (step > 0 ? 0 : items.length - 1) : index + step;
+    index = Math.max(0, Math.min(items.length - 1, index));
+    choose(items[index].dataset.quote, { scrollText: true, focus: true });
+  }
+
+  function clickAction(name) {
+    if (!current) return false;
+    var item = document.getElementById("quote-" + current);
+    var button = item && item.querySelector('[data-action="' + name + '"]');
+    if (!button) return false;
+    button.click();
+    return true;
+  }
+
+  /* The list's buttons carry only their action's name (a thousand quotes would otherwise
+   * mean four thousand htmx elements to set up); the request still goes through htmx, with
+   * the CSRF header from <body>. */
+  var ACTIONS = {
+    edit: ["GET", "#quote-form-slot", "innerHTML"],
+    delete: ["POST", "#workspace", "outerHTML"],
+    accept: ["POST", "#workspace", "outerHTML"],
+    reject: ["POST", "#workspace", "outerHTML"],
+  };
+
+  function runAction(button) {
+    var list = document.getElementById("quote-list");
+    var item = button.closest(".quote-item");
+    var spec = ACTIONS[button.dataset.action];
+    if (!list || !list.dataset.quoteUrl || !item || !spec || !window.htmx) return;
+    var url = list.dataset.quoteUrl + item.dataset.quote + "/" + button.dataset.action + "/";
+    window.htmx.ajax(spec[0], url, { source: button, target: spec[1], swap: spec[2] });
+  }
+
+  function chooseFromHash() {
+    var m = /^#quote-(\d+)$/.exec(window.location.hash);
+    if (m) choose(m[1], { scrollText: true });
+  }
+
+  /* --- Events ------------------------------------------------------------------------- */
+
+  var downInText = false;
+  document.addEventListener("mousedown", function (event) {
+    var el = textEl();
+    downInText = Boolean(el && el.contains(event.target));
+  });
+
+  document.addEventListener("mouseup", function (event) {
+    var el = textEl();
+    if (!el || !el.dataset.canEdit) return;
+    if (!downInText && !el.contains(event.target)) return;
+    downInText = false;
+    setTimeout(onSelectionDone, 0);
+  });
+
+  document.addEventListener("click", function (event) {
+    var t = event.target;
+    if (!(t instanceof Element)) return;
+    var toggle = t.closest("[data-toggle-help]");
+    if (toggle) return toggleHelp();
+    if (t.closest("[data-cancel-form]")) return closeForm();
+    var pickButton = t.closest("[data-pick]");
+    if (pickButton) {
+      pick = pickButton.dataset.pick;
+      document.body.classList.add("picking");
+      say("Now select the " + (pick === "mention" ? "speaker mention" : "cue") + " in the text.");
+      return;
+    }
+    var clear = t.closest("[data-clear]");
+    if (clear) {
+      var kind = clear.dataset.clear;
+      var form = clear.closest("form");
+      form.querySelector('[name="' + kind + '_start"]').value = "";
+      form.querySelector('[name="' + kind + '_end"]').value = "";
+      form.querySelector('[data-picked="' + kind + '"]').textContent = "";
+      return;
+    }
+    var remove = t.closest("[data-remove-row]");
+    if (remove) return remove.closest(".via-row").remove();
+    var option = t.closest("[data-speaker-option]");
+    if (option) {
+      var field = option.closest(".speaker-field");
+      field.querySelector("[data-speaker-input]").value = option.dataset.name;
+      field.querySelector("[data-speaker-id]").value = option.dataset.id;
+      field.querySelector("[data-speaker-options]").textContent = "";
+      return;
+    }
+    var item = t.closest("#quote-list .quote-item");
+    if (item && item.dataset.quote !== current) {
+      choose(item.dataset.quote, { scrollList: false, scrollText: true });
+    }
+    var action = t.closest("#quote-list [data-action]");
+    if (action) return runAction(action);
+    if (t.closest("a, button, input, select, textarea, label")) return;
+    var sel = window.getSelection();
+    if (sel && !sel.isCollapsed) return;
+    var segment = t.closest("#article-text [data-q]");
+    if (segment) {
+      var ids = segment.dataset.q.split(" ");
+      var at = ids.indexOf(current);
+      choose(ids[(at + 1) % ids.length]); // clicking again steps to the enclosing quote
+      return;
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-speaker-input]")) {
+      var id = event.target.closest(".speaker-field").querySelector("[data-speaker-id]");
+      if (id) id.value = "";
+    }
+  });
+
+  function toggleHelp(force) {
+    var help = document.getElementById("help");
+    if (!help) return;
+    var show = force === undefined ? help.hidden : force;
+    help.hidden = !show;
+    document.querySelectorAll("[aria-controls=help]").forEach(function (b) {
+      b.setAttribute("aria-expanded", show ? "true" : "false");
+    });
+  }
+
+  function typing(target) {
+    return (
+      target instanceof Element &&
+      (target.isContentEditable || target.closest("input, textarea, select, [contenteditable]"))
+    );
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      var help = document.getElementById("help");
+      if (help && !help.hidden) return toggleHelp(false);
+      if (typing(event.target)) event.target.blur();
+      closeForm();
+      clearSelection();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    var el = textEl();
+    if (!el) return;
+    var handled = true;
+    switch (event.key) {
+      case "?":
+        toggleHelp();
+        break;
+      case "q":
+        var span = selectionSpan();
+        if (!el.dataset.canEdit) handled = false;
+        else if (!span) say("Select some article text first.");
+        else if (span.error) say(span.error);
+        else openQuoteForm(span);
+        break;
+      case "f":
+        var add = document.querySelector("[data-add-fragment] button");
+        if (add) add.click();
+        else say("Choose a quote, then select the text to add to it.");
+        break;
+      case "j":
+        move(1);
+        break;
+      case "k":
+        move(-1);
+        break;
+      case "ArrowDown":
+      case "ArrowUp":
+        // Arrows move between quotes while one has focus; otherwise they scroll the page.
+        if (event.target instanceof Element && event.target.closest(".quote-item")) {
+          move(event.key === "ArrowDown" ? 1 : -1);
+        } else handled = false;
+        break;
+      case "e":
+        handled = clickAction("edit");
+        break;
+      case "Enter":
+        // Only on a focused list item: Enter on a button or link keeps its own meaning.
+        handled = event.target instanceof Element && event.target.matches(".quote-item");
+        if (handled) handled = clickAction("edit");
+        break;
+      case "a":
+        handled = clickAction("accept");
+        break;
+      case "r":
+        handled = clickAction("reject");
+        break;
+      case "u":
+        var undo = document.querySelector('[data-action="undo"]');
+        if (undo) undo.click();
+        else handled = false;
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) event.preventDefault();
+  });
+
+  /* After htmx redraws the workspace: choose the quote the server points at, or keep the
+   * chosen one. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var ws = document.getElementById("workspace");
+    if (!ws || !event.target || !(event.target.id === "workspace" || event.target.contains(ws))) {
+      return;
+    }
+    var wanted = ws.dataset.select || current;
+    choose(wanted, { scrollText: Boolean(ws.dataset.select) });
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.target;
+    if (list && list.matches && list.matches("[data-speaker-options]")) {
+      var input = list.closest(".speaker-field").querySelector("[data-speaker-input]");
+      input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    say(
+      status === 403
+        ? "Your role may read but not change annotations."
+        : "The server refused that (" + status + "). Nothing was changed."
+    );
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    say("The server could not be reached. Nothing was changed.");
+  });
+
+  window.addEventListener("hashchange", chooseFromHash);
+  document.addEventListener("DOMContentLoaded", chooseFromHash);
+})();

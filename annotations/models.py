@@ -362,8 +362,12 @@ class Article(Tracked):
         return instance
 
     def body_changed(self) -> bool:
+        if self._state.adding or "body" not in self.__dict__:
+            return False
         loaded = getattr(self, "_loaded_body", None)
-        return not self._state.adding and loaded is not None and loaded != self.body
+        if loaded is None:  # loaded with the body deferred: ask the database
+            loaded = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+        return loaded is not None and loaded != self.body
 
     def has_anchored_quotes(self) -> bool:
         return Quote.all_objects.filter(article_id=self.pk).exists()
@@ -494,11 +498,16 @@ class QuoteQuerySet(models.QuerySet):
     def with_related(self):
         """Everything a quote's JSON, CSV row or list entry shows, in a fixed number of
         queries."""
-        return self.select_related("article__publisher", "speaker").prefetch_related(
-            "fragments",
-            models.Prefetch(
-                "via_hops", queryset=ViaHop.objects.select_related("outlet", "speaker")
-            ),
+        # The body stays behind: joined in, it would be copied into every quote's row.
+        return (
+            self.select_related("article__publisher", "speaker")
+            .defer("article__body")
+            .prefetch_related(
+                "fragments",
+                models.Prefetch(
+                    "via_hops", queryset=ViaHop.objects.select_related("outlet", "speaker")
+                ),
+            )
         )
 
     def for_speaker(self, speaker):

@@ -284,3 +284,11 @@ def test_with_counts_counts_live_and_suggested_quotes():
     counted = Article.objects.with_counts().get(pk=article.pk)
     assert counted.quote_count == 2
     assert counted.suggested_count == 1
+
+
+def test_body_lock_holds_for_an_article_loaded_without_its_body():
+    quote = QuoteFactory()
+    article = Quote.objects.with_related().get(pk=quote.pk).article
+    article.body = "Changed behind a deferred load."
+    with pytest.raises(ValidationError, match="quotes are anchored"):
+        article.save()

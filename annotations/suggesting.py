@@ -29,18 +29,53 @@ The approach is rules over surface text, in four passes:
      fragment of the same statement;
    - ``according to X, ...`` / ``..., according to X``;
    - a content holding another cue yields a nested statement ("X said that Y alleged
-     that ..."), found by running the same rules on the content.
+     that ..."), found by running the same rules on the content;
+   - ``The race appears closer in Ohio`` / ``X seemed ...`` / ``X is expected to ...``:
+     an impression with no source; the content is the clause around the cue;
+   - ``X declined to comment`` / ``X wants to build a wall`` / ``X plans to return``
+     (cues of intention): the infinitive, to the end of its clause, is the content;
+   - ``X has not endorsed Trump``: a stance's object may be a single name or pronoun;
+   - ``X talked about Y`` / ``called for Y`` / ``was critical of Y`` / ``focused on Y`` /
+     ``railed against Y`` / ``referring to Y`` and nouns with a clause (``his claim that
+     ...``, ``the view that ...``): the object or the clause is the content, the subject
+     (when there is one) the speaker; these never override a reading found by the cues
+     above;
+   - ``Asked whether he would run, ...`` / ``Asked about X, ...``: the question;
+   - ``Poll: Trump and Clinton lead`` (a paragraph opening with a short phrase and a
+     colon): the phrase is the source, the rest the content.
+
+   A content stops where the speaker goes on to a second statement (``..., and added``,
+   ``, though``, ``, saying``). Subjects may be shares of people (``Two in three said``,
+   ``59 percent said``). A description after the cue keeps its modifiers up to a comma or
+   the circumstances (``said one Democrat familiar with the talks in an interview``).
+   Newspapers that write quotes as ``''...''`` get their sentence breaks there too (the
+   marks stay ordinary text, as the reference corpus treats them).
 
    The speaker is the noun phrase next to the cue (appositions and titles removed, see
-   :func:`speaker_name_from_source`); a pronoun is resolved to the person last named as a
-   speaker (or, failing that, last named at all); a surname is expanded to the full name
-   first introduced in the article, or to a known speaker's canonical name.
+   :func:`speaker_name_from_source`). In ``X, <apposition>, said`` the name that comes
+   first wins (``Anton, president of the Restaurant Association``; ages, ``of Ames, Iowa``,
+   ``who ...`` clauses and state abbreviations are skipped); ``X, the guru who founded
+   the site tweeted`` keeps ``X``; ``Rep.``, ``Sen.`` and ``Gov.`` never end a phrase. A
+   subject after an introductory phrase (``Instead, the senator is ..., saying``) skips
+   that phrase. A pronoun is resolved to the source last named before it (the speakers
+   the rules found, names or role descriptions such as ``the former governor``, but not
+   the speakers of statements nested in another; the subjects of sentences, also after an
+   introductory phrase, fill in where no rule found a speaker); "he"/"she" skip sources
+   that cannot be a person (``the campaign``, ``officials``) and names of the other
+   gender; a surname is expanded to the full name first introduced in the article, or to
+   a known speaker's canonical name.
 4. **Relays.** ``..., RIA Novosti reported``, ``the Meduza news agency reported``,
    ``according to Reuters`` after a statement with its own speaker become ``via`` hops.
 
-Quotes of four words or more that no rule attributes are still proposed (direct, speaker
-taken from a neighbouring attributed quote of the same paragraph when there is one);
-shorter ones are scare quotes or titles and are left alone.
+Quotes of four words or more that no rule attributes are still proposed (direct). Their
+speaker comes from the layout when it shows one: ``Cruz continued:`` ending the paragraph
+before; ``Philip Bump: “...”``; ``Rubio fired back forcefully: “...”`` (the subject of the
+clause before a colon or comma); a ``- Sanders.`` line right after the quote; otherwise
+from a neighbouring attributed quote of the same paragraph or the one before. An
+addressee between the cue and the quote is skipped (``wrote to his followers, “...”``).
+Shorter quotes are scare quotes or titles and are left alone. A short attribution after a
+quote that ends with a full stop (``“... missing.” Trump said.``) stays in the quote's
+sentence.
 """
 
 from __future__ import annotations
@@ -124,7 +159,7 @@ SPEECH = _verb_forms(
     "insist warn recall acknowledge admit:admits:admitted:admitting announce report "
     "suggest predict complain joke quip:quips:quipped:quipping observe remark "
     "emphasize stress promise vow pledge boast allege assert maintain contend testify "
-    "yell shout scream whisper mutter post confirm deny concede caution reveal mention "
+    "yell shout scream whisper mutter post confirm deny concede caution reveal "
     "comment counter retort scoff lament muse wonder speculate exclaim recount "
     "continue describe accuse charge urge criticize blame demand question threaten "
     "propose hint announce estimate agree disagree point:points:pointed:pointing "
@@ -137,7 +172,7 @@ COGNITION = _verb_forms(
     "hope expect fear worry doubt show:shows:showed:showing:shown "
     "find:finds:found:finding see:sees:saw:seeing:seen consider want wish "
     "understand:understands:understood:understanding assume suspect recognize realize "
-    "imagine decide:decides:decided:deciding"
+    "imagine decide:decides:decided:deciding intend aim"
 )
 # Verbs of stance towards something: the content is their object ("endorsed Kasich").
 STANCE = _verb_forms(
@@ -145,9 +180,16 @@ STANCE = _verb_forms(
     "slam blast dismiss welcome embrace decry denounce challenge mock ridicule highlight "
     "refuse decline seek:seeks:sought:seeking plan:plans:planned:planning push favor "
     "call:calls:called:calling refer:refers:referred:referring back target tout lambaste "
-    "question acknowledge recommend request demand"
+    "question acknowledge recommend request demand express discuss mention"
 )
 CUE_FORMS: dict[str, str] = {**STANCE, **COGNITION, **SPEECH}
+# Cues whose content may start with a preposition ("accused of", "declined to comment").
+TAKES_PREPOSITION = _words("accuse decline refuse warn urge ask tell charge blame")
+# Cues of intention: "wants to build a wall", "plans to return" (the infinitive is the content).
+INTENT = _words(
+    "want plan hope expect seek vow pledge promise threaten decide wish intend refuse decline "
+    "agree aim"
+)
 _OBJECT_END = re.compile(
     r",|;|\s(?:on|at|during|after|before|when|while|because|since|as|in|for|and|but|"
     r"amid|over|despite|with)\s"
@@ -156,14 +198,14 @@ _OBJECT_END = re.compile(
 AMBIGUOUS = _words(
     "report state claim note charge promise estimate comment question post counter fear "
     "hope wish find begin concern doubt point blame demand pledge vow joke signal see "
-    "know show found shown known seen feel want mention continue remark advise remind "
+    "known seen mention continue remark advise remind "
     "inform tout agree consider"
 )
 # Cues that need "that" or a quote right after them (too loose otherwise).
-NEEDS_THAT = _words("continue begin point agree indicate signal mention")
+NEEDS_THAT = _words("continue begin point agree indicate signal")
 # Cues whose direct object comes before the content ("told reporters that ...").
 TAKES_OBJECT = _words("tell ask warn remind assure inform urge advise counsel")
-PARTICLES = {"point": "out"}
+PARTICLES = {"point": "(?:out|to)"}
 
 AUX = _words(
     "also has have had would will could may might did does do then later again recently "
@@ -218,7 +260,7 @@ TITLES = _words(
     "lieutenant corporal commander economist analyst lawyer engineer farmer historian "
     "strategist pollster consultant adviser advisor aide head manager president-elect "
     "premier governor-elect spokesperson superintendent inspector detective commissioner "
-    "mr. mrs. ms. dr. sens reps gens"
+    "mr. mrs. ms. dr. sens reps gens staff"
 )
 NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
 OUTLET_WORDS = (
@@ -251,8 +293,9 @@ _SUBJECT = re.compile(
 )
 _SUBJECT_NP = re.compile(
     r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
-    r"((?:(?:The|A|An|His|Her|Their|Its)\s+)?(?:[\w\u2019'.&-]+\s+){0,4}?"
-    r"(?:[A-Z][\w\u2019'.&-]*|he|she|they|we|I|[a-z]+(?:man|woman|person|s)))"
+    r"((?:(?:The|A|An|His|Her|Their|Its|the|a|an|his|her|their|its)\s+)?"
+    r"(?:[\w\u2019'.&-]+\s+){0,4}?"
+    r"(?:[A-Z][\w\u2019'.&-]*|he|she|they|we|I|[a-z]+(?:man|woman|person|or|er|ist|ent|s)))"
     r"(?=\s+(?:\w+ly\s+)?(?:has|had|is|was|were|are|will|would|[a-z]+ed|[a-z]+s)\b)"
 )
 _NOT_CONTENT = _words(
@@ -304,7 +347,7 @@ def _cue_index(masked: str) -> list[tuple[int, int, str]]:
     n = len(masked)
     for m in _LETTERS.finditer(masked):
         low = m.group().lower()
-        if low not in CUE_FORMS and low != "according":
+        if low not in CUE_FORMS and low not in IMPRESSION and low != "according":
             continue
         s, e = m.span()
         if masked[s].isupper() and low != "according":
@@ -403,6 +446,12 @@ def _looks_like_name(part: str) -> bool:
     return bool(tokens) and not all(t.lower().rstrip(".") in TITLES for t in tokens)
 
 
+_TRAILING_AUX = _words(
+    "has have had is was are were will would could can may might did does do also then later "
+    "further"
+)
+
+
 def speaker_name_from_source(source: str) -> str:
     """The speaker's name from a source span, with titles, roles and appositions removed.
 
@@ -415,12 +464,21 @@ def speaker_name_from_source(source: str) -> str:
     importers of annotated corpora.
     """
     text = " ".join(source.replace("\u00a0", " ").split()).strip(" ,;:.-\u2014")
+    words = text.split()
+    while len(words) > 1 and words[-1] in _TRAILING_AUX:  # "The retired neurosurgeon has"
+        words.pop()
+    text = " ".join(words)
     if not text:
         return ""
     text = re.sub(r"\s*\([^)]*\)", "", text)  # "(R-Texas)"
+    whole = text
     text = re.split(r",?\s+(?:who|which|whose|whom)\b", text, maxsplit=1)[0]
     parts = [p.strip() for p in re.split(r"\s*[,\u2014\u2013]\s*|\s+--\s+", text) if p.strip()]
     named = [p for p in parts if _looks_like_name(p)]
+    if not named and not _looks_like_name(whole.split(",")[0]):
+        # a description is kept whole up to its first comma: "an official who was not
+        # authorized to speak"
+        return whole.split(",")[0].strip()
     chosen = named[0] if named else (parts[0] if parts else text)
     if " of " in chosen:
         head, _, tail = chosen.partition(" of ")
@@ -430,6 +488,7 @@ def speaker_name_from_source(source: str) -> str:
             and all(_is_cap(t) for t in head_tokens[-2:])
             and _is_cap(tail)
             and head_tokens[-2].lower().rstrip(".") not in TITLES
+            and head_tokens[-1].lower().rstrip(".") not in TITLES  # "Chief of Staff X"
         ):
             chosen = head
     tokens = _name_tokens(chosen)
@@ -565,12 +624,21 @@ def _mask(text: str, quotes: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?]+(?:''|[\"\u201d\u00bb)\]])*(?=\s)|[\"\u201d\u00bb](?=\s)|\n")
+_ATTRIBUTION_TAIL = re.compile(
+    r"(?:[A-Z][\w.\u2019'-]*|He|She|They)(?:\s+[\w.\u2019'-]+){0,4}?\s+(?:also\s+)?"
+    r"(?:said|says|added|adds|wrote|writes|asked|asks|tweeted|continued|told|explained|"
+    r"replied|responded|declared|noted|recalled|insisted|argued|warned|joked|quipped)"
+    r"(?:\s+(?:on|in|at|to|last|this)?\s*[\w\u2019'-]+){0,3}(?:[.!?](?=\s|$)|,)"
+)
+
+
 def _sentences(masked: str, original: str) -> list[tuple[int, int]]:
     """Sentence ranges of the masked text (quotes are atomic)."""
     out: list[tuple[int, int]] = []
     start = 0
     n = len(masked)
-    for m in re.finditer(r"[.!?]+[\"\u201d\u00bb)\]]*(?=\s)|[\"\u201d\u00bb](?=\s)|\n", masked):
+    for m in _SENTENCE_BREAK.finditer(masked):
         end = m.end()
         if masked[m.start()] == "\n":
             if masked[start : m.start()].strip():
@@ -585,9 +653,15 @@ def _sentences(masked: str, original: str) -> list[tuple[int, int]]:
         if nxt >= n:
             continue
         follower = masked[nxt]
-        if not (follower.isupper() or follower.isdigit() or follower in OPENERS):
+        # "''" opens a quote in the style of some newspapers ("''We won,'' he said.")
+        double_apostrophe = masked.startswith("''", nxt)
+        if not (
+            follower.isupper() or follower.isdigit() or follower in OPENERS or double_apostrophe
+        ):
             continue
         token = m.group()
+        if token[-1] in '"\u201d\u00bb' and _ATTRIBUTION_TAIL.match(masked, nxt):
+            continue  # "“... emails.” Trump said.": the attribution belongs to the quote
         if token[0] in '"\u201d\u00bb':
             # a quote closing a sentence: its last inner character must end a sentence
             inner = original[: m.start()].rstrip()
@@ -629,6 +703,115 @@ def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     return [(m.start() + lo, m.end() + lo, m.group()) for m in _WORD.finditer(masked[lo:hi])]
 
 
+# heads of descriptions that cannot be "he" or "she"
+_NOT_PERSON = _words(
+    "campaign statement report reports administration department committee government "
+    "agency group party poll polls study survey memo letter court officials aides people "
+    "sources experts analysts voters supporters critics republicans democrats democrats "
+    "documents emails data website newspaper paper network team staff family"
+)
+_CLAUSE_END = re.compile(r"[.;:!?]")
+# abbreviations whose full stop ends no sentence: "Sen.", "N.C.", "Calif."
+_ABBREV_ANY = re.compile(rf"{_ABBREV_TITLE}|(?:[A-Z]\.)+|\b[A-Z][a-z]{{1,4}}\.(?=,)")
+_NAME_COLON = re.compile(
+    r"(?:^|\s[-\u2014\u2013]+\s)\s*(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*"
+    r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?):\s*$"
+)
+_DASH_NAME = re.compile(
+    r"\s*[-\u2014\u2013]+\s*(?P<name>(?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w\u2019'-]*)"
+    r"[\s.,]"
+)
+# "seems", "appears", "is expected": an impression without a source
+IMPRESSION = _words("seem seems seemed appear appears appeared expected")
+_CLAUSE_OPEN = re.compile(
+    r"(?:[;:\u2014]|,\s+(?:but|and|while|although|though|as)\b"
+    r"|\b(?:but|although|though|while|because|since)\b)\s*"
+)
+_CLAUSE_CLOSE = re.compile(r"[;\u2014]|,\s+(?:but|and|while|although|though|which|as)\b")
+_COLON_LEAD = re.compile(r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z])")
+_NOT_LEADS = _words(
+    "update updated related photo photos video watch read note editor editor's correction "
+    "source sources q a warning disclaimer credit"
+)
+# "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
+_INTRO = re.compile(
+    r"\s*(?:(?:Instead|Later|Earlier|Meanwhile|However|Still|Also|Then|Now|Yet|Indeed|Again|"
+    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?|(?:In|On|At|After|Before|"
+    r"During|Amid|Since|Speaking|With|Last|This)\s+[^,]{1,40}?),\s+"
+)
+_LEAD_INTRO = re.compile(
+    r"\s*(?:(?:In|On|At|After|Before|During|Amid|Since|While|When|As|With|Without|Though|"
+    r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
+    r"Instead|Later|Earlier|Meanwhile|However|Indeed)\b|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
+)
+_ROLE_HEADS = sorted(
+    {w for w in SPEAKER_NOUNS | TITLES if w.isalpha() and w not in DETERMINERS}
+    | {"front-runner", "frontrunner", "billionaire", "mogul", "businessman", "congressman"},
+    key=len,
+    reverse=True,
+)
+_DESCRIPTION = re.compile(
+    r"((?:The|the)\s+(?:[\w\u2019'-]+\s+){0,3}?(?:"
+    + "|".join(map(re.escape, _ROLE_HEADS))
+    + r"))(?=\s+(?:\w+ly\s+)?(?:also\s+)?(?:has|had|is|was|would|will|did|does|can|could|"
+    r"[a-z]+ed|[a-z]+s|said|told|wrote|took|made|gave|went|spoke|knew|saw)\b)"
+)
+# cues whose content is the object of a preposition: "talked about", "called for"
+_TOPIC_CUE = re.compile(
+    r"\b(?:(?:talk|talks|talked|talking|spoke|speak|speaks|speaking|asked|ask|asks|asking|"
+    r"questions?|worried|worries|worry|concerns?|joked|jokes|bragged|brags|complained|"
+    r"complains|wrote|writes|cares?|doubts?|boasted|lied|warned|warns)\s+about|"
+    r"(?:call|calls|called|calling|vote|votes|voted|voting|push|pushes|pushed|pushing|"
+    r"apologized|apologizes|support|argued|argues|advocated|advocates|asked|asking)\s+for|"
+    r"(?:critical|criticism|critique|proud|wary|supportive|skeptical|dismissive|spoke|speaks|"
+    r"boasted|accusations?|allegations?|endorsement|sick|tired)\s+of|"
+    r"(?:focus|focused|focuses|focusing|commented|comments|commenting|remarks|weighed\s+in|"
+    r"insisted|insists|agreed|agrees|disagreed|disagrees|called|calls|calling|attacks?|"
+    r"touched|split|divided|pushed\s+back|reflecting|views)\s+on|"
+    r"(?:railed|rails|railing|protested|protests|fought|fights|campaigned|campaigns|"
+    r"voted|votes|warned|warns)\s+against|"
+    r"(?:referring|referred|refers|responded|responding|respond|response|reacted|reacting|"
+    r"objected|objects|pointed|points|pointing|alluded|alluding|opposition|reference)\s+to|"
+    r"(?:claims?|assertion|argument|view|belief|idea|notion|allegations?|suggestion|promise|"
+    r"pledge|warning|fears?|hopes?|concerns?|charge|insistence|statement|message|reports?|"
+    r"evidence|sense|impression|perception|admission|conclusion|contention|assurance|"
+    r"prediction|accusations?|assessment|theory|argument|complaint|criticism)\s+that)\b"
+)
+_OBJ = _words("him her them it us me")
+# where a statement ends and the speaker goes on: "..., though he added", "and questioned"
+_SECOND_PREDICATE = re.compile(
+    r",?\s+(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told|noted|"
+    r"questioned|argued|insisted|warned|called|urged|acknowledged|suggested|recalled)\b|"
+    r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according)\b"
+)
+_QUANTITY = _words(
+    "percent half third thirds quarter quarters majority majorities minority most many some "
+    "few two three four five six seven eight nine ten dozens hundreds thousands millions "
+    "others all both none"
+)
+# a description after the cue runs on through its modifiers, up to a comma
+_DESCRIPTION_START = _words("a an the one another two three several some many most")
+_DESCRIPTION_GOES_ON = _words("with to for in of who which that from about by into involved")
+_DANGLING = _DESCRIPTION_GOES_ON | _words("of the a an")
+_CIRCUMSTANCE = re.compile(
+    r"(?:in|on|at|during)\s+(?:a|an|the|his|her|their|its)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|interview|email|e-mail|speech|letter|call|conference|tweet|post|release|"
+    r"briefing|appearance|rally|debate|program|show|reporters|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\b",
+    re.IGNORECASE,
+)
+_ADDRESSEE = re.compile(
+    r"\s*(?:to|on|in|at|during|before)\s+[^,:;\ue000\"\u201c\u00ab\u201e]{1,60}?(?=\s*[,:]\s*"
+    r"[\"\u201c\u00ab\u201e]|\s+that\b)"
+)
+_ASKED = re.compile(
+    r"\b[Aa]sked\s+(?:about\s+(?P<q>\S)|(?P<w>(?:whether|if|what|why|how|who|when)\b))"
+)
+_ABBREV_WORD = re.compile(_ABBREV_TITLE)
+_APPOSITIVE_WORDS = _words("who which whose whom where when a an the of")
+_STATE_LIKE = re.compile(r"(?:[DRI]-[A-Z]|[A-Z][a-z]{1,4}\.$|[A-Z]\.[A-Z]\.$|\d)")
+
+
 def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
     """The noun phrase that ends just before ``hi`` (the subject of a cue)."""
     toks = _tokens(masked, lo, hi)
@@ -661,19 +844,17 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
             inner = _np_left(masked, toks[k + 1][0], toks[-1][0])
             outer = _np_left(masked, lo, toks[k][0])
             first_inner = masked[toks[k + 1][0] : toks[-1][0]].split()
-            relative = bool(first_inner) and first_inner[0].lower() in {
-                "who",
-                "which",
-                "whose",
-                "whom",
-                "where",
-                "when",
-                "a",
-                "an",
-                "the",
-            }
+            # "Smith, 29, of Ames, Iowa, said" / "Smith, president of X, said" /
+            # "Smith, who ..., said": the name comes first, the rest describes it
+            appositive = bool(first_inner) and (
+                first_inner[0].lower() in _APPOSITIVE_WORDS
+                or not _is_cap(first_inner[0])
+                or bool(_STATE_LIKE.match(first_inner[0]))
+            )
             if outer is not None and (
-                relative or not _looks_like_name(inner.text if inner else "")
+                appositive
+                or _looks_like_name(outer.text)
+                or not _looks_like_name(inner.text if inner else "")
             ):
                 return outer
             if inner is not None and _looks_like_name(inner.text):
@@ -690,12 +871,28 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
             break
         if low in STOP_LEFT and not (low == "of" and words):
             break
+        if low in ("who", "which") and words:
+            # "Nate Silver, the polling guru who founded the site tweeted"
+            head = _np_left(masked, lo, s)
+            comma = masked.rfind(",", lo, head.span.start) if head else -1
+            if (
+                head
+                and head.text.split()[0].lower() in DETERMINERS
+                and comma >= 0
+                and not masked[comma + 1 : head.span.start].strip()
+            ):
+                outer = _np_left(masked, lo, comma)
+                if outer is not None and _looks_like_name(outer.text):
+                    return outer
+            return head
         if low in CUE_FORMS and not _is_cap(w):
             break
         words.append(toks[k])
         k -= 1
         if low in PRONOUNS and len(words) == 1:
             break
+    if words and words[-1][2] == "of" and k >= 0 and toks[k][2] == ",":
+        return _np_left(masked, lo, toks[k][1])  # "Smith, 29, of Ames, said"
     if not words:
         return None
     words.reverse()
@@ -720,6 +917,8 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
         or low.rstrip("s") in SPEAKER_NOUNS
         or words[0][2].lower() in DETERMINERS
         and len(words) > 1
+        or low in _QUANTITY  # "Two in three said", "59 percent said", "Nearly half said"
+        or low[:1].isdigit()
     )
     if not ok:
         return None
@@ -738,19 +937,34 @@ _RIGHT_STOP = _words(
 def _np_right(masked: str, lo: int, hi: int, lenient: bool = False) -> _Mention | None:
     """The noun phrase starting at ``lo`` ("said Smith, the former governor")."""
     words: list[tuple[int, int, str]] = []
-    for s, e, w in _tokens(masked, lo, min(hi, lo + 160)):
+    description = False
+    for s, e, w in _tokens(masked, lo, min(hi, lo + 200)):
         low = w.lower()
         if MASK in w or w in ALL_MARKS or not (w[0].isalnum() or w[0] in "'\u2019"):
             break
+        if not words and low in _DESCRIPTION_START:
+            description = True  # "one Democrat familiar with the discussion"
+        if description and words and low in _DESCRIPTION_GOES_ON and len(words) < 18:
+            if _CIRCUMSTANCE.match(masked, s):
+                break
+            words.append((s, e, w))
+            continue
         if low in _RIGHT_STOP or low in CUE_FORMS and not _is_cap(w) and words and not lenient:
             break
-        if w.endswith(".") and low not in ABBREVIATIONS and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+        if description and low in TIME_WORDS:
+            break
+        if (
+            w.endswith(".")
+            and low.rstrip(".") not in ABBREVIATIONS
+            and not re.fullmatch(r"(?:[A-Z]\.)+", w)
+            and not _ABBREV_WORD.fullmatch(w)
+        ):
             words.append((s, e - 1, w[:-1]))
             break
         words.append((s, e, w))
-        if len(words) >= 10:
+        if len(words) >= (18 if description else 10):
             break
-    while words and words[-1][2].lower() in ("of", "the", "a", "an"):
+    while words and words[-1][2].lower() in _DANGLING:
         words.pop()
     if not words:
         return None
@@ -803,6 +1017,7 @@ class _Suggester:
         self.sentences = _sentences(self.masked, work)
         self.names = _Names(text, known)
         self.cues = _cue_index(self.masked)
+        self.sentence_ends = [e for _, e in self.sentences]
         self.cue_starts = [c[0] for c in self.cues]
 
     def cues_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -840,6 +1055,13 @@ class _Suggester:
                 if f:
                     found.append(f)
                 continue
+            if low in IMPRESSION:
+                f = self.impression(si, lo, hi, cue_start, cue_end, low)
+                if f:
+                    f.nested = nested
+                    found.append(f)
+                if f or low not in CUE_FORMS:
+                    continue
             lemma = CUE_FORMS[low]
             if low in AMBIGUOUS and not self.verb_after_subject(lo, cue_start):
                 continue
@@ -855,6 +1077,82 @@ class _Suggester:
                 f.nested = nested
                 found.append(f)
         return found
+
+    def topics(self, si: int, lo: int, hi: int) -> list[_Found]:
+        """ "talked about X", "called for X", "was critical of X": the object is the content.
+
+        The speaker is the subject before the cue when there is one.
+        """
+        masked = self.masked
+        out = []
+        for m in _ASKED.finditer(masked, lo, hi):
+            # "Asked whether he would run, Smith said ...": the question is the content
+            start = m.start("q") if m.group("q") else m.start("w")
+            comma = masked.find(",", start, hi)
+            s, e = self.trim(start, comma if comma >= 0 else hi)
+            if len(masked[s:e].split()) >= 2 and MASK not in masked[s:e]:
+                cue_span = Span(m.start(), m.start() + 5)
+                out.append(_Found("indirect", [Span(s, e)], None, "asked", cue_span, sentence=si))
+        for m in _TOPIC_CUE.finditer(masked, lo, hi):
+            start = m.end()
+            if m.group().endswith("that"):
+                # "his claim that the election is rigged": the clause is the content
+                clause = _CLAUSE_CLOSE.search(masked, start, hi)
+                end = clause.start() if clause else hi
+            else:
+                obj = _OBJECT_END.search(masked, start + 1, hi)
+                end = obj.start() if obj else hi
+            s, e = self.trim(start, end)
+            words = masked[s:e].split()
+            if not words or words[0].lower() in _NOT_CONTENT or MASK in masked[s:e]:
+                continue
+            if len(words) > 25:
+                continue
+            cue_span = Span(m.start(), m.end())
+            mention = _np_left(masked, lo, m.start()) if m.start() > lo else None
+            cue = " ".join(masked[m.start() : m.end()].split())
+            out.append(_Found("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si))
+        return out
+
+    def colon_lead(self, si: int, lo: int, hi: int) -> _Found | None:
+        """ "Ryan: Anti-Semitic images have no place in a campaign." (a headline's source)."""
+        masked = self.masked
+        if lo > 0 and self.work[lo - 1] != "\n":
+            return None
+        m = _COLON_LEAD.match(masked, lo, hi)
+        if m is None or m.group("who").split()[0].lower() in _NOT_LEADS:
+            return None
+        s, e = self.trim(m.end(), hi)
+        if len(masked[s:e].split()) < 4 or MASK in masked[s:e]:
+            return None
+        mention = _Mention(Span(m.start("who"), m.end("who")), m.group("who"))
+        colon = Span(m.end("who"), m.end("who") + 1)
+        return _Found("indirect", [Span(s, e)], mention, ":", colon, sentence=si)
+
+    def impression(
+        self, si: int, lo: int, hi: int, cue_start: int, cue_end: int, low: str
+    ) -> _Found | None:
+        """ "The race appears closer in Ohio": an impression with no source of its own.
+
+        The content is the whole clause around the cue; there is no speaker.
+        """
+        masked = self.masked
+        passive = re.search(r"\b(?:is|are|was|were)\s+$", masked[lo:cue_start])
+        if low.startswith("expect") and not passive:
+            return None
+        start = lo
+        for m in _CLAUSE_OPEN.finditer(masked, lo, cue_start):
+            start = m.end()
+        end_m = _CLAUSE_CLOSE.search(masked, cue_end, hi)
+        end = end_m.start() if end_m else hi
+        s, e = self.trim(start, end)
+        if len(masked[s:cue_start].split()) < 1 or len(masked[s:e].split()) < 4:
+            return None
+        if MASK in masked[s:e]:
+            return None
+        cue_span = Span(cue_start, cue_end)
+        cue = masked[cue_start:cue_end]
+        return _Found("indirect", [Span(s, e)], None, cue, cue_span, sentence=si)
 
     def according(self, cue_start: int, cue_end: int, lo: int, hi: int, si: int) -> _Found | None:
         masked = self.masked
@@ -881,7 +1179,10 @@ class _Suggester:
         masked = self.masked
         left = masked[lo : cue_span.start]
         if form.endswith("ing") and lemma not in {"think"}:
-            return self.participle(si, lo, hi, cue_span, lemma)
+            found = self.participle(si, lo, hi, cue_span, lemma)
+            if found is not None or lemma in SPEECH or lemma not in STANCE:
+                return found
+            # "the super PAC supporting Jeb Bush": a stance with its object, read on
         prev_word = left.split()[-1].lower() if left.split() else ""
         if prev_word in PASSIVE and form.endswith(("ed", "told", "said", "wrote", "written")):
             return None
@@ -918,6 +1219,11 @@ class _Suggester:
         tm = _TIME_AFTER_CUE.match(masked, start, hi)
         if tm and tm.end() > start:
             start = tm.end()
+        if lemma in SPEECH:
+            # "wrote to his 20,000 Twitter followers, “...”": the addressee is no content
+            rm = _ADDRESSEE.match(masked, start, hi)
+            if rm:
+                start = rm.end()
         if lemma in TAKES_OBJECT:
             om = re.match(
                 r"\s*(?:[\w\u2019'.&-]+\s+){0,6}?(?=that\b)|\s*(?:me|us|him|her|them|you|"
@@ -947,20 +1253,24 @@ class _Suggester:
         preps = ("to ", "for ", "with ", "by ", "of ")
         if lemma not in SPEECH:
             preps += ("about ", "on ", "in ", "at ")
-        if masked[start:hi].lstrip().lower().startswith(preps) and lemma not in {
-            "accuse",
-            "warn",
-            "urge",
-            "ask",
-            "tell",
-            "charge",
-            "blame",
-        }:
+        infinitive = masked[start:hi].lstrip().lower().startswith("to ") and lemma in INTENT
+        if (
+            masked[start:hi].lstrip().lower().startswith(preps)
+            and lemma not in TAKES_PREPOSITION
+            and not infinitive
+        ):
             return None
         if masked[start:hi].split()[:1] and masked[start:hi].split()[0].lower() in _NOT_CONTENT:
             return None
         end = hi
-        if lemma in STANCE and lemma not in SPEECH and not has_that:
+        if infinitive:
+            # "wants to build a wall": the content runs to the end of the clause
+            clause = _CLAUSE_CLOSE.search(masked, start, hi) or re.compile(",").search(
+                masked, start, hi
+            )
+            if clause:
+                end = clause.start()
+        elif lemma in STANCE and lemma not in SPEECH and not has_that:
             obj = _OBJECT_END.search(masked, start + 1, hi)
             if obj:
                 end = obj.start()
@@ -973,6 +1283,9 @@ class _Suggester:
         if vm is not None:
             via = [vm[1]]
             end = vm[0]
+        coord = _SECOND_PREDICATE.search(masked, start, end)
+        if coord is not None:
+            end = coord.start()  # "said X, and added ...": a second statement
         s, e = self.trim(start, end)
         if e - s < 2:
             return None
@@ -990,7 +1303,7 @@ class _Suggester:
         if qs:
             o, c = qs[-1]
             zone = masked[c + 1 : cue_span.start]
-            if len(zone.split()) <= 20 and not re.search(r"[.;:!?]", zone):
+            if len(zone.split()) <= 20 and not _CLAUSE_END.search(_ABBREV_ANY.sub("", zone)):
                 if zone.strip(" ,\u2014-") == "":
                     mention = _np_right(masked, cue_span.end, hi)
                 else:
@@ -1016,7 +1329,7 @@ class _Suggester:
         if (
             zone.strip()
             and rest.startswith(",")
-            and len(rest.split()) > 3
+            and (len(rest.split()) > 3 or MASK in rest)
             and not _VIA_TAIL.match(rest)
         ):
             return None, 0, 0  # "In the end, Smith said, voters ...": parenthetical
@@ -1036,6 +1349,10 @@ class _Suggester:
             mention = _np_right(masked, cue_span.end, hi)
         if mention is None:
             return None, 0, 0
+        if _INTRO.fullmatch(masked, lo, lo + last_comma + 2) or _INTRO.fullmatch(
+            masked[lo : lo + last_comma] + ", "
+        ):
+            return None, 0, 0  # "Earlier this week, the senator called for ...": no content
         return mention, lo, lo + last_comma
 
     def verb_after_subject(self, lo: int, cue_start: int) -> bool:
@@ -1091,7 +1408,7 @@ class _Suggester:
         for cue_start, cue_end, low in self.cues_in(lo, hi):
             if low == "according to":
                 return True
-            if low in AMBIGUOUS or CUE_FORMS[low] not in SPEECH:
+            if low in AMBIGUOUS or CUE_FORMS.get(low) not in SPEECH:
                 continue
             if _np_left(self.masked, lo, cue_start) or _np_right(self.masked, cue_end, hi):
                 return True
@@ -1103,9 +1420,18 @@ class _Suggester:
         left = masked[lo : cue_span.start].rstrip()
         if not left.endswith(","):
             return None
-        mention = _np_left(
-            masked, lo, lo + len(re.match(r"\s*[^,]*?(?=\s+[a-z]+\b|,|$)", masked[lo:hi]).group())
-        )
+        intro = _INTRO.match(masked, lo, cue_span.start)
+        if intro:
+            lo = intro.end()
+        subject = _SUBJECT_NP.match(masked, lo, cue_span.start)
+        if subject is not None:
+            mention = _Mention(Span(subject.start(1), subject.end(1)), subject.group(1))
+        else:
+            mention = _np_left(
+                masked,
+                lo,
+                lo + len(re.match(r"\s*[^,]*?(?=\s+[a-z]+\b|,|$)", masked[lo:hi]).group()),
+            )
         if mention is None:
             first = re.match(r"\s*(?:[A-Z][\w\u2019'.-]*\s*)+", masked[lo:hi])
             if not first:
@@ -1158,8 +1484,10 @@ class _Suggester:
             if len(re.findall(r"\w+", outside)) <= 1 and any(self.utterance(sp) for sp in inner):
                 return _Found("direct", inner, mention, cue, cue_span, sentence=si)
             return _Found("mixed", [Span(s, e)], mention, cue, cue_span, sentence=si)
-        if len(self.work[s:e].split()) < 2:
-            return None
+        words = self.work[s:e].split()
+        stance = CUE_FORMS.get(cue.lower()) in STANCE
+        if len(words) < 2 and not (stance and words and (_is_cap(words[0]) or words[0] in _OBJ)):
+            return None  # one word only as the object of a stance: "endorsed Trump"
         return _Found("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si)
 
     def utterance(self, span: Span) -> bool:
@@ -1173,7 +1501,14 @@ class _Suggester:
         found: list[_Found] = []
         for si, (lo, hi) in enumerate(self.sentences):
             here = self.analyse(si, lo, hi)
+            if not here:
+                lead = self.colon_lead(si, lo, hi)
+                if lead is not None:
+                    here = [lead]
             here = self.best_per_content(here)
+            for f in self.topics(si, lo, hi):
+                if not any(_overlaps(f.fragments, k.fragments) for k in here):
+                    here.append(f)
             for f in list(here):
                 if f.kind == "indirect":
                     for inner in self.analyse(si, f.fragments[0].start, f.fragments[0].end, True):
@@ -1246,6 +1581,12 @@ class _Suggester:
                 prev[-1].fragments.append(span)
                 by_sentence.setdefault(si, []).append(prev[-1])
                 continue
+            intro = self.introduced(o, c)
+            if intro is not None:
+                f = _Found("direct", [span], intro[0], intro[1], intro[2], sentence=si)
+                extra.append(f)
+                by_sentence.setdefault(si, []).append(f)
+                continue
             neighbour = self.neighbour(found + extra, o)
             f = _Found(
                 "direct",
@@ -1261,6 +1602,73 @@ class _Suggester:
             extra.append(f)
             by_sentence.setdefault(si, []).append(f)
         return found + extra
+
+    def introduced(self, o: int, c: int) -> tuple[_Mention, str, Span | None] | None:
+        """The speaker of a quote that no cue of its sentence attributes, from its layout.
+
+        - ``Cruz continued:`` / ``Trump issued the following statement:`` ending the
+          paragraph before a paragraph that opens with the quote;
+        - ``Philip Bump: “...”`` (a name and a colon right before the quote);
+        - ``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``
+        """
+        masked, work = self.masked, self.work
+        para_start = work.rfind("\n", 0, o) + 1
+        before = masked[para_start:o]
+        # "Philip Bump: “...”" / "HEADLINE - Frank Newport: “...”"
+        nm = _NAME_COLON.search(before)
+        if nm and not _CLAUSE_END.search(_ABBREV_ANY.sub("", before[: nm.start()])[-2:]):
+            name = nm.group("name")
+            if _looks_like_name(name):
+                start = para_start + nm.start("name")
+                return _Mention(Span(start, start + len(name)), name), "", None
+        if before.rstrip().endswith((":", ",")):
+            # "Rubio fired back forcefully: “...”": the subject of the clause before
+            k = bisect_left(self.sentence_ends, o)
+            if k < len(self.sentences) and self.sentences[k][0] < o:
+                lo = self.sentences[k][0]
+                intro = _LEAD_INTRO.match(masked, lo, o)
+                mark = masked.rfind(":" if before.rstrip().endswith(":") else ",", lo, o)
+                found = self.colon_speaker(intro.end() if intro else lo, mark)
+                if found is not None and found[0].text.lower() not in ("it", "this", "that"):
+                    return found
+        if before.strip():
+            return None
+        # "Cruz continued:" closing the paragraph before
+        prev_end = para_start - 1
+        while prev_end > 0 and work[prev_end - 1].isspace():
+            prev_end -= 1
+        if prev_end > 0 and masked[prev_end - 1] == ":":
+            k = bisect_left(self.sentence_ends, prev_end) if self.sentences else 0
+            if k < len(self.sentences):
+                lo, hi = self.sentences[k]
+                if lo < prev_end <= hi + 1:
+                    found = self.colon_speaker(lo, prev_end - 1)
+                    if found is not None:
+                        return found
+        # "- Sanders." in the paragraph after
+        nxt = work.find("\n", c)
+        if nxt >= 0 and not masked[c + 1 : nxt].strip(" .,"):
+            dm = _DASH_NAME.match(work, nxt)
+            if dm and _looks_like_name(dm.group("name")):
+                name = dm.group("name")
+                return _Mention(Span(dm.start("name"), dm.end("name")), name), "", None
+        return None
+
+    def colon_speaker(self, lo: int, hi: int) -> tuple[_Mention, str, Span | None] | None:
+        """The speaker of "X said:", "Continued Stone:", "X released this statement:"."""
+        masked = self.masked
+        cues = [cu for cu in self.cues_in(lo, hi) if CUE_FORMS.get(cu[2]) in SPEECH]
+        for cs, ce, _low in reversed(cues):
+            mention = _np_left(masked, lo, cs) or _np_right(masked, ce, hi)
+            if mention is not None:
+                return mention, masked[cs:ce], Span(cs, ce)
+        m = _SUBJECT_NP.match(masked, lo, hi)
+        if m is None:
+            return None
+        verb = re.match(r"\s*(?:\w+ly\s+)?(\w+)", masked[m.end(1) : hi])
+        cue_span = Span(m.end(1) + verb.start(1), m.end(1) + verb.end(1)) if verb else None
+        cue = masked[cue_span.start : cue_span.end] if cue_span else ""
+        return _Mention(Span(m.start(1), m.end(1)), m.group(1)), cue, cue_span
 
     def same_paragraph(self, a: int, b: int) -> bool:
         return "\n" not in self.work[a:b]
@@ -1295,14 +1703,23 @@ class _Suggester:
         seen: set[tuple[tuple[int, int], ...]] = set()
         found.sort(key=lambda f: f.fragments[0].start)
         # pronouns resolve to the person last named (as a speaker or a subject) before them
-        antecedents = self.subject_mentions()
+        antecedents = []
+        speakers: list[Span] = []
         resolved: dict[int, str] = {}
         for f in found:
             if f.mention is not None and f.mention.text.lower() not in PRONOUNS:
                 name = self.speaker_from_mention(f.mention.text, f.mention.span.start, [])
                 resolved[id(f)] = name
-                if name and _is_cap(name):
-                    antecedents.append((f.mention.span.start, name, self.gender(f.mention)))
+                speakers.append(f.mention.span)
+                inside = any(
+                    g is not f and _inside([f.mention.span], g.fragments) and g.kind != "direct"
+                    for g in found
+                )
+                if name and _plausible_antecedent(name) and not inside:
+                    antecedents.append((f.mention.span.end, name, self.gender(f.mention)))
+        for pos, name, gender in self.subject_mentions():
+            if not any(sp.start <= pos < sp.end for sp in speakers):
+                antecedents.append((pos, name, gender))
         antecedents.sort()
         for f in found:
             if f.mention is not None and id(f) not in resolved:
@@ -1343,28 +1760,51 @@ class _Suggester:
         for _, name, gender in reversed(antecedents[:k]):
             if want and gender and gender != want:
                 continue
-            if want and name.islower():
+            if want and name.split()[-1].lower() in _NOT_PERSON:
                 continue  # "he" is a person, not "the campaign"
             return name
         return ""
 
     def subject_mentions(self) -> list[tuple[int, str, str]]:
-        """Names at the start of a sentence or clause, as antecedents for pronouns."""
+        """Subjects at the start of a sentence, as antecedents for pronouns.
+
+        A name (``Kasich took a different tack``), also after an introductory phrase
+        (``In virtually every realm, Trump vowed``), or a description whose head is a
+        role (``The candidate also continued``, ``the front-runner did offer``).
+        """
         out = []
         masked = self.masked
         for lo, hi in self.sentences:
-            m = _SUBJECT.match(masked, lo, min(hi, lo + 80))
-            if not m:
-                continue
-            tokens = _name_tokens(m.group("name"))
-            if not tokens or tokens[0].lower() in _NOT_NAMES or tokens[-1].lower() in _NOT_NAMES:
-                continue
-            name = self.names.canonical(" ".join(tokens))
-            if len(name.split()) < 2 and name.lower() not in self.names.by_last:
-                continue
-            span = Span(m.start("name"), m.end("name"))
-            out.append((span.start, name, self.gender(_Mention(span, m.group("name")))))
+            hi = min(hi, lo + 160)
+            starts = [lo]
+            intro = _LEAD_INTRO.match(masked, lo, hi)
+            if intro:
+                starts.append(intro.end())
+            for start in starts:
+                hit = self.subject_at(start, hi)
+                if hit is not None:
+                    out.append(hit)
+                    break
         return out
+
+    def subject_at(self, lo: int, hi: int) -> tuple[int, str, str] | None:
+        masked = self.masked
+        m = _SUBJECT.match(masked, lo, min(hi, lo + 80))
+        if m:
+            tokens = _name_tokens(m.group("name"))
+            if (
+                tokens
+                and tokens[0].lower() not in _NOT_NAMES
+                and tokens[-1].lower() not in _NOT_NAMES
+            ):
+                name = self.names.canonical(" ".join(tokens))
+                if len(name.split()) >= 2 or name.lower() in self.names.by_last:
+                    span = Span(m.start("name"), m.end("name"))
+                    return span.start, name, self.gender(_Mention(span, m.group("name")))
+        d = _DESCRIPTION.match(masked, lo, hi)
+        if d:
+            return d.start(1), " ".join(d.group(1).split()), ""
+        return None
 
     def gender(self, mention: _Mention) -> str:
         """ "m", "f" or "" from a title before the name or a well-known first name."""
@@ -1379,6 +1819,18 @@ class _Suggester:
 
     def in_skip(self, span: Span) -> bool:
         return any(span.start < e and s < span.end for s, e in self.skip)
+
+
+_ROLE_HEAD_SET = frozenset(_ROLE_HEADS)
+
+
+def _plausible_antecedent(name: str) -> bool:
+    """A proper name, or a description headed by a role ("the former governor")."""
+    words = name.split()
+    if all(_is_cap(w) or w.lower() in {"de", "van", "von", "bin", "al", "la"} for w in words):
+        return True
+    head = _strip_possessive(words[-1].lower())
+    return head in _ROLE_HEAD_SET or head.rstrip("s") in _ROLE_HEAD_SET
 
 
 def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:

@@ -306,3 +306,220 @@ def test_seed_article_speaker_mentions_and_via():
     assert by_start[682].via == ["Meduza"]
     assert by_start[1166].speaker_mention == Span(1249, 1251)  # "he"
     assert by_start[956].speaker_name == "Steven Warren"
+
+
+# --------------------------------------------------------------------------- added patterns
+
+
+def by_text(text: str, found: list[Suggestion]) -> dict[str, Suggestion]:
+    return {" | ".join(frag_texts(text, s)): s for s in found}
+
+
+def test_name_before_its_apposition_is_the_speaker():
+    text = (
+        "“We will keep the plant open,” Anna Berg, president of the Harbor Workers Union, "
+        "said on Monday."
+    )
+    assert only(text).speaker_name == "Anna Berg"
+
+
+def test_age_and_hometown_appositions_are_skipped():
+    text = (
+        "“I have never voted before,” Tom Reyes, 29, of Ames, Iowa, said. "
+        "“This year is different for everyone.”"
+    )
+    s = only(text)
+    assert s.speaker_name == "Tom Reyes"
+    assert len(s.fragments) == 2
+
+
+def test_relative_clause_before_the_cue_keeps_the_name():
+    text = "“The polls are tightening fast,” Nate Silver, the analyst who founded the site tweeted."
+    assert only(text).speaker_name == "Nate Silver"
+
+
+def test_abbreviated_title_after_the_cue():
+    text = "“The bill will pass this week,” said Rep. Jim Clyburn (D-S.C.), a party leader."
+    assert only(text).speaker_name == "Jim Clyburn"
+
+
+def test_attribution_after_a_quote_ending_with_a_full_stop():
+    text = "The crowd went quiet.\n\n“We will win this state and the next one.” Berg said."
+    s = only(text)
+    assert s.speaker_name == "Berg"
+    assert s.cue == "said"
+
+
+def test_parenthetical_attribution_before_a_quote():
+    text = "Instead, Axelrod said, “she started as the favorite and then came the humbling.”"
+    s = only(text)
+    assert s.kind == "direct"
+    assert s.speaker_name == "Axelrod"
+
+
+def test_colon_at_the_end_of_the_previous_paragraph():
+    text = (
+        "Senator Ted Cruz continued:\n\n"
+        "“You look at the questions and you see why people do not trust the media.”"
+    )
+    s = only(text)
+    assert s.speaker_name == "Ted Cruz"
+    assert s.cue == "continued"
+
+
+def test_name_and_colon_before_a_quote():
+    text = "Election roundup - Philip Bump: “The strongest territory had been the South.”"
+    assert only(text).speaker_name == "Philip Bump"
+
+
+def test_dash_line_after_a_quote():
+    text = "“The idea that I would dismantle health care is just not accurate.”\n\n- Sanders."
+    assert only(text).speaker_name == "Sanders"
+
+
+def test_pronoun_prefers_the_speaker_named_in_the_source():
+    text = (
+        "White House spokesman Josh Earnest said Obama was not targeting just Trump.\n\n"
+        "“It is not uncommon to see a congressman talking about it,” he said."
+    )
+    direct = [s for s in suggest(text) if s.kind == "direct"]
+    assert [s.speaker_name for s in direct] == ["Josh Earnest"]
+
+
+def test_participle_after_an_introductory_phrase():
+    text = (
+        "Instead, the Vermont senator is sticking to his message, "
+        "saying that the campaign will win in Nashua."
+    )
+    s = only(text)
+    assert s.speaker_name == "the Vermont senator"
+
+
+def test_impression_without_a_source():
+    text = "Mr. Trump leads in Florida; the race appears closer in Ohio and in Missouri."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert frag_texts(text, s) == ["the race appears closer in Ohio and in Missouri"]
+    assert s.speaker_name == ""
+    assert s.cue == "appears"
+
+
+def test_declined_to_comment():
+    text = "The campaign of the senator declined to comment on the report."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert s.cue == "declined"
+
+
+def test_headline_with_a_colon():
+    text = "Poll: Trump and Clinton hold narrow leads in Pennsylvania.\n\nMore text follows here."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert s.speaker_name == "Poll"
+    assert frag_texts(text, s) == ["Trump and Clinton hold narrow leads in Pennsylvania"]
+
+
+def test_object_of_a_preposition_is_the_content():
+    text = "Earlier this week, the senator called for a full investigation of the deal."
+    s = only(text)
+    assert s.kind == "indirect"
+    assert frag_texts(text, s) == ["a full investigation of the deal"]
+    assert s.cue == "called for"
+    assert s.speaker_name == "the senator"
+
+
+def test_noun_with_a_that_clause():
+    text = "The senator repeated his claim that the election was rigged against him."
+    s = only(text)
+    assert frag_texts(text, s) == ["the election was rigged against him"]
+    assert s.cue == "claim that"
+
+
+def test_intention_with_an_infinitive():
+    text = "Governor Anna Berg plans to return to Iowa next week."
+    s = only(text)
+    assert frag_texts(text, s) == ["to return to Iowa next week"]
+    assert s.speaker_name == "Anna Berg"
+
+
+def test_stance_with_a_one_word_object():
+    text = "Senator Pat Toomey has not endorsed Trump."
+    s = only(text)
+    assert frag_texts(text, s) == ["Trump"]
+    assert s.cue == "endorsed"
+
+
+def test_a_share_of_voters_as_the_source():
+    text = "Two in three said they are less likely to vote for the party in November."
+    s = only(text)
+    assert frag_texts(text, s) == ["they are less likely to vote for the party in November"]
+    assert s.speaker_name == "three"
+
+
+def test_description_after_the_cue_keeps_its_modifiers():
+    text = "“It was not a convincing argument,” said one Democrat familiar with the talks."
+    s = only(text)
+    assert s.speaker_name == "one Democrat familiar with the talks"
+
+
+def test_description_stops_before_the_circumstances():
+    text = "“We will not back down,” said a spokesman for the campaign in a statement."
+    s = only(text)
+    assert s.speaker_name == "a spokesman for the campaign"
+
+
+def test_double_apostrophe_quotes_start_a_sentence():
+    text = "Some thought he might nominate Mr. Obama. ''Wow, what a great idea,'' she said in Iowa."
+    s = [x for x in suggest(text) if x.cue == "said"][0]
+    assert frag_texts(text, s) == ["''Wow, what a great idea"]
+
+
+def test_pronoun_resolves_to_a_subject_after_an_introductory_phrase():
+    text = (
+        "In virtually every policy realm, Donald Trump vowed a break with the past.\n\n"
+        "“Americanism, not globalism, will be our credo,” he said."
+    )
+    direct = [s for s in suggest(text) if s.kind == "direct"]
+    assert [s.speaker_name for s in direct] == ["Donald Trump"]
+
+
+def test_pronoun_resolves_to_a_role_description():
+    text = (
+        "The candidate also continued to refute a story about his scholarship.\n\n"
+        "“Those are the words that they would use,” he said."
+    )
+    direct = [s for s in suggest(text) if s.kind == "direct"]
+    assert [s.speaker_name for s in direct] == ["The candidate"]
+
+
+def test_speaker_name_of_a_description_keeps_its_relative_clause():
+    source = "a Mexican official who was not authorized to speak publicly"
+    assert speaker_name_from_source(source) == source
+    assert speaker_name_from_source("Sen. Ted Cruz (R-Texas), who spoke") == "Ted Cruz"
+
+
+def test_addressee_before_a_quote_is_skipped():
+    text = "Canova wrote to his 20,000 Twitter followers, “It is time to end her career for good.”"
+    s = only(text)
+    assert s.kind == "direct"
+    assert s.speaker_name == "Canova"
+    assert s.cue == "wrote"
+
+
+def test_clause_subject_before_a_colon_speaks_the_quote():
+    text = "Rubio fired back forcefully: “If they sue us in a court in Miami, they will lose.”"
+    s = only(text)
+    assert s.kind == "direct"
+    assert s.speaker_name == "Rubio"
+
+
+def test_asked_whether_is_a_reported_question():
+    text = "Asked whether he would run again, Smith said he had not decided yet."
+    found = by_text(text, suggest(text))
+    assert found["whether he would run again"].cue == "asked"
+    assert found["he had not decided yet"].speaker_name == "Smith"
+
+
+def test_title_with_of_before_the_name():
+    assert speaker_name_from_source("RNC Chief of Staff Katie Walsh") == "Katie Walsh"
+    assert speaker_name_from_source("The retired neurosurgeon has") == "The retired neurosurgeon"

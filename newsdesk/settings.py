@@ -165,6 +165,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "QuoteKindEnum": "annotations.models.Quote.Kind",
+        "QuoteStatusEnum": "annotations.models.Quote.Status",
+        "ArticleStatusEnum": "annotations.models.Article.Status",
+        "OutletKindEnum": "annotations.models.Outlet.Kind",
+        "SpeakerKindEnum": "annotations.models.Speaker.Kind",
+    },
 }
 
 # Content-Security-Policy: no inline script, no eval, nothing from other origins.

@@ -595,7 +595,7 @@ class Quote(Tracked):
         base_manager_name = "all_objects"
         indexes = [
             models.Index(fields=["article", "start"], name="annotations_quote_article_idx"),
-            models.Index(fields=["speaker", "-created_at"], name="annotations_quote_speaker_idx"),
+            models.Index(fields=["speaker", "id"], name="annotations_quote_speaker_idx"),
             models.Index(fields=["status"], name="annotations_quote_status_idx"),
         ]
         constraints = [

@@ -6,6 +6,12 @@ from annotations.models import User
 from .factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests sign in many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def analyst(db):
     return UserFactory(username="ana", role=User.Role.ANALYST)

@@ -1,0 +1,552 @@
+"""Getting annotations out of Newsdesk: spreadsheet CSV, lossless JSON Lines and W3C Web
+Annotations.
+
+CSV (``quotes_csv_response``)
+    One row per quote, the columns of DESIGN.md's public contract first, in that order, then
+    ``speaker_id, note, created_at, updated_at``. RFC 4180: every field that needs it is
+    quoted, quotes doubled, records end with CRLF (line breaks inside a quoted cell stay
+    ``\\n``). The body starts with a UTF-8 byte order mark: Excel needs it to read UTF-8 at
+    all, and ``pandas.read_csv`` (default encoding, either engine) drops it, so the first
+    column is still ``article_id``; users of Python's ``csv`` module open the file with
+    ``encoding="utf-8-sig"``. LibreOffice: choose "Unicode (UTF-8)" as the character set in
+    the Text Import dialog (headless: ``--infilter="CSV:44,34,76,1"``). A text cell that
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so
+    that no spreadsheet runs it as a formula (for ``via``, the first hop's name). Empty text
+    and missing values are empty cells. Dates are ISO 8601 in UTC to the second,
+    ``2016-02-11T12:00:00Z``.
+
+    The rows come from one SQL query, the same on every database (joins for article,
+    publisher and speaker, a correlated subquery for the via names, defusing and date
+    formatting in SQL). On PostgreSQL it runs inside ``COPY (...) TO STDOUT WITH (FORMAT
+    csv)`` and the bytes are passed on with only the record ends changed, so the export keeps
+    up with ``psql \\copy`` (``bench/export.py``); elsewhere the rows are read with
+    ``QuerySet.iterator(chunk_size=2000)`` and written by the ``csv`` module. Memory stays
+    flat whatever the number of rows; no model instances are built. A test checks that both
+    paths write the same bytes.
+
+JSON Lines (``iter_article_documents`` / ``articles_jsonl_lines``)
+    One ``newsdesk-article/1`` document per line (see :mod:`annotations.importing`), keys
+    sorted, lists in a fixed order (articles by id, quotes by start, end and id, speakers
+    and outlets by name), so that exporting, importing into an empty database and
+    exporting again gives the same bytes. Deleted quotes (waiting for an undo) are not
+    exported; rejected ones are, so that they are not suggested again. Who made a row and
+    when is not carried: the importing user becomes the creator.
+
+W3C Web Annotation (``web_annotation_collection``)
+    An ``AnnotationCollection`` whose first ``AnnotationPage`` holds one ``Annotation`` per
+    live, not rejected quote of an article: one ``SpecificResource`` target per fragment,
+    each with a ``TextQuoteSelector`` (exact, 32 characters of prefix and suffix) and a
+    ``TextPositionSelector``. Positions are Unicode code points into the body as Newsdesk
+    stores it (NFC, ``\\n`` line ends), which is what the Web Annotation model's
+    "characters" are; browsers' UTF-16 offsets differ after astral characters such as emoji.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Left, NullIf
+from django.db.models.lookups import In
+from django.http import StreamingHttpResponse
+
+from .importing import DOCUMENT_FORMAT
+from .models import Article, Outlet, Quote, Speaker, ViaHop
+
+CSV_COLUMNS = (
+    "article_id",
+    "article_title",
+    "article_url",
+    "publisher",
+    "published_at",
+    "quote_id",
+    "kind",
+    "speaker",
+    "speaker_role",
+    "cue",
+    "via",
+    "text",
+    "start",
+    "end",
+    "status",
+    # additions after the contract's columns
+    "speaker_id",
+    "note",
+    "created_at",
+    "updated_at",
+)
+VIA_SEPARATOR = " > "
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_BATCH = 2000
+UTF8_BOM = "\ufeff"
+
+
+def defuse(value: str) -> str:
+    """``value`` as a spreadsheet shows it but never runs it: a leading ``'`` when it starts
+    like a formula."""
+    return "'" + value if value and value[0] in FORMULA_STARTS else value
+
+
+def _defused(expression) -> Case:
+    """The SQL twin of :func:`defuse` (empty text becomes NULL, written as an empty cell)."""
+    if isinstance(expression, str):
+        expression = F(expression)
+    return Case(
+        When(
+            In(Left(expression, 1), list(FORMULA_STARTS)),
+            then=Concat(Value("'"), expression, output_field=TextField()),
+        ),
+        default=NullIf(expression, Value("")),
+        output_field=TextField(),
+    )
+
+
+class CsvTimestamp(Func):
+    """A date-time as the CSV writes it: ISO 8601 in UTC to the second,
+    ``2016-02-11T12:00:00Z``."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', {sql})", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"""to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""", params
+
+
+def via_names_sql(vendor: str) -> RawSQL:
+    """A correlated subquery: the quote's via names, nearest the speaker first, joined with
+    `` > `` and defused (NULL when the chain is empty). The chain is aggregated in a derived
+    table and defused outside it, so that it is computed once per row."""
+    hop, outlet, speaker = (m._meta.db_table for m in (ViaHop, Outlet, Speaker))
+    quote = Quote._meta.db_table
+    joins = (
+        f"FROM {hop} h LEFT JOIN {outlet} o ON o.id = h.outlet_id "
+        f"LEFT JOIN {speaker} s ON s.id = h.speaker_id WHERE h.quote_id = {quote}.id"
+    )
+    name = "COALESCE(o.name, s.name)"
+    if vendor == "postgresql":
+        chain = f"SELECT string_agg({name}, %s ORDER BY h.position) AS v {joins}"  # noqa: S608
+    else:
+        # SQLite before 3.44 has no ORDER BY inside aggregates; it concatenates in the order
+        # of an ordered subquery.
+        inner = f"SELECT {name} AS n {joins} ORDER BY h.position"  # noqa: S608
+        chain = f"SELECT group_concat(n, %s) AS v FROM ({inner})"  # noqa: S608
+    starts = ", ".join("%s" for _ in FORMULA_STARTS)
+    defused = f"CASE WHEN substr(v, 1, 1) IN ({starts}) THEN %s || v ELSE v END"
+    sql = f"(SELECT {defused} FROM ({chain}) chain)"  # noqa: S608
+    params = (*FORMULA_STARTS, "'", VIA_SEPARATOR)
+    # table names come from the models, the values are parameters: nothing from a request
+    return RawSQL(sql, params, output_field=TextField())  # noqa: S611
+
+
+def csv_queryset(queryset):
+    """The one query behind the CSV: a ``values_list`` of the columns in order, every value
+    final (text defused, dates formatted, empty text as NULL)."""
+    vendor = connections[queryset.db].vendor
+    qs = queryset.select_related(None).prefetch_related(None)
+    if not qs.ordered:
+        qs = qs.order_by("article_id", "start", "id")
+    return qs.annotate(
+        _title=_defused("article__title"),
+        _url=_defused("article__url"),
+        _publisher=_defused("article__publisher__name"),
+        _published=CsvTimestamp("article__published_at"),
+        _speaker=_defused("speaker__name"),
+        _role=_defused("speaker__role"),
+        _cue=_defused("cue"),
+        _via=via_names_sql(vendor),
+        _text=_defused("text"),
+        _note=_defused("note"),
+        _created=CsvTimestamp("created_at"),
+        _updated=CsvTimestamp("updated_at"),
+    ).values_list(
+        "article_id",
+        "_title",
+        "_url",
+        "_publisher",
+        "_published",
+        "id",
+        "kind",
+        "_speaker",
+        "_role",
+        "_cue",
+        "_via",
+        "_text",
+        "start",
+        "end",
+        "status",
+        "speaker_id",
+        "_note",
+        "_created",
+        "_updated",
+    )
+
+
+def csv_rows(queryset) -> Iterator[tuple]:
+    """The CSV rows (without the header) of every quote in ``queryset``, in its order, as
+    tuples ready for ``csv.writer``."""
+    return csv_queryset(queryset).iterator(chunk_size=CSV_BATCH)
+
+
+class _Pieces:
+    """A file-like sink for ``csv.writer`` that hands back what was written since last
+    asked."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
+
+
+def csv_header(*, bom: bool = True) -> bytes:
+    sink = _Pieces()
+    csv.writer(sink, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    return ((UTF8_BOM if bom else "") + sink.take()).encode("utf-8")
+
+
+def iter_csv(rows: Iterable[tuple], *, bom: bool = True, batch: int = CSV_BATCH) -> Iterator[bytes]:
+    """Encode ``rows`` under the CSV header, ``batch`` rows per yielded chunk."""
+    yield csv_header(bom=bom)
+    sink = _Pieces()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    rows = iter(rows)
+    while chunk := list(islice(rows, batch)):
+        writer.writerows(chunk)
+        yield sink.take().encode("utf-8")
+
+
+def iter_csv_postgresql(queryset, *, bom: bool = True, block: int = 1 << 16) -> Iterator[bytes]:
+    """The same bytes as :func:`iter_csv` over :func:`csv_rows`, written by PostgreSQL's
+    ``COPY (query) TO STDOUT``: rows never become Python objects, so the export runs at
+    about the speed of ``psql \\copy``. Yields chunks of about ``block`` bytes.
+
+    PostgreSQL sends one message per row (a promise of its protocol), ending with ``\\n``;
+    that last byte becomes ``\\r\\n``, and line breaks inside quoted cells stay as they
+    are."""
+    sql, params = csv_queryset(queryset).query.sql_with_params()
+    yield csv_header(bom=bom)
+    with connections[queryset.db].cursor() as cursor:
+        copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        with cursor.cursor.copy(copy_sql, params) as copy:
+            pending: list[bytes] = []
+            size = 0
+            for data in copy:
+                if data[-1:] != b"\n":  # the protocol promises whole rows; never guess
+                    raise RuntimeError("PostgreSQL sent a COPY message that is not one row.")
+                pending.append(bytes(data[:-1]))
+                size += len(data)
+                if size >= block:
+                    pending.append(b"")
+                    yield b"\r\n".join(pending)
+                    pending, size = [], 0
+            if pending:
+                pending.append(b"")
+                yield b"\r\n".join(pending)
+
+
+def quotes_csv_response(queryset, filename: str) -> StreamingHttpResponse:
+    """Stream every quote of ``queryset`` (already filtered) as the contract's CSV, as an
+    attachment called ``filename``."""
+    if connections[queryset.db].vendor == "postgresql":
+        stream = iter_csv_postgresql(queryset)
+    else:
+        stream = iter_csv(csv_rows(queryset))
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    safe = "".join(ch for ch in filename if ch not in '"\\\r\n')
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _live_quotes_of(articles) -> Q:
+    return Q(article__in=articles, deleted_at__isnull=True)
+
+
+def speaker_keys(articles=None) -> dict[int, str]:
+    """Document keys for speakers that share a name with another exported speaker.
+
+    A document names speakers by name; two distinct speakers called the same would collapse
+    into one on import. Such namesakes get a ``key`` (``"Name [1]"``, ``"Name [2]"``),
+    numbered in the order of their attributes (kind, role, affiliation, Wikidata id,
+    aliases) so that the numbering survives a round trip through an empty database.
+    """
+    if articles is None:
+        articles = Article.objects.all()
+    quotes = Quote.all_objects.filter(_live_quotes_of(articles))
+    used = Speaker.objects.filter(
+        Exists(quotes.filter(speaker=OuterRef("pk")))
+        | Exists(ViaHop.objects.filter(speaker=OuterRef("pk"), quote__in=quotes))
+    )
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for pk, name in used.values_list("pk", "name").iterator(chunk_size=5000):
+        by_name[name.casefold()].append(pk)
+    shared = [pk for pks in by_name.values() if len(pks) > 1 for pk in pks]
+    keys: dict[int, str] = {}
+    groups: dict[str, list[tuple]] = defaultdict(list)
+    for start in range(0, len(shared), 500):
+        for s in Speaker.objects.filter(pk__in=shared[start : start + 500]).prefetch_related(
+            "aliases"
+        ):
+            aliases = tuple(sorted(a.name for a in s.aliases.all()))
+            order = (s.kind, s.role, s.affiliation, s.wikidata_id, aliases, s.pk)
+            groups[s.name.casefold()].append((order, s))
+    for members in groups.values():
+        for n, (_, s) in enumerate(sorted(members, key=lambda m: m[0]), start=1):
+            keys[s.pk] = f"{s.name} [{n}]"
+    return keys
+
+
+def _outlet_doc(outlet: Outlet) -> dict[str, Any]:
+    return {
+        "name": outlet.name,
+        "kind": outlet.kind,
+        "home_page": outlet.home_page,
+        "aliases": sorted(a.name for a in outlet.aliases.all()),
+    }
+
+
+def _speaker_doc(speaker: Speaker, keys: dict[int, str]) -> dict[str, Any]:
+    doc = {
+        "name": speaker.name,
+        "kind": speaker.kind,
+        "role": speaker.role,
+        "affiliation": speaker.affiliation,
+        "wikidata_id": speaker.wikidata_id,
+        "aliases": sorted(a.name for a in speaker.aliases.all()),
+    }
+    if speaker.pk in keys:
+        doc["key"] = keys[speaker.pk]
+    return doc
+
+
+def article_document(article: Article, keys: dict[int, str] | None = None) -> dict[str, Any]:
+    """The ``newsdesk-article/1`` document of ``article`` (prefetched as
+    :func:`iter_article_documents` does, or it queries per quote)."""
+    keys = keys or {}
+    outlets: dict[int, Outlet] = {}
+    speakers: dict[int, Speaker] = {}
+    if article.publisher is not None:
+        outlets[article.publisher.pk] = article.publisher
+
+    def speaker_ref(speaker: Speaker) -> str:
+        speakers[speaker.pk] = speaker
+        return keys.get(speaker.pk, speaker.name)
+
+    quotes = []
+    live = [q for q in article.quotes.all() if q.deleted_at is None]
+    for q in sorted(live, key=lambda q: (q.start, q.end, q.pk)):
+        via = []
+        for hop in sorted(q.via_hops.all(), key=lambda h: h.position):
+            if hop.outlet_id:
+                outlets[hop.outlet.pk] = hop.outlet
+                via.append({"type": "outlet", "name": hop.outlet.name})
+            else:
+                via.append({"type": "speaker", "name": speaker_ref(hop.speaker)})
+        fragments = sorted((f.start, f.end) for f in q.fragments.all())
+        quotes.append(
+            {
+                "kind": q.kind,
+                "status": q.status,
+                "fragments": [[s, e] for s, e in fragments],
+                "text": q.text,
+                "speaker": speaker_ref(q.speaker) if q.speaker is not None else None,
+                "speaker_mention": list(q.speaker_mention) if q.speaker_mention else None,
+                "cue": q.cue,
+                "cue_span": list(q.cue_span) if q.cue_span else None,
+                "via": via,
+                "note": q.note,
+            }
+        )
+    return {
+        "format": DOCUMENT_FORMAT,
+        "article": {
+            "title": article.title,
+            "body": article.body,
+            "publisher": article.publisher.name if article.publisher else None,
+            "url": article.url,
+            "byline": article.byline,
+            "published_at": _iso(article.published_at),
+            "language": article.language,
+            "status": article.status,
+            "boilerplate": [
+                {"start": b.start, "end": b.end, "note": b.note}
+                for b in sorted(article.boilerplate.all(), key=lambda b: (b.start, b.end))
+            ],
+        },
+        "outlets": [_outlet_doc(o) for o in sorted(outlets.values(), key=lambda o: o.name)],
+        "speakers": [
+            _speaker_doc(s, keys)
+            for s in sorted(speakers.values(), key=lambda s: (s.name, keys.get(s.pk, "")))
+        ],
+        "quotes": quotes,
+    }
+
+
+def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[str, Any]]:
+    """Every article of ``articles`` (default: all) as a document, by id, ``batch`` articles
+    (with their quotes) in memory at a time."""
+    if articles is None:
+        articles = Article.objects.all()
+    keys = speaker_keys(articles)
+    quotes = Quote.all_objects.filter(deleted_at__isnull=True).prefetch_related(
+        "fragments",
+        Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
+        Prefetch(
+            "via_hops",
+            queryset=ViaHop.objects.prefetch_related(
+                Prefetch("outlet", queryset=Outlet.objects.prefetch_related("aliases")),
+                Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
+            ),
+        ),
+    )
+    base = articles.order_by("pk").prefetch_related(
+        "boilerplate",
+        Prefetch("publisher", queryset=Outlet.objects.prefetch_related("aliases")),
+        Prefetch("quotes", queryset=quotes),
+    )
+    last = 0
+    while True:
+        page = list(base.filter(pk__gt=last)[:batch])
+        if not page:
+            return
+        for article in page:
+            yield article_document(article, keys)
+        last = page[-1].pk
+
+
+def document_line(doc: dict[str, Any]) -> str:
+    """One JSON Lines line: keys sorted, no ASCII escaping, no blanks."""
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def articles_jsonl_lines(articles=None) -> Iterator[str]:
+    for doc in iter_article_documents(articles):
+        yield document_line(doc)
+
+
+# --------------------------------------------------------------------------- W3C
+
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SELECTOR_CONTEXT_CHARS = 32
+
+
+def _text_quote_selector(body: str, start: int, end: int) -> dict[str, Any]:
+    return {
+        "type": "TextQuoteSelector",
+        "exact": body[start:end],
+        "prefix": body[max(0, start - SELECTOR_CONTEXT_CHARS) : start],
+        "suffix": body[end : end + SELECTOR_CONTEXT_CHARS],
+    }
+
+
+def web_annotation_collection(article: Article, *, base_url: str) -> dict[str, Any]:
+    """The article's live, not rejected quotes as a W3C Web Annotation collection.
+
+    ``base_url`` is the site's absolute root (``https://newsdesk.example/``); ids of
+    annotations are the quotes' API URLs, and the target source is the article's canonical
+    URL, or its API URL when it has none.
+    """
+    root = base_url.rstrip("/")
+    source = article.url or f"{root}/api/v1/articles/{article.pk}/"
+    quotes = (
+        article.quotes.filter(deleted_at__isnull=True)
+        .exclude(status=Quote.Status.REJECTED)
+        .with_related()
+        .order_by("start", "end", "pk")
+    )
+    body = article.body
+    items = []
+    for q in quotes:
+        bodies = [
+            {"type": "TextualBody", "purpose": "classifying", "value": q.kind},
+            {"type": "TextualBody", "purpose": "tagging", "value": f"status:{q.status}"},
+        ]
+        if q.speaker is not None:
+            bodies.append(
+                {"type": "TextualBody", "purpose": "identifying", "value": q.speaker.name}
+            )
+        if q.cue:
+            bodies.append({"type": "TextualBody", "purpose": "describing", "value": q.cue})
+        via = q.via_names()
+        if via:
+            bodies.append(
+                {
+                    "type": "TextualBody",
+                    "purpose": "describing",
+                    "value": "via " + VIA_SEPARATOR.join(via),
+                }
+            )
+        if q.note:
+            bodies.append({"type": "TextualBody", "purpose": "commenting", "value": q.note})
+        targets = [
+            {
+                "type": "SpecificResource",
+                "source": source,
+                "selector": [
+                    _text_quote_selector(body, f.start, f.end),
+                    {"type": "TextPositionSelector", "start": f.start, "end": f.end},
+                ],
+            }
+            for f in q.fragments.all()
+        ]
+        items.append(
+            {
+                "id": f"{root}/api/v1/quotes/{q.pk}/",
+                "type": "Annotation",
+                "motivation": "identifying",
+                "created": _iso(q.created_at),
+                "modified": _iso(q.updated_at),
+                "body": bodies,
+                "target": targets,
+            }
+        )
+    collection_id = f"{root}/articles/{article.pk}/annotations.jsonld"
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Attributed statements in {article.title}",
+        "total": len(items),
+        "first": {
+            "id": collection_id + "#page1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }

@@ -1,0 +1,117 @@
+"""Pages for getting articles in and out: the import page (paste text or upload a
+``.txt``, ``.html`` or ``.jsonl`` file, then read the report), the JSON Lines export of every
+article and the W3C Web Annotation export of one article's quotes."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .exporting import articles_jsonl_lines, web_annotation_collection
+from .importing import IMPORTABLE, ImportReport, import_file, import_text
+from .models import Article
+from .permissions import can_edit
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        label="Paste an article",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="The first line is the title unless you give one below.",
+    )
+    title = forms.CharField(label="Title", required=False, max_length=500)
+    file = forms.FileField(
+        label="…or upload a file",
+        required=False,
+        help_text="Plain text (.txt), a saved web page (.html) or Newsdesk JSON Lines (.jsonl).",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORTABLE)}),
+    )
+    publisher = forms.CharField(label="Publisher", required=False, max_length=200)
+    suggest = forms.BooleanField(label="Suggest quotes", required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste some text or choose a file to import.")
+        if data.get("file") and (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste text or upload a file, not both at once.")
+        return data
+
+
+def _require_editor(request) -> None:
+    if not can_edit(request.user):
+        raise PermissionDenied("Only editors and admins may import articles.")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_page(request):
+    """Editors paste or upload articles here and see what was imported, skipped and
+    refused. A refused file changes nothing."""
+    _require_editor(request)
+    report: ImportReport | None = None
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            publisher = data["publisher"].strip() or None
+            if data["file"]:
+                upload = data["file"]
+                report = import_file(
+                    upload.name,
+                    upload.read(),
+                    publisher=publisher,
+                    user=request.user,
+                    suggest=data["suggest"],
+                )
+            else:
+                report = import_text(
+                    data["text"],
+                    title=data["title"],
+                    publisher=publisher,
+                    user=request.user,
+                    suggest=data["suggest"],
+                )
+            if report.refused:
+                status = 400
+            else:
+                form = ImportForm(initial={"suggest": data["suggest"]})
+        else:
+            status = 400
+    else:
+        form = ImportForm()
+    return render(
+        request, "annotations/import.html", {"form": form, "report": report}, status=status
+    )
+
+
+@require_GET
+@login_required
+def export_articles_jsonl(request):
+    """Every article with its quotes, speakers and outlets, one document a line."""
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in articles_jsonl_lines()),
+        content_type="application/x-ndjson; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="newsdesk-articles.jsonl"'
+    return response
+
+
+@require_GET
+@login_required
+def article_annotations_jsonld(request, pk: int):
+    """One article's quotes as a W3C Web Annotation collection (JSON-LD)."""
+    article = get_object_or_404(Article, pk=pk)
+    collection = web_annotation_collection(article, base_url=request.build_absolute_uri("/"))
+    return HttpResponse(
+        json.dumps(collection, ensure_ascii=False, indent=2),
+        content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    )

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations.importing import import_brat
+
+DEFAULT_SPLIT = Path(settings.BASE_DIR).parent / "shared" / "eval" / "polnear" / "dev"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a brat standoff attribution corpus split (text/<name>.txt and "
+        "attributions/<name>_<annotator>.ann, PolNeAR layout) as articles with confirmed "
+        "quotes. Safe to run again: articles already imported are skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", nargs="?", default=str(DEFAULT_SPLIT), help=f"split folder ({DEFAULT_SPLIT})"
+        )
+
+    def handle(self, *args, path: str, **options):
+        try:
+            report = import_brat(path)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self.stdout.write(report.summary())
+        if not report.balanced:
+            raise CommandError("The counts do not add up; see above.")

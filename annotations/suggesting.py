@@ -70,12 +70,34 @@ The approach is rules over surface text, in four passes:
 Quotes of four words or more that no rule attributes are still proposed (direct). Their
 speaker comes from the layout when it shows one: ``Cruz continued:`` ending the paragraph
 before; ``Philip Bump: “...”``; ``Rubio fired back forcefully: “...”`` (the subject of the
-clause before a colon or comma); a ``- Sanders.`` line right after the quote; otherwise
-from a neighbouring attributed quote of the same paragraph or the one before. An
-addressee between the cue and the quote is skipped (``wrote to his followers, “...”``).
+clause before a colon or comma); a ``- Sanders.`` line right after the quote. Otherwise
+the quote's own sentence decides when it holds more than the quote, whatever its verb:
+the subject of the clause that holds the quote (``Huckabee, for his part, is labeling
+Obama's actions “...”``; the clause nearest the quote first, appositions skipped), or a
+short clause after a quote ending with a comma, question or exclamation mark
+(``“...,” the senator grumbled.`` / ``“...,” sniffed the Plain Dealer.``). Failing that,
+the speaker of a neighbouring attributed statement of the same paragraph or the one
+before, else of the nearest one anywhere before (or after) the quote. An addressee
+between the cue and the quote is skipped (``wrote to his followers, “...”``).
+
 Shorter quotes are scare quotes or titles and are left alone. A short attribution after a
 quote that ends with a full stop (``“... missing.” Trump said.``) stays in the quote's
 sentence.
+
+Further speaker rules: ``Said Comey, “...”`` (a cue opening the sentence before its
+speaker); ``X, an expert at Y, says Libya is ...`` is read with ``X`` as the subject, never
+as a trailing ``..., says SPEAKER`` (what follows such a cue must be only circumstances);
+in a chain of appositions (``Lapp, executive director of the PAC, a super PAC, said``) the
+name opening the sentence wins; ``said the base chief known as Bob`` keeps a description,
+and one with a relative clause runs to its end (``said a Mexican official who was not
+authorized to speak publicly on this issue``); ``Powell's office said`` and ``his family
+said`` have speakers; ``..., Spicer said, adding, “...”`` gives the participle the speaker
+of the cue just before it; a participle's subject is found after introductory phrases
+(``Later on Sunday, Carson shared ..., writing``) and past modifiers (``Democratic
+presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying``). A pronoun may also
+stand for a describing speaker (``the retired neurosurgeon``, ``the Lincoln actor``). The
+reporting verbs include ones taken from the cues of quoted statements in annotated news
+(``interjected``, ``opined``, ``chanted``, ``thanked``, ``read``, ...).
 """
 
 from __future__ import annotations
@@ -165,6 +187,10 @@ SPEECH = _verb_forms(
     "propose hint announce estimate agree disagree point:points:pointed:pointing "
     "begin:begins:began:beginning:begun describe insist reiterate indicate signal "
     "declare conclude counsel advise tout brag assure remind inform "
+    # from the cues of quoted statements in annotated news
+    "chant thank answer interject proclaim bark bemoan grouse retweet opine retaliate chide "
+    "demur ponder fume gush plead implore gripe marvel scold exult rave rubbish "
+    "read:reads:reading"
 )
 # Verbs of thinking, finding and wanting: reported content without quotation marks.
 COGNITION = _verb_forms(
@@ -199,7 +225,7 @@ AMBIGUOUS = _words(
     "report state claim note charge promise estimate comment question post counter fear "
     "hope wish find begin concern doubt point blame demand pledge vow joke signal see "
     "known seen mention continue remark advise remind "
-    "inform tout agree consider"
+    "inform tout agree consider chant answer rave read reading"
 )
 # Cues that need "that" or a quote right after them (too loose otherwise).
 NEEDS_THAT = _words("continue begin point agree indicate signal")
@@ -351,7 +377,9 @@ def _cue_index(masked: str) -> list[tuple[int, int, str]]:
             continue
         s, e = m.span()
         if masked[s].isupper() and low != "according":
-            continue  # "Islamic State", "United States", headline case
+            before = masked[max(0, s - 3) : s]
+            if low not in _INVERTED or before.strip() and before.rstrip()[-1:] not in ".!?\n":
+                continue  # "Islamic State", "United States", headline case
         if s and masked[s - 1] in "-'\u2019" or e < n and masked[e] in "-'\u2019":
             continue
         if low == "according":
@@ -364,6 +392,8 @@ def _cue_index(masked: str) -> list[tuple[int, int, str]]:
     return cues
 
 
+# cues that may open a sentence before their speaker: "Said Comey, “...”"
+_INVERTED = _words("said says added asked wrote")
 _NAME_RUN = re.compile(
     rf"{_CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{_CAP_WORD})*"
 )
@@ -486,7 +516,7 @@ def speaker_name_from_source(source: str) -> str:
         if (
             len(head_tokens) >= 2
             and all(_is_cap(t) for t in head_tokens[-2:])
-            and _is_cap(tail)
+            and (_is_cap(tail) or tail.startswith("the ") and _is_cap(tail[4:]))
             and head_tokens[-2].lower().rstrip(".") not in TITLES
             and head_tokens[-1].lower().rstrip(".") not in TITLES  # "Chief of Staff X"
         ):
@@ -742,7 +772,7 @@ _INTRO = re.compile(
 _LEAD_INTRO = re.compile(
     r"\s*(?:(?:In|On|At|After|Before|During|Amid|Since|While|When|As|With|Without|Though|"
     r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
-    r"Instead|Later|Earlier|Meanwhile|However|Indeed)\b|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
+    r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There)\b|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
 )
 _ROLE_HEADS = sorted(
     {w for w in SPEAKER_NOUNS | TITLES if w.isalpha() and w not in DETERMINERS}
@@ -812,6 +842,9 @@ _APPOSITIVE_WORDS = _words("who which whose whom where when a an the of")
 _STATE_LIKE = re.compile(r"(?:[DRI]-[A-Z]|[A-Z][a-z]{1,4}\.$|[A-Z]\.[A-Z]\.$|\d)")
 
 
+_LY_NOUNS = _words("family ally rally assembly supply reply anomaly")
+
+
 def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
     """The noun phrase that ends just before ``hi`` (the subject of a cue)."""
     toks = _tokens(masked, lo, hi)
@@ -821,6 +854,7 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
         or toks[-1][2].lower() in TIME_WORDS
         or toks[-1][2].endswith("ly")
         and toks[-1][2].islower()
+        and toks[-1][2] not in _LY_NOUNS  # "Scott's family has", not an adverb
     ):
         if toks[-1][2].lower() in TIME_WORDS and len(toks) >= 2 and toks[-2][2] in ("on", "last"):
             toks.pop()
@@ -840,6 +874,18 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
         k = len(toks) - 2
         while k >= 0 and toks[k][2] != "," and k > len(toks) - 30:
             k -= 1
+        commas = [i for i, t in enumerate(toks[:-1]) if t[2] == ","]
+        if len(commas) >= 2 and len(toks) - commas[0] < 60 and MASK not in masked[lo:hi]:
+            # "Lapp, executive director of the PAC, a super PAC, said": the first name wins
+            after = toks[commas[0] + 1][2]
+            first = _np_left(masked, lo, toks[commas[0]][0])
+            if (
+                first is not None
+                and _looks_like_name(first.text)
+                and not masked[lo : first.span.start].strip()
+                and (after.lower() in _APPOSITIVE_WORDS or not _is_cap(after))
+            ):
+                return first
         if k > 0 and toks[k][2] == ",":
             inner = _np_left(masked, toks[k + 1][0], toks[-1][0])
             outer = _np_left(masked, lo, toks[k][0])
@@ -886,7 +932,9 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
                     return outer
             return head
         if low in CUE_FORMS and not _is_cap(w):
-            break
+            noun = k > 0 and toks[k - 1][2].lower() in DETERMINERS and low in SPEAKER_NOUNS
+            if not noun:  # "the report makes": a noun, not a cue
+                break
         words.append(toks[k])
         k -= 1
         if low in PRONOUNS and len(words) == 1:
@@ -919,6 +967,10 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
         and len(words) > 1
         or low in _QUANTITY  # "Two in three said", "59 percent said", "Nearly half said"
         or low[:1].isdigit()
+        or len(words) > 1  # "Powell's office said"
+        and _is_cap(words[0][2])
+        and words[0][2].endswith(("'s", "\u2019s"))
+        and head.isalpha()
     )
     if not ok:
         return None
@@ -944,6 +996,15 @@ def _np_right(masked: str, lo: int, hi: int, lenient: bool = False) -> _Mention 
             break
         if not words and low in _DESCRIPTION_START:
             description = True  # "one Democrat familiar with the discussion"
+        relative = description and any(x[2].lower() in ("who", "whose") for x in words)
+        if relative and len(words) < 24 and w not in (",", ";", ":") and w[0].isalnum():
+            # "said the man who built his career on his blue collar credentials": a relative
+            # clause runs on to the end of the phrase
+            if w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+                words.append((s, e - 1, w[:-1]))
+                break
+            words.append((s, e, w))
+            continue
         if description and words and low in _DESCRIPTION_GOES_ON and len(words) < 18:
             if _CIRCUMSTANCE.match(masked, s):
                 break
@@ -977,6 +1038,10 @@ def _np_right(masked: str, lo: int, hi: int, lenient: bool = False) -> _Mention 
         or last.rstrip("s") in SPEAKER_NOUNS
         or last in PRONOUNS
         and len(texts) == 1
+        or texts == ["another"]  # "“...,” tweeted another."
+        or description  # "said the base chief known as Bob"
+        and len(texts) >= 2
+        and texts[0].lower() in ("the", "a", "an", "one", "another")
     ):
         return None
     span = Span(words[0][0], words[-1][1])
@@ -1206,6 +1271,14 @@ class _Suggester:
                     f.via = self.via_after(tail_end, hi, f)
                 return f
             return None
+        if not left.strip():
+            # "Said Comey, “...”": the speaker follows the cue, the quote follows both
+            mention = _np_right(masked, cue_span.end, hi)
+            qs = self.quotes_in(mention.span.end, hi) if mention is not None else []
+            if not qs:
+                return None
+            s, e = self.trim(qs[0][0], hi)
+            return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
         # 2. leading attribution: "SPEAKER said (that) content"
         mention = _np_left(masked, lo, cue_span.start)
         if mention is None:
@@ -1347,6 +1420,8 @@ class _Suggester:
             mention = _np_left(masked, lo + last_comma + 1, cue_span.start)
         else:
             mention = _np_right(masked, cue_span.end, hi)
+            if mention is not None and not self.ends_clause(mention, cue_span.end + len(tail)):
+                return None, 0, 0  # "X, an expert, says Libya is ...": X is the subject
         if mention is None:
             return None, 0, 0
         if _INTRO.fullmatch(masked, lo, lo + last_comma + 2) or _INTRO.fullmatch(
@@ -1354,6 +1429,23 @@ class _Suggester:
         ):
             return None, 0, 0  # "Earlier this week, the senator called for ...": no content
         return mention, lo, lo + last_comma
+
+    def ends_clause(self, mention: _Mention, end: int) -> bool:
+        """Whether only circumstances follow ``mention`` up to ``end`` ("said Smith on Monday").
+
+        ``said he still thinks ...`` / ``says Libya is ...``: the words after the cue are a
+        clause of their own, not the speaker of what precedes.
+        """
+        words = mention.text.split()
+        if any(w in _VERBISH for w in words[1:]):
+            return False
+        rest = self.masked[mention.span.end : end]
+        if not rest.strip() or rest.lstrip()[:1] in ",(":
+            return True
+        tm = _TIME_AFTER_CUE.match(rest)
+        if tm and tm.group().strip():
+            return True
+        return rest.split()[0].lower() in _RIGHT_STOP
 
     def verb_after_subject(self, lo: int, cue_start: int) -> bool:
         """Whether a noun-or-verb word ("polls show", "he wants") follows a plain subject."""
@@ -1364,6 +1456,8 @@ class _Suggester:
         low = prev.lower()
         if low in ("he", "she", "they", "we", "i", "who", "you"):
             return True
+        if MASK in prev and prev.rstrip(",")[-1:] in ALL_MARKS | {"\u201d"}:
+            return True  # "“...,” read the email": right after a quote and its comma
         if low in DETERMINERS or low in STOP_LEFT or not prev.isalpha():
             return False
         if _is_cap(prev) and len(toks) > 1:
@@ -1420,18 +1514,32 @@ class _Suggester:
         left = masked[lo : cue_span.start].rstrip()
         if not left.endswith(","):
             return None
-        intro = _INTRO.match(masked, lo, cue_span.start)
+        told = self.reporter_before(lo, cue_span.start)
+        if told is not None:
+            # "..., Spicer said, adding, “...”": the speaker of the cue just before
+            lo = cue_span.start
+        intro = _INTRO.match(masked, lo, cue_span.start) or _LEAD_INTRO.match(
+            masked, lo, cue_span.start
+        )
         if intro:
             lo = intro.end()
         subject = _SUBJECT_NP.match(masked, lo, cue_span.start)
+        if subject and any(w in _VERBISH or w == "not" for w in subject.group(1).split()[1:]):
+            subject = None  # "Gowdy did not release further (details)"
+        verb = self.main_verb(lo, cue_span.start) if subject is None else None
         if subject is not None:
             mention = _Mention(Span(subject.start(1), subject.end(1)), subject.group(1))
+        elif verb is not None and _np_left(masked, lo, verb[0]) is not None:
+            # "Democratic presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying"
+            mention = _np_left(masked, lo, verb[0])
         else:
             mention = _np_left(
                 masked,
                 lo,
                 lo + len(re.match(r"\s*[^,]*?(?=\s+[a-z]+\b|,|$)", masked[lo:hi]).group()),
             )
+        if told is not None:
+            mention = told
         if mention is None:
             first = re.match(r"\s*(?:[A-Z][\w\u2019'.-]*\s*)+", masked[lo:hi])
             if not first:
@@ -1452,6 +1560,28 @@ class _Suggester:
         if e - s < 8:
             return None
         return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
+
+    def reporter_before(self, lo: int, hi: int) -> _Mention | None:
+        """The speaker of ``..., Spicer said,`` ending ``masked[lo:hi]`` (before a participle)."""
+        masked = self.masked
+        cues = [cu for cu in self.cues_in(lo, hi) if CUE_FORMS.get(cu[2]) in SPEECH]
+        if not cues:
+            return None
+        cs, ce, _low = cues[-1]
+        gap = masked[ce:hi]
+        if MASK in gap or len(gap.split()) > 6 or not gap.rstrip().endswith(","):
+            return None
+        if gap.strip(" ,") and not _TIME_AFTER_CUE.fullmatch(gap.rstrip(" ,") + ","):
+            if not masked[lo:cs].rstrip().endswith(","):
+                return None
+            first = _np_right(masked, ce, hi)  # "..., said Spicer, adding"
+            if first is None or masked[first.span.end : hi].strip(" ,"):
+                return None
+            return first
+        comma = masked.rfind(",", lo, cs)
+        if comma < 0:
+            return None
+        return _np_left(masked, comma + 1, cs)
 
     def trailing_reporter(self, start: int, end: int) -> tuple[int, str] | None:
         """ "content, the RIA Novosti news agency reported" inside a clause."""
@@ -1587,7 +1717,18 @@ class _Suggester:
                 extra.append(f)
                 by_sentence.setdefault(si, []).append(f)
                 continue
+            own = self.own_clause(o, c, lo, hi)
+            if own is not None:
+                f = _Found("direct", [span], own[0], own[1], own[2], sentence=si)
+                f.nested = True
+                extra.append(f)
+                by_sentence.setdefault(si, []).append(f)
+                continue
             neighbour = self.neighbour(found + extra, o)
+            if neighbour is None and self.title_like(span):
+                continue
+            if neighbour is None:
+                neighbour = self.far_neighbour(found + extra, o)
             f = _Found(
                 "direct",
                 [span],
@@ -1597,8 +1738,6 @@ class _Suggester:
                 sentence=si,
             )
             f.nested = True  # borrowed speaker: never the start of a split quote
-            if neighbour is None and self.title_like(span):
-                continue
             extra.append(f)
             by_sentence.setdefault(si, []).append(f)
         return found + extra
@@ -1654,6 +1793,95 @@ class _Suggester:
                 return _Mention(Span(dm.start("name"), dm.end("name")), name), "", None
         return None
 
+    def own_clause(
+        self, o: int, c: int, lo: int, hi: int
+    ) -> tuple[_Mention, str, Span | None] | None:
+        """The speaker of a quote from its own sentence when no cue attributes it.
+
+        ``Moore thanked him for “...”`` / ``Pence, who ..., praised Cruz for “...”``: the
+        subject of the clause that holds the quote (any verb); ``“...,” Toomey fumed.`` /
+        ``“...,” opined the Plain Dealer.``: a short clause after a quote that ends with a
+        comma, question or exclamation mark.
+        """
+        masked = self.masked
+        if masked[lo:o].strip(" ,\u2014\u2013-"):
+            # the clause nearest the quote first ("..., and the crowd chanted “...”")
+            intro = _LEAD_INTRO.match(masked, lo, o)
+            starts = [m.end() for m in _QUOTE_CLAUSE.finditer(masked, lo, o)][::-1]
+            starts.append(intro.end() if intro else lo)
+            for start in starts:
+                verb = self.main_verb(start, o)
+                if verb is None:
+                    continue
+                mention = _np_left(masked, start, verb[0])
+                if mention is None or mention.text.lower() in ("it", "this", "that", "there"):
+                    continue
+                return mention, masked[verb[0] : verb[1]], Span(verb[0], verb[1])
+            return None
+        inner = self.work[o + 1 : c].rstrip().rstrip("\u2019'")
+        tail = masked[c + 1 : hi]
+        if not (inner.endswith((",", "?", "!", "\u2014")) or tail.lstrip().startswith(",")):
+            return None
+        tail = tail.rstrip(" .!?")
+        words = tail.split()
+        if not words or len(words) > 12 or MASK in tail:
+            return None
+        start = c + 1 + (len(tail) - len(tail.lstrip(" ,")))
+        first = _WORD.match(masked, start)
+        if first and first.group().islower() and first.group().endswith("ed"):
+            mention = _np_right(masked, first.end(), hi)  # "opined Cleveland's Plain Dealer"
+            if mention is not None:
+                return mention, first.group(), Span(first.start(), first.end())
+            return None
+        verb = self.main_verb(start, c + 1 + len(tail) + 1)
+        mention = _np_left(masked, start, verb[0]) if verb is not None else None
+        if mention is not None:
+            return mention, masked[verb[0] : verb[1]], Span(verb[0], verb[1])
+        # "“...,” Trump shot back.": a name, then a few words of an unknown verb
+        end = c + 1 + len(tail)
+        first = _NAME_RUN.match(masked, start)
+        rest = masked[first.end() : end].split() if first else []
+        if first is None or not _looks_like_name(first.group()) or not 1 <= len(rest) <= 2:
+            return None
+        if not all(w.isalpha() and w.islower() for w in rest):
+            return None
+        return _Mention(Span(first.start(), first.end()), first.group()), "", None
+
+    def main_verb(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The first verb-like word of ``masked[lo:hi]`` after a subject, outside appositions."""
+        commas = 0
+        seen = 0
+        toks = _tokens(self.masked, lo, hi)
+        for k, (s, e, w) in enumerate(toks):
+            if w.endswith(".") and len(w) > 1 and w[:-1].isalpha():
+                w, e = w[:-1], e - 1  # "the senator grumbled."
+            if w == ",":
+                commas += 1
+                continue
+            if MASK in w:
+                return None
+            seen += 1
+            if seen == 1 or commas % 2 or not w.isalpha() or not w.islower():
+                continue
+            if toks[k - 1][2].lower() in DETERMINERS and w not in _VERBISH:
+                continue  # "A footnote in the report makes": a noun after its determiner
+            if w in _VERBISH or w in CUE_FORMS or len(w) > 3 and w.endswith("ed"):
+                return s, e
+            if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in _NOT_VERBS:
+                # "Trump says" / "lobbyists describe": a plural noun is followed by its verb
+                nxt = toks[k + 1][2] if k + 1 < len(toks) else ""
+                prev = toks[k - 1][2].lower()
+                if (
+                    nxt in _VERBISH
+                    or nxt in CUE_FORMS
+                    or nxt in (",", "and", "of", "who")
+                    or nxt.endswith("ed")
+                    or prev in DETERMINERS
+                ):
+                    continue
+                return s, e
+        return None
+
     def colon_speaker(self, lo: int, hi: int) -> tuple[_Mention, str, Span | None] | None:
         """The speaker of "X said:", "Continued Stone:", "X released this statement:"."""
         masked = self.masked
@@ -1692,6 +1920,15 @@ class _Suggester:
             if f.mention is not None and pos < f.fragments[0].start <= para_end:
                 return f
         return None
+
+    @staticmethod
+    def far_neighbour(found: list[_Found], pos: int) -> _Found | None:
+        """The attributed statement nearest before ``pos`` anywhere, else the first after."""
+        before = [f for f in found if f.mention is not None and f.fragments[0].start < pos]
+        if before:
+            return max(before, key=lambda f: f.fragments[0].start)
+        after = [f for f in found if f.mention is not None and f.fragments[0].start > pos]
+        return min(after, key=lambda f: f.fragments[0].start) if after else None
 
     def title_like(self, span: Span) -> bool:
         words = self.work[span.start : span.end].split()
@@ -1822,6 +2059,22 @@ class _Suggester:
 
 
 _ROLE_HEAD_SET = frozenset(_ROLE_HEADS)
+# verb-like words that mark the end of a sentence's subject (with -ed and -s forms)
+_VERBISH = _words(
+    "has had have is was are were will would did does do can could may might should must "
+    "took made gave went spoke knew saw put kept left sent brought thought began ran won "
+    "lost held stood became felt got came"
+)
+# where a clause holding a quote may start, after the sentence's own start
+_QUOTE_CLAUSE = re.compile(
+    r"(?:[;\u2014]|,\s+(?:and|but|while|as|with|where|when)\b|\b(?:when|where|while|with|"
+    r"because|after)\b)\s*"
+)
+_NOT_VERBS = _words(
+    "its his hers ours yours theirs this thus news always perhaps sometimes whereas "
+    "was is has does us as various numerous serious previous obvious famous nervous "
+    "united red bed need speed seed feed hundred led"
+)
 
 
 def _plausible_antecedent(name: str) -> bool:
@@ -1830,7 +2083,18 @@ def _plausible_antecedent(name: str) -> bool:
     if all(_is_cap(w) or w.lower() in {"de", "van", "von", "bin", "al", "la"} for w in words):
         return True
     head = _strip_possessive(words[-1].lower())
-    return head in _ROLE_HEAD_SET or head.rstrip("s") in _ROLE_HEAD_SET
+    if head in _ROLE_HEAD_SET or head.rstrip("s") in _ROLE_HEAD_SET:
+        return True
+    # "the retired neurosurgeon", "the Lincoln actor": a person described by the article
+    return (
+        len(words) >= 2
+        and words[0].lower() == "the"
+        and head.isalpha()
+        and head.endswith(_PERSON_ENDINGS)
+    )
+
+
+_PERSON_ENDINGS = ("or", "er", "ist", "ian", "ant", "ent", "eon", "man", "woman", "wife")
 
 
 def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:

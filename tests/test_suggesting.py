@@ -523,3 +523,154 @@ def test_asked_whether_is_a_reported_question():
 def test_title_with_of_before_the_name():
     assert speaker_name_from_source("RNC Chief of Staff Katie Walsh") == "Katie Walsh"
     assert speaker_name_from_source("The retired neurosurgeon has") == "The retired neurosurgeon"
+
+
+# --------------------------------------------------------------------- speakers of quotes
+
+
+def test_subject_of_the_quotes_own_clause_speaks_it():
+    # no reporting cue: the subject of the clause holding the quote is its speaker
+    text = (
+        "Former Arkansas Gov. Mike Huckabee, for his part, is labeling the actions "
+        "“a blatant, belligerent abuse of power.”"
+    )
+    s = only(text)
+    assert s.kind == "direct"
+    assert s.speaker_name == "Mike Huckabee"
+
+
+def test_short_clause_after_a_quote_with_an_unknown_verb():
+    text = (
+        "The vote failed on Monday.\n\n“If they were serious about this, they would have gone "
+        "to the bipartisan bill,” the senator grumbled."
+    )
+    s = only(text)
+    assert s.speaker_name == "the senator"
+    assert s.cue == "grumbled"
+    text = "“Gun owners should leave their weapons at home,” sniffed the Plain Dealer."
+    assert only(text).speaker_name == "Plain Dealer"
+
+
+def test_cue_opening_the_sentence_before_its_speaker():
+    text = "Roof should have been stopped. Said Comey, “We are all sick that this happened.”"
+    s = only(text)
+    assert s.kind == "direct"
+    assert s.speaker_name == "Comey"
+    assert s.cue == "Said"
+
+
+def test_subject_with_apposition_is_not_a_trailing_speaker():
+    # "X, an expert, says Libya is ...": Libya is no speaker of "X, an expert"
+    text = (
+        "Michael O'Hanlon, a foreign policy expert at the Brookings Institution, says Libya is "
+        "the biggest trouble spot for Clinton."
+    )
+    s = only(text)
+    assert s.speaker_name == "Michael O'Hanlon"
+    assert frag_texts(text, s) == ["Libya is the biggest trouble spot for Clinton"]
+
+
+def test_first_name_of_a_chain_of_appositions_wins():
+    text = (
+        "Alixandria Lapp, executive director of the House Majority PAC, a Democratic super PAC, "
+        "said the Republicans are in trouble."
+    )
+    s = only(text)
+    assert s.speaker_name == "Alixandria Lapp"
+
+
+def test_description_after_the_cue_and_possessive_speakers():
+    text = (
+        "“There never was a stand-down order,” said the base chief known as Bob, speaking "
+        "publicly for the first time."
+    )
+    assert only(text).speaker_name == "the base chief"
+    text = "“He did write her an email memo about his account,” Powell’s office said."
+    assert only(text).speaker_name == "Powell’s office"
+
+
+def test_participle_after_an_introductory_phrase_and_after_a_cue():
+    text = (
+        "Later on Sunday, Carson shared a syllabus on his Facebook page, writing “Allow me also "
+        "to do the research for the reporter.”"
+    )
+    assert only(text).speaker_name == "Carson"
+    text = (
+        "Ryan and Trump will meet next week, Spicer said, adding, “They need to sit down and "
+        "have a good talk.”"
+    )
+    found = by_text(text, suggest(text))
+    assert found["They need to sit down and have a good talk."].speaker_name == "Spicer"
+
+
+def test_pronoun_resolves_to_a_describing_speaker():
+    text = (
+        "The retired neurosurgeon acknowledged that his past would be examined.\n\n"
+        "“I have no problem with being vetted at all,” he said."
+    )
+    found = by_text(text, suggest(text))
+    assert found["I have no problem with being vetted at all,"].speaker_name == (
+        "The retired neurosurgeon"
+    )
+
+
+def test_more_reporting_verbs():
+    text = "“I will not be the one who breaks this party apart,” Silverman interjected."
+    assert only(text).speaker_name == "Silverman"
+    text = "“Our revolution has already forced her to change her mind,” read the email."
+    assert only(text).speaker_name == "the email"
+    text = "“Better watch out for illegal conduct by Grimes,” tweeted another."
+    assert only(text).speaker_name == "another"
+
+
+def test_bare_quote_far_from_any_attribution_borrows_the_last_speaker():
+    text = (
+        "Mayor Anna Berg spoke at the opening on Monday.\n\n“We built this bridge for all of "
+        "you,” Berg said.\n\nThe crowd cheered.\n\nThe bridge cost $4 million.\n\n“It is the "
+        "best bridge we have ever had in this town.”"
+    )
+    found = by_text(text, suggest(text))
+    assert found["It is the best bridge we have ever had in this town."].speaker_name == (
+        "Anna Berg"
+    )
+
+
+def test_participle_keeps_the_sentence_subject_after_a_stance_cue():
+    text = (
+        "Kasich bemoaned America's reputation around the world, saying that foreigners "
+        "“look at these debates and they laugh at us.”"
+    )
+    found = by_text(text, suggest(text))
+    assert found["look at these debates and they laugh at us."].speaker_name == "Kasich"
+    text = (
+        "Gowdy did not release further details about the interviews, saying only that "
+        "“we will talk to many more people.”"
+    )
+    assert only(text).speaker_name == "Gowdy"
+
+
+def test_description_with_a_relative_clause_after_the_cue_runs_to_its_end():
+    text = (
+        "“That is exactly the man we need,” said the man who built his political career on his "
+        "blue collar credentials."
+    )
+    assert only(text).speaker_name == (
+        "the man who built his political career on his blue collar credentials"
+    )
+    text = "“We are heartbroken by this loss,” his family said."
+    assert only(text).speaker_name == "his family"
+
+
+def test_unknown_verbs_around_a_quote_still_give_its_speaker():
+    text = (
+        "A footnote in the report makes that clear: “These assessments do not apply to the "
+        "system used by the principals.”"
+    )
+    assert only(text).speaker_name == "the report"
+    text = "“Jeb wants to be a tough guy tonight,” Trump shot back."
+    assert only(text).speaker_name == "Trump"
+    text = (
+        "“She said that ‘I know the difference between having the House and not,’” "
+        "Rep. Jim McDermott said."
+    )
+    assert only(text).speaker_name == "Jim McDermott"

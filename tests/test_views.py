@@ -824,3 +824,15 @@ def test_changes_need_post(editor_client, seeded):
     ):
         assert editor_client.get(url).status_code == 405
     assert not Quote.objects.get(pk=quote.pk).is_deleted
+
+
+def test_speaker_and_outlet_lists_page_with_constant_queries(editor_client):
+    for _ in range(2):
+        QuoteFactory(speaker=SpeakerAliasFactory().speaker)
+    speakers = queries_for(editor_client, reverse("annotations:speaker-list"))
+    outlets = queries_for(editor_client, reverse("annotations:outlet-list"))
+    for _ in range(30):
+        quote = QuoteFactory(speaker=SpeakerAliasFactory().speaker)
+        quote.set_via([Hop(outlet=OutletFactory())])
+    assert queries_for(editor_client, reverse("annotations:speaker-list")) == speakers
+    assert queries_for(editor_client, reverse("annotations:outlet-list")) == outlets

@@ -60,27 +60,34 @@ The approach is rules over surface text, in four passes:
    that phrase. A pronoun is resolved to the source last named before it (the speakers
    the rules found, names or role descriptions such as ``the former governor``, but not
    the speakers of statements nested in another; the subjects of sentences, also after an
-   introductory phrase, fill in where no rule found a speaker); "he"/"she" skip sources
-   that cannot be a person (``the campaign``, ``officials``) and names of the other
-   gender; a surname is expanded to the full name first introduced in the article, or to
-   a known speaker's canonical name.
+   introductory phrase that may end in a place (``Speaking in Salem, New Hampshire, Trump
+   went``) and with a party tag (``Rep. Sean Duffy (R-Wisc.) also addressed``), fill in
+   where no rule found a speaker); "he"/"she" skip sources
+   that cannot be a person (``the campaign``, ``officials``, places such as ``South
+   Carolina``) and names of the other gender; a surname is expanded to the full name first
+   introduced in the article, or to a known speaker's canonical name.
 4. **Relays.** ``..., RIA Novosti reported``, ``the Meduza news agency reported``,
    ``according to Reuters`` after a statement with its own speaker become ``via`` hops.
 
 Quotes of four words or more that no rule attributes are still proposed (direct). Their
 speaker comes from the layout when it shows one: ``Cruz continued:`` ending the paragraph
-before; ``Philip Bump: “...”``; ``Rubio fired back forcefully: “...”`` (the subject of the
-clause before a colon or comma); a ``- Sanders.`` line right after the quote. Otherwise
-the quote's own sentence decides when it holds more than the quote, whatever its verb:
-the subject of the clause that holds the quote (``Huckabee, for his part, is labeling
-Obama's actions “...”``; the clause nearest the quote first, appositions skipped), or a
-short clause after a quote ending with a comma, question or exclamation mark
+before (its speaker taken from the clause holding the colon: ``When Wallace died,
+President Clinton released the following statement:``); ``Philip Bump: “...”``; ``Rubio
+fired back forcefully: “...”`` (the subject of the clause before a colon or comma);
+``As The Post's Dana Milbank puts it, “...”``; a ``- Sanders.`` line right after the
+quote. Otherwise the quote's own sentence decides when it holds more than the quote,
+whatever its verb: the subject of the clause that holds the quote (``Huckabee, for his
+part, is labeling Obama's actions “...”``; the clause nearest the quote first, appositions
+skipped), or a short clause after a quote ending with a comma, question or exclamation mark
 (``“...,” the senator grumbled.`` / ``“...,” sniffed the Plain Dealer.``). Failing that,
 the speaker of a neighbouring attributed statement of the same paragraph or the one
 before, else of the nearest one anywhere before (or after) the quote. An addressee
 between the cue and the quote is skipped (``wrote to his followers, “...”``).
 
-Shorter quotes are scare quotes or titles and are left alone. A short attribution after a
+Shorter quotes are scare quotes or titles and are left alone; so is a quote of under four
+words that a rule did attribute when it reads as a title (``the show “The Apprentice,”``) or
+follows a cue that names or labels (``calling it “absurd.”``, ``a play called “Sons of
+Trump,”``): the statement keeps its other fragments. A short attribution after a
 quote that ends with a full stop (``“... missing.” Trump said.``) stays in the quote's
 sentence.
 
@@ -148,6 +155,11 @@ PRONOUNS = _words("he she they we i it who")
 PERSONAL_PRONOUNS = _words("he she")
 
 
+def _lead_space(text: str, lo: int, hi: int) -> int:
+    """How many blanks open ``text[lo:hi]``."""
+    return len(text[lo:hi]) - len(text[lo:hi].lstrip())
+
+
 def _verb_forms(spec: str) -> dict[str, str]:
     """``"say:says:said:saying"`` style specs, or a regular verb -> {form: lemma}."""
     forms: dict[str, str] = {}
@@ -209,6 +221,13 @@ STANCE = _verb_forms(
     "question acknowledge recommend request demand express discuss mention"
 )
 CUE_FORMS: dict[str, str] = {**STANCE, **COGNITION, **SPEECH}
+# Cues that name or label something: a short quote after them is a label, not a statement.
+LABELLING = frozenset(
+    _verb_forms(
+        "call:calls:called:calling refer:refers:referred:referring describe dub label "
+        "name:names:named:naming term show:shows:showed:shown:showing"
+    )
+)
 # Cues whose content may start with a preposition ("accused of", "declined to comment").
 TAKES_PREPOSITION = _words("accuse decline refuse warn urge ask tell charge blame")
 # Cues of intention: "wants to build a wall", "plans to return" (the infinitive is the content).
@@ -248,7 +267,8 @@ TIME_WORDS = _words(
 SPEAKER_NOUNS = _words(
     "official officials spokesman spokeswoman spokesperson expert experts critic critics "
     "analyst analysts aide aides source sources adviser advisers advisor advisors "
-    "supporter supporters voter voters people observer observers lawmaker lawmakers "
+    "supporter supporters voter voters people person observer observers lawmaker lawmakers "
+    "commenter commenters user users "
     "democrats republicans police authorities resident residents poll polls report "
     "reports study studies survey surveys data campaign statement governor senator "
     "president secretary candidate nominee leader leaders member members group "
@@ -315,7 +335,14 @@ _CAP_WORD = (
 _SUBJECT = re.compile(
     r"(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also|In\s+\w+|On\s+\w+|"
     r"Earlier|Later|Last\s+\w+|At\s+\w+),?\s+)?(?:[a-z][\w-]*\s+){0,3}?"
-    rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,4}})(?=\s+[a-z]|,|\u2019s|'s)"
+    rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,4}})"
+    r"(?=(?:\s+\([A-Z][\w.-]{0,12}\))?\s+[a-z]|,|\u2019s|'s)"
+)
+_PLACE_IN_INTRO = re.compile(r"(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w.'-]*,\s+[A-Z]")
+_AS_PUT_IT = re.compile(
+    r"\s*As\s+(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)\s+"
+    r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
+    r"[^,\ue000]{0,40},"
 )
 _SUBJECT_NP = re.compile(
     r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
@@ -738,7 +765,16 @@ _NOT_PERSON = _words(
     "campaign statement report reports administration department committee government "
     "agency group party poll polls study survey memo letter court officials aides people "
     "sources experts analysts voters supporters critics republicans democrats democrats "
-    "documents emails data website newspaper paper network team staff family"
+    "documents emails data website newspaper paper network team staff family "
+    # places ("South Carolina, he said, was ...", "after the Orlando attacks, he said")
+    "states state america china russia mexico iran syria iraq israel libya cuba canada "
+    "britain france germany japan korea ukraine europe afghanistan pakistan egypt "
+    "california texas florida ohio iowa york jersey carolina dakota hampshire nevada "
+    "michigan wisconsin pennsylvania arizona colorado illinois indiana kentucky "
+    "massachusetts minnesota missouri oregon tennessee utah vermont alabama louisiana "
+    "mississippi nebraska oklahoma kansas arkansas maryland connecticut delaware "
+    "washington idaho montana wyoming alaska hawaii maine "
+    "benghazi orlando chicago cleveland philadelphia boston"
 )
 _CLAUSE_END = re.compile(r"[.;:!?]")
 # abbreviations whose full stop ends no sentence: "Sen.", "N.C.", "Calif."
@@ -1765,6 +1801,12 @@ class _Suggester:
             k = bisect_left(self.sentence_ends, o)
             if k < len(self.sentences) and self.sentences[k][0] < o:
                 lo = self.sentences[k][0]
+                # "As The Post's Dana Milbank puts it, “...”"
+                asm = _AS_PUT_IT.match(masked, lo, o)
+                if asm and not masked[asm.end() : o].strip():
+                    cue_span = Span(asm.start("cue"), asm.end("cue"))
+                    mention = _Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
+                    return mention, asm.group("cue"), cue_span
                 intro = _LEAD_INTRO.match(masked, lo, o)
                 mark = masked.rfind(":" if before.rstrip().endswith(":") else ",", lo, o)
                 found = self.colon_speaker(intro.end() if intro else lo, mark)
@@ -1781,7 +1823,7 @@ class _Suggester:
             if k < len(self.sentences):
                 lo, hi = self.sentences[k]
                 if lo < prev_end <= hi + 1:
-                    found = self.colon_speaker(lo, prev_end - 1)
+                    found = self.clause_colon_speaker(lo, prev_end - 1)
                     if found is not None:
                         return found
         # "- Sanders." in the paragraph after
@@ -1882,6 +1924,16 @@ class _Suggester:
                 return s, e
         return None
 
+    def clause_colon_speaker(self, lo: int, hi: int) -> tuple[_Mention, str, Span | None] | None:
+        """:meth:`colon_speaker` of the clause holding the colon first (``When Wallace died,
+        President Clinton released the following statement:``), else of the sentence."""
+        comma = self.masked.rfind(",", lo, hi)
+        if comma > lo and len(self.masked[comma + 1 : hi].split()) >= 3:
+            found = self.colon_speaker(comma + 1 + _lead_space(self.masked, comma + 1, hi), hi)
+            if found is not None and found[0].text.lower() not in PRONOUNS | {"it", "this"}:
+                return found
+        return self.colon_speaker(lo, hi)
+
     def colon_speaker(self, lo: int, hi: int) -> tuple[_Mention, str, Span | None] | None:
         """The speaker of "X said:", "Continued Stone:", "X released this statement:"."""
         masked = self.masked
@@ -1930,6 +1982,13 @@ class _Suggester:
         after = [f for f in found if f.mention is not None and f.fragments[0].start > pos]
         return min(after, key=lambda f: f.fragments[0].start) if after else None
 
+    def label(self, span: Span, cue: str) -> bool:
+        """A quote of under four words that names rather than states: a title (``the show
+        “The Apprentice,”``) or what something is called (``calling it “absurd.”``)."""
+        if self.words(span) >= MIN_UNATTRIBUTED_WORDS:
+            return False
+        return (cue.lower().split() or [""])[0] in LABELLING or self.title_like(span)
+
     def title_like(self, span: Span) -> bool:
         words = self.work[span.start : span.end].split()
         caps = sum(1 for w in words if _is_cap(w))
@@ -1967,6 +2026,10 @@ class _Suggester:
             frags = sorted(f.fragments, key=lambda sp: sp.start)
             if any(self.in_skip(sp) for sp in frags):
                 continue
+            if f.kind == "direct":
+                frags = [sp for sp in frags if not self.label(sp, f.cue)]
+                if not frags:
+                    continue
             key = tuple((sp.start, sp.end) for sp in frags)
             if key in seen:
                 continue
@@ -2017,8 +2080,19 @@ class _Suggester:
             intro = _LEAD_INTRO.match(masked, lo, hi)
             if intro:
                 starts.append(intro.end())
-            for start in starts:
+                # "Speaking in Salem, New Hampshire, Trump went": the intro goes on
+                more = re.match(r"[^,\ue000]{1,40},\s+", masked[intro.end() : hi])
+                if more:
+                    starts.append(intro.end() + more.end())
+            for n, start in enumerate(starts):
                 hit = self.subject_at(start, hi)
+                if (
+                    hit is not None
+                    and 0 < n < len(starts) - 1
+                    and _PLACE_IN_INTRO.match(masked, hit[0])
+                    and re.search(r"\b[A-Z][\w.'-]*,\s+$", masked[lo:start])
+                ):
+                    continue  # a place in the intro: "in Salem, New Hampshire, Trump went"
                 if hit is not None:
                     out.append(hit)
                     break

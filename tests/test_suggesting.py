@@ -674,3 +674,64 @@ def test_unknown_verbs_around_a_quote_still_give_its_speaker():
         "Rep. Jim McDermott said."
     )
     assert only(text).speaker_name == "Jim McDermott"
+
+
+def test_a_short_label_or_title_in_quotes_is_not_a_direct_statement():
+    text = 'The senator blasted the plan on Wednesday, calling it "absurd."'
+    assert not [s for s in suggest(text) if s.kind == "direct"]
+    text = 'Comedians are performing a popular play called "Sons of Trump," in Mexico City.'
+    assert not [s for s in suggest(text) if s.kind == "direct"]
+    text = '"Nobody was hurt," said Maria Zakharova.'
+    assert only(text).speaker_name == "Maria Zakharova"
+
+
+def test_a_statement_announced_at_the_end_of_the_paragraph_before_after_a_clause():
+    text = (
+        "When Wallace died in 1998, President Clinton released the following statement:\n\n"
+        "“Hillary and I offer our condolences to the family and friends of George Wallace.”"
+    )
+    assert only(text).speaker_name == "Clinton"
+
+
+def test_another_commenter_or_person_is_a_speaker():
+    text = "Another commenter said, “We all know how she feels about the police.”"
+    assert only(text).speaker_name == "Another commenter"
+    text = "Another person tweeted: “EPIC Troll at Hillary town hall, still from the CNN clip.”"
+    assert only(text).speaker_name == "Another person"
+
+
+def test_he_or_she_never_stands_for_a_place():
+    text = (
+        "“We are trying to show some mercy to the bully,” said Dan Tripp. "
+        "South Carolina, he said, was “where we have a chance to go mano a mano with Trump.”"
+    )
+    assert [s.speaker_name for s in suggest(text)] == ["Dan Tripp", "Dan Tripp"]
+
+
+def test_a_sentence_subject_after_a_long_intro_or_with_a_party_tag_is_an_antecedent():
+    text = (
+        "“He is the best we have,” said Barack Obama. "
+        "Speaking at a town hall event in Salem, New Hampshire, Donald Trump went after Bush. "
+        "“He is a total stiff,” he said."
+    )
+    assert [s.speaker_name for s in suggest(text)][-1] == "Donald Trump"
+    text = (
+        "“He is the best we have,” said Barack Obama. "
+        "Rep. Sean Duffy (R-Wisc.) also addressed the controversy on Thursday. "
+        "“He was the most valuable player of the team,” he said."
+    )
+    assert [s.speaker_name for s in suggest(text)][-1] == "Sean Duffy"
+    text = (
+        "“He is the best we have,” said Barack Obama. Asked about fraud in the primaries, "
+        "Michael Briggs, Sanders's spokesman, went on television. "
+        "“Most state parties tried to do a good job,” he said."
+    )
+    assert [s.speaker_name for s in suggest(text)][-1] == "Michael Briggs"
+
+
+def test_as_x_puts_it_gives_the_speaker_of_the_quote_after_it():
+    text = (
+        "As The Post's Dana Milbank puts it, \"Senate Republicans are unmoved, and liberal "
+        'activists are uninspired."'
+    )
+    assert only(text).speaker_name.endswith("Dana Milbank")

@@ -124,6 +124,13 @@ def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> li
     return [models.CheckConstraint(condition=valid, name=f"annotations_{prefix}_start_before_end")]
 
 
+class OutletQuerySet(models.QuerySet):
+    def matching(self, term: str):
+        """Outlets whose name or any alias holds ``term``, in any case."""
+        aliases = OutletAlias.objects.filter(outlet=OuterRef("pk"), name__icontains=term)
+        return self.filter(Q(name__icontains=term) | Exists(aliases))
+
+
 class Outlet(Tracked):
     """A news organisation: the publisher of articles, or a hop through which a statement
     travelled (the agency that relayed it)."""
@@ -139,6 +146,8 @@ class Outlet(Tracked):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     home_page = models.URLField(max_length=500, blank=True)
     history = HistoricalRecords(get_user=history_user)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -209,6 +218,13 @@ class OutletAlias(models.Model):
         return self.name
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def matching(self, term: str):
+        """Speakers whose name or any alias holds ``term``, in any case."""
+        aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=term)
+        return self.filter(Q(name__icontains=term) | Exists(aliases))
+
+
 class Speaker(Tracked):
     """Who made a statement: a person, an organisation, a group or an unnamed source."""
 
@@ -231,6 +247,8 @@ class Speaker(Tracked):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")],
     )
     history = HistoricalRecords(get_user=history_user)
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

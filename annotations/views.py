@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from .forms import ArticleForm, QuoteForm, fit_selection
-from .models import Article, Fragment, Outlet, OutletAlias, Quote, Speaker, SpeakerAlias, ViaHop
+from .models import Article, Fragment, Outlet, Quote, Speaker, ViaHop
 from .permissions import can_edit
 
 PAGE_SIZE = 25
@@ -508,16 +508,6 @@ def via_row(request):
     )
 
 
-def search_speakers(term: str):
-    aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=term)
-    return Speaker.objects.filter(Q(name__icontains=term) | Exists(aliases))
-
-
-def search_outlets(term: str):
-    aliases = OutletAlias.objects.filter(outlet=OuterRef("pk"), name__icontains=term)
-    return Outlet.objects.filter(Q(name__icontains=term) | Exists(aliases))
-
-
 @require_GET
 @login_required
 def speaker_options(request):
@@ -525,7 +515,7 @@ def speaker_options(request):
     term = request.GET.get("speaker_name", request.GET.get("q", "")).strip()
     speakers = []
     if term:
-        speakers = list(search_speakers(term).prefetch_related("aliases")[:OPTIONS_LIMIT])
+        speakers = list(Speaker.objects.matching(term).prefetch_related("aliases")[:OPTIONS_LIMIT])
         folded = term.casefold()
         for speaker in speakers:
             speaker.matched_aliases = [
@@ -546,7 +536,9 @@ def name_options(request):
     kind = params.get("via_type", "outlet")
     names: list[str] = []
     if term:
-        found = search_speakers(term) if kind == "speaker" else search_outlets(term)
+        found = (
+            Speaker.objects.matching(term) if kind == "speaker" else Outlet.objects.matching(term)
+        )
         names = list(found.values_list("name", flat=True)[:OPTIONS_LIMIT])
     return render(request, "annotations/quote_form.html#name-options", {"names": names})
 
@@ -571,7 +563,7 @@ def quote_page(request, quotes):
 @login_required
 def speaker_list(request):
     term = request.GET.get("q", "").strip()
-    speakers = search_speakers(term) if term else Speaker.objects.all()
+    speakers = Speaker.objects.matching(term) if term else Speaker.objects.all()
     live = Q(quotes__deleted_at__isnull=True) & ~Q(quotes__status=Quote.Status.REJECTED)
     speakers = speakers.annotate(quote_count=Count("quotes", filter=live)).order_by("name", "id")
     page = Paginator(speakers, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -598,7 +590,7 @@ def speaker_detail(request, pk):
 @login_required
 def outlet_list(request):
     term = request.GET.get("q", "").strip()
-    outlets = search_outlets(term) if term else Outlet.objects.all()
+    outlets = Outlet.objects.matching(term) if term else Outlet.objects.all()
     outlets = outlets.annotate(article_count=Count("articles")).order_by("name", "id")
     page = Paginator(outlets, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
@@ -23,7 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from annotations import text as textrules
-from annotations.models import Article, Outlet, OutletAlias, Quote, Speaker, SpeakerAlias
+from annotations.models import Article, Outlet, Quote, Speaker
 
 STANDARD_PARAMETERS = frozenset({"cursor", "page_size", "format", "ordering"})
 SEARCH_CONFIG = "english"
@@ -159,8 +159,7 @@ class SpeakerFilter(filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=value)
-        return queryset.filter(Q(name__icontains=value) | Exists(aliases))
+        return queryset.matching(value)
 
 
 class OutletFilter(filters.FilterSet):
@@ -176,8 +175,7 @@ class OutletFilter(filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        aliases = OutletAlias.objects.filter(outlet=OuterRef("pk"), name__icontains=value)
-        return queryset.filter(Q(name__icontains=value) | Exists(aliases))
+        return queryset.matching(value)
 
 
 class StrictFilterBackend(filters.DjangoFilterBackend):

@@ -169,18 +169,21 @@ def read_ann(path: str | Path) -> BratDocument:
     return parse_ann(Path(path).read_text(encoding="utf-8"))
 
 
-def iter_corpus(split_dir: str | Path) -> Iterator[tuple[str, str, BratDocument]]:
-    """Yield ``(name, article_text, document)`` for each annotated article of a split.
-
-    ``split_dir`` holds ``text/<name>.txt`` and ``attributions/<name>_<annotator>.ann``.
-    Where several annotators' files exist, the first in sorted order is used; articles
-    without any annotation file are skipped.
-    """
+def corpus_files(split_dir: str | Path) -> Iterator[tuple[str, Path, Path | None]]:
+    """Yield ``(name, text file, first annotator's .ann file or None)`` for each text of a
+    split: ``text/<name>.txt`` and ``attributions/<name>_<annotator>.ann``, the first in
+    sorted order where several annotators' files exist."""
     split = Path(split_dir)
     for txt in sorted((split / "text").glob("*.txt")):
         anns = sorted((split / "attributions").glob(txt.stem + "_*.ann"))
         # the glob would also catch "<name>_more_<annotator>.ann" of a longer name
         anns = [a for a in anns if "_" not in a.stem[len(txt.stem) + 1 :]]
-        if not anns:
-            continue
-        yield txt.stem, txt.read_text(encoding="utf-8"), read_ann(anns[0])
+        yield txt.stem, txt, anns[0] if anns else None
+
+
+def iter_corpus(split_dir: str | Path) -> Iterator[tuple[str, str, BratDocument]]:
+    """Yield ``(name, article_text, document)`` for each annotated article of a split
+    (articles without any annotation file are skipped)."""
+    for name, txt, ann in corpus_files(split_dir):
+        if ann is not None:
+            yield name, txt.read_text(encoding="utf-8"), read_ann(ann)

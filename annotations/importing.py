@@ -73,6 +73,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
+from . import brat
 from . import text as textrules
 from .models import (
     FRAGMENT_JOINER,
@@ -890,16 +891,6 @@ def read_brat_metadata(split_dir: Path) -> dict[str, dict[str, str]]:
     return {}
 
 
-def brat_files(split_dir: Path) -> list[tuple[str, Path, Path | None]]:
-    """``(name, text file, first annotator's .ann file or None)`` for each text."""
-    found = []
-    for txt in sorted((split_dir / "text").glob("*.txt")):
-        anns = sorted((split_dir / "attributions").glob(txt.stem + "_*.ann"))
-        anns = [a for a in anns if "_" not in a.stem[len(txt.stem) + 1 :]]
-        found.append((txt.stem, txt, anns[0] if anns else None))
-    return found
-
-
 class _OffsetMap:
     """Maps offsets into a raw text to offsets into its normalised form (identity when
     normalising changed nothing). The raw text is normalised piece by piece (a character
@@ -1127,7 +1118,6 @@ class _BratArticle:
 
 
 def _read_brat_article(name: str, txt: Path, ann: Path, meta: dict[str, str]) -> _BratArticle:
-    from . import brat
 
     try:
         raw = txt.read_text(encoding="utf-8")
@@ -1166,7 +1156,7 @@ def import_brat(split_dir: str | Path, *, user=None) -> BratReport:
     metadata = read_brat_metadata(split)
     report = BratReport()
     prepared: list[_BratArticle] = []
-    for name, txt, ann in brat_files(split):
+    for name, txt, ann in brat.corpus_files(split):
         report.articles += 1
         if ann is None:
             report.articles_skipped.append(f"{name}: no annotation file")
@@ -1175,7 +1165,6 @@ def import_brat(split_dir: str | Path, *, user=None) -> BratReport:
             prepared.append(_read_brat_article(name, txt, ann, metadata.get(name, {})))
         except ValidationError as exc:
             report.articles_refused.append(f"{name}: {error_text(exc)}")
-            from . import brat
 
             try:
                 count = sum(

@@ -62,10 +62,10 @@ The approach is rules over surface text, in four passes:
    the speakers of statements nested in another; the subjects of sentences, also after an
    introductory phrase that may end in a place (``Speaking in Salem, New Hampshire, Trump
    went``) and with a party tag (``Rep. Sean Duffy (R-Wisc.) also addressed``), fill in
-   where no rule found a speaker); "he"/"she" skip sources
-   that cannot be a person (``the campaign``, ``officials``, places such as ``South
-   Carolina``) and names of the other gender; a surname is expanded to the full name first
-   introduced in the article, or to a known speaker's canonical name.
+   where no rule found a speaker); "he"/"she" skip sources that cannot be a person
+   (``the campaign``, ``officials``, places such as ``South Carolina``, media such as
+   ``The New York Times``) and names of the other gender; a surname is expanded to the
+   full name first introduced in the article, or to a known speaker's canonical name.
 4. **Relays.** ``..., RIA Novosti reported``, ``the Meduza news agency reported``,
    ``according to Reuters`` after a statement with its own speaker become ``via`` hops.
 
@@ -776,7 +776,13 @@ _NOT_PERSON = _words(
     "washington idaho montana wyoming alaska hawaii maine "
     "benghazi orlando chicago cleveland philadelphia boston"
 )
-_CLAUSE_END = re.compile(r"[.;:!?]")
+# words that make a name a medium rather than a person
+_MEDIA_NAME_WORDS = _words(
+    "times post news journal press tribune herald gazette globe magazine radio tv network "
+    "channel reuters cnn fox msnbc nbc abc cbs npr politico breitbart twitter facebook "
+    "instagram youtube"
+)
+_CLAUSE_END = re.compile(r"[;:!?]|\.(?!\w)")  # not the dot of "fivethirtyeight.com"
 # abbreviations whose full stop ends no sentence: "Sen.", "N.C.", "Calif."
 _ABBREV_ANY = re.compile(rf"{_ABBREV_TITLE}|(?:[A-Z]\.)+|\b[A-Z][a-z]{{1,4}}\.(?=,)")
 _NAME_COLON = re.compile(
@@ -2062,6 +2068,8 @@ class _Suggester:
                 continue
             if want and name.split()[-1].lower() in _NOT_PERSON:
                 continue  # "he" is a person, not "the campaign"
+            if want and _MEDIA_NAME_WORDS.intersection(name.lower().split()):
+                continue  # nor "The New York Times" or "Twitter"
             return name
         return ""
 

@@ -735,3 +735,24 @@ def test_as_x_puts_it_gives_the_speaker_of_the_quote_after_it():
         'activists are uninspired."'
     )
     assert only(text).speaker_name.endswith("Dana Milbank")
+
+
+def test_a_web_address_in_an_apposition_does_not_end_the_attribution():
+    text = (
+        "“Clinton needs a strategy for targeting these voters,” Nate Silver, the polling guru "
+        "who founded fivethirtyeight.com tweeted on Wednesday."
+    )
+    found = by_text(text, suggest(text))
+    assert found["Clinton needs a strategy for targeting these voters,"].speaker_name == (
+        "Nate Silver"
+    )
+
+
+def test_he_or_she_never_stands_for_a_newspaper_or_a_network():
+    text = (
+        "Ruth Bader Ginsburg spoke again on Monday.\n\n"
+        "In an interview with The New York Times, she joked about moving to New Zealand. "
+        "“He has no consistency about him at all,” she said."
+    )
+    found = by_text(text, suggest(text))
+    assert found["He has no consistency about him at all,"].speaker_name == "Ruth Bader Ginsburg"

@@ -756,3 +756,16 @@ def test_he_or_she_never_stands_for_a_newspaper_or_a_network():
     )
     found = by_text(text, suggest(text))
     assert found["He has no consistency about him at all,"].speaker_name == "Ruth Bader Ginsburg"
+
+
+def test_a_signature_line_after_a_quote_ends_at_its_paragraph():
+    text = (
+        "Not every claim could be checked.\n\n"
+        "“Almost all new income and wealth is going to the top 1 percent.”\n\n"
+        "- Bernie Sanders.\n\n"
+        "The senator is relying on an outdated statistic."
+    )
+    found = by_text(text, suggest(text))
+    s = found["Almost all new income and wealth is going to the top 1 percent."]
+    assert s.speaker_name == "Bernie Sanders"
+    assert text[s.speaker_mention.start : s.speaker_mention.end] == "Bernie Sanders"

@@ -126,9 +126,8 @@ def test_editor_selects_konashenkov_quote_with_the_mouse(page, seeded):
         "in the same province,"
     )
     assert quote.kind == "direct" and quote.speaker.name == "Igor Konashenkov"
-    # the list and the highlights are redrawn, with the new quote chosen
-    item = page.locator(f"#quote-{quote.pk}")
-    assert item.get_attribute("aria-current") == "true"
+    # the list and the highlights are redrawn, with the new quote chosen once they settle
+    expect(page.locator(f"#quote-{quote.pk}")).to_have_attribute("aria-current", "true")
     assert page.locator(f'#article-text [data-q~="{quote.pk}"]').count() >= 1
 
 
@@ -253,7 +252,7 @@ def test_delete_then_undo(page, editor, seeded):
     page.click('[data-action="undo"]')
     page.wait_for_selector(f"#quote-{quote.pk}")
     assert not Quote.all_objects.get(pk=quote.pk).is_deleted
-    assert page.get_attribute(f"#quote-{quote.pk}", "aria-current") == "true"
+    expect(page.locator(f"#quote-{quote.pk}")).to_have_attribute("aria-current", "true")
 
 
 def test_keys_move_between_quotes_and_accept_a_suggestion(page, editor, seeded):

@@ -70,8 +70,8 @@ The approach is rules over surface text, in four passes:
    ``according to Reuters`` after a statement with its own speaker become ``via`` hops.
 
 Quotes of four words or more that no rule attributes are still proposed (direct). Their
-speaker comes from the layout when it shows one: ``Cruz continued:`` ending the paragraph
-before (its speaker taken from the clause holding the colon: ``When Wallace died,
+speaker comes from the layout when it shows one: ``Lau said in a statement.`` right before
+it; ``Cruz continued:`` ending the paragraph before (its speaker taken from the clause holding the colon: ``When Wallace died,
 President Clinton released the following statement:``); ``Philip Bump: “...”``; ``Rubio
 fired back forcefully: “...”`` (the subject of the clause before a colon or comma);
 ``As The Post's Dana Milbank puts it, “...”``; a ``- Sanders.`` line right after the
@@ -1790,7 +1790,8 @@ class _Suggester:
         - ``Cruz continued:`` / ``Trump issued the following statement:`` ending the
           paragraph before a paragraph that opens with the quote;
         - ``Philip Bump: “...”`` (a name and a colon right before the quote);
-        - ``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``
+        - ``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``;
+        - ``Lau said in a statement. “...”`` (see :meth:`bare_attribution`).
         """
         masked, work = self.masked, self.work
         para_start = work.rfind("\n", 0, o) + 1
@@ -1818,6 +1819,9 @@ class _Suggester:
                 found = self.colon_speaker(intro.end() if intro else lo, mark)
                 if found is not None and found[0].text.lower() not in ("it", "this", "that"):
                     return found
+        bare = self.bare_attribution(o)
+        if bare is not None:
+            return bare
         if before.strip():
             return None
         # "Cruz continued:" closing the paragraph before
@@ -1839,6 +1843,33 @@ class _Suggester:
             if dm and _looks_like_name(dm.group("name")):
                 name = dm.group("name")
                 return _Mention(Span(dm.start("name"), dm.end("name")), name), "", None
+        return None
+
+    def bare_attribution(self, o: int) -> tuple[_Mention, str, Span | None] | None:
+        """``Lau said in a statement. “...”``: the sentence right before the quote (in its
+        paragraph or closing the one before) is a speech cue with only circumstances after
+        it; its subject is the speaker."""
+        k = bisect_left(self.sentence_ends, o)
+        if k == 0 or k > len(self.sentences):
+            return None
+        lo, hi = self.sentences[k - 1]
+        masked = self.masked
+        if masked[hi:o].strip() or masked[hi:o].count("\n") > 2:
+            return None
+        body = masked[lo:hi].rstrip()
+        if not body.endswith(".") or MASK in body:
+            return None
+        for cue_start, cue_end, low in reversed(self.cues_in(lo, hi)):
+            if low not in SPEECH:
+                continue
+            tail = masked[cue_end : lo + len(body) - 1]
+            if tail.strip() and not _TIME_AFTER_CUE.fullmatch(tail):
+                return None
+            intro = _LEAD_INTRO.match(masked, lo, cue_start)
+            mention = _np_left(masked, intro.end() if intro else lo, cue_start)
+            if mention is None or mention.text.lower() in ("it", "this", "that"):
+                return None
+            return mention, masked[cue_start:cue_end], Span(cue_start, cue_end)
         return None
 
     def own_clause(

@@ -769,3 +769,17 @@ def test_a_signature_line_after_a_quote_ends_at_its_paragraph():
     s = found["Almost all new income and wealth is going to the top 1 percent."]
     assert s.speaker_name == "Bernie Sanders"
     assert text[s.speaker_mention.start : s.speaker_mention.end] == "Bernie Sanders"
+
+
+@pytest.mark.parametrize("gap", [" ", "\n\n"])
+def test_a_bare_attribution_before_a_quote_names_its_speaker(gap):
+    text = (
+        "The party disagreed.\n\n"
+        f"Sam Lau, a spokesman, said in a statement on Tuesday.{gap}"
+        "“There are no paper ballots to recount. The caucuses were a unique event.”"
+    )
+    s = by_text(text, suggest(text))[
+        "There are no paper ballots to recount. The caucuses were a unique event."
+    ]
+    assert s.speaker_name == "Sam Lau" and s.cue == "said"
+    assert text[s.speaker_mention.start : s.speaker_mention.end] == "Sam Lau"

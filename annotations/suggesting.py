@@ -71,8 +71,9 @@ The approach is rules over surface text, in four passes:
 
 Quotes of four words or more that no rule attributes are still proposed (direct). Their
 speaker comes from the layout when it shows one: ``Lau said in a statement.`` right before
-it; ``Cruz continued:`` ending the paragraph before (its speaker taken from the clause holding the colon: ``When Wallace died,
-President Clinton released the following statement:``); ``Philip Bump: “...”``; ``Rubio
+it; ``Cruz continued:`` ending the paragraph before (its speaker taken from the clause
+holding the colon: ``When Wallace died, President Clinton released the following
+statement:``); ``Philip Bump: “...”``; ``Rubio
 fired back forcefully: “...”`` (the subject of the clause before a colon or comma);
 ``As The Post's Dana Milbank puts it, “...”``; a ``- Sanders.`` line right after the
 quote. Otherwise the quote's own sentence decides when it holds more than the quote,

@@ -73,8 +73,8 @@ Quotes of four words or more that no rule attributes are still proposed (direct)
 speaker comes from the layout when it shows one: ``Lau said in a statement.`` right before
 it; ``Cruz continued:`` ending the paragraph before (its speaker taken from the clause
 holding the colon: ``When Wallace died, President Clinton released the following
-statement:``); ``Philip Bump: “...”``; ``Rubio
-fired back forcefully: “...”`` (the subject of the clause before a colon or comma);
+statement:``); ``Philip Bump: “...”``; ``Rubio fired back forcefully: “...”`` (the
+subject of the clause before a colon or comma);
 ``As The Post's Dana Milbank puts it, “...”``; a ``- Sanders.`` line right after the
 quote. Otherwise the quote's own sentence decides when it holds more than the quote,
 whatever its verb: the subject of the clause that holds the quote (``Huckabee, for his

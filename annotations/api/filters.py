@@ -146,36 +146,33 @@ class ArticleFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class SpeakerFilter(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=Speaker.Kind.choices)
+class _NameSearch(filters.FilterSet):
+    """``q`` over a name and its aliases, for models whose querysets have ``matching``."""
+
     q = filters.CharFilter(
         method="search",
         max_length=MAX_SEARCH_CHARS,
         help_text="Substring of the name or of any alias, any case.",
     )
+
+    def search(self, queryset, name, value):
+        return queryset.matching(value)
+
+
+class SpeakerFilter(_NameSearch):
+    kind = filters.ChoiceFilter(choices=Speaker.Kind.choices)
 
     class Meta:
         model = Speaker
         fields: list[str] = []
 
-    def search(self, queryset, name, value):
-        return queryset.matching(value)
 
-
-class OutletFilter(filters.FilterSet):
+class OutletFilter(_NameSearch):
     kind = filters.ChoiceFilter(choices=Outlet.Kind.choices)
-    q = filters.CharFilter(
-        method="search",
-        max_length=MAX_SEARCH_CHARS,
-        help_text="Substring of the name or of any alias, any case.",
-    )
 
     class Meta:
         model = Outlet
         fields: list[str] = []
-
-    def search(self, queryset, name, value):
-        return queryset.matching(value)
 
 
 class StrictFilterBackend(filters.DjangoFilterBackend):

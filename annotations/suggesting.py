@@ -1851,7 +1851,7 @@ class _Suggester:
         paragraph or closing the one before) is a speech cue with only circumstances after
         it; its subject is the speaker."""
         k = bisect_left(self.sentence_ends, o)
-        if k == 0 or k > len(self.sentences):
+        if k == 0:
             return None
         lo, hi = self.sentences[k - 1]
         masked = self.masked

@@ -94,18 +94,19 @@ sentence.
 
 Further speaker rules: ``Said Comey, “...”`` (a cue opening the sentence before its
 speaker); ``X, an expert at Y, says Libya is ...`` is read with ``X`` as the subject, never
-as a trailing ``..., says SPEAKER`` (what follows such a cue must be only circumstances);
-in a chain of appositions (``Lapp, executive director of the PAC, a super PAC, said``) the
-name opening the sentence wins; ``said the base chief known as Bob`` keeps a description,
-and one with a relative clause runs to its end (``said a Mexican official who was not
-authorized to speak publicly on this issue``); ``Powell's office said`` and ``his family
-said`` have speakers; ``..., Spicer said, adding, “...”`` gives the participle the speaker
-of the cue just before it; a participle's subject is found after introductory phrases
-(``Later on Sunday, Carson shared ..., writing``) and past modifiers (``Democratic
-presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying``). A pronoun may also
-stand for a describing speaker (``the retired neurosurgeon``, ``the Lincoln actor``). The
-reporting verbs include ones taken from the cues of quoted statements in annotated news
-(``interjected``, ``opined``, ``chanted``, ``thanked``, ``read``, ...).
+as a trailing ``..., says SPEAKER`` (what follows such a cue must be only circumstances); in
+a chain of appositions (``Lapp, executive director of the PAC, a super PAC, said``) the name
+opening the sentence wins, also when the apposition's closing comma is missing (``Sam Lau,
+the communications director for the party said``); ``said the base chief known as Bob``
+keeps a description, and one with a relative clause runs to its end (``said a Mexican
+official who was not authorized to speak publicly on this issue``); ``Powell's office said``
+and ``his family said`` have speakers; ``..., Spicer said, adding, “...”`` gives the
+participle the speaker of the cue just before it; a participle's subject is found after
+introductory phrases (``Later on Sunday, Carson shared ..., writing``) and past modifiers
+(``Democratic presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying``). A pronoun
+may also stand for a describing speaker (``the retired neurosurgeon``, ``the Lincoln
+actor``). The reporting verbs include ones taken from the cues of quoted statements in
+annotated news (``interjected``, ``opined``, ``chanted``, ``thanked``, ``read``, ...).
 """
 
 from __future__ import annotations
@@ -984,6 +985,25 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
             break
     if words and words[-1][2] == "of" and k >= 0 and toks[k][2] == ",":
         return _np_left(masked, lo, toks[k][1])  # "Smith, 29, of Ames, said"
+    if k >= 1 and (toks[k][2] == "," or toks[k][2].lower() in STOP_LEFT):
+        # "Anthony Anton, president and CEO of the association stated": an apposition
+        # whose closing comma is missing; the name opening the sentence is the speaker
+        commas = [i for i in range(k + 1) if toks[i][2] == ","]
+        if len(commas) == 1 and commas[0] + 1 < len(toks):
+            after = toks[commas[0] + 1][2]
+            first = _np_left(masked, lo, toks[commas[0]][0])
+            if (
+                (
+                    after.lower() in DETERMINERS
+                    or not _is_cap(after)
+                    or after.lower() in _ROLE_HEAD_SET
+                )
+                and after.lower() not in PRONOUNS  # "South Carolina, he said, was"
+                and first is not None
+                and len(_name_tokens(first.text)) >= 2
+                and not masked[lo : first.span.start].strip()
+            ):
+                return first
     if not words:
         return None
     words.reverse()
@@ -1442,6 +1462,9 @@ class _Suggester:
         zone = left[last_comma + 1 :]
         if len(zone.split()) > 9 or len(tail.split()) > 9 or rest and rest[0] not in ".!?,;":
             return None, 0, 0
+        opening = masked[lo : lo + last_comma].strip()
+        if MASK not in opening and len(_name_tokens(opening)) >= 2 and _NAME_RUN.fullmatch(opening):
+            return None, 0, 0  # "Sam Lau, the director for the party said": a name, no content
         if (
             zone.strip()
             and rest.startswith(",")

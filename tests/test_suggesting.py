@@ -783,3 +783,17 @@ def test_a_bare_attribution_before_a_quote_names_its_speaker(gap):
     ]
     assert s.speaker_name == "Sam Lau" and s.cue == "said"
     assert text[s.speaker_mention.start : s.speaker_mention.end] == "Sam Lau"
+
+
+def test_apposition_without_its_closing_comma_keeps_the_name_as_speaker():
+    text = (
+        "Anthony Anton, president and CEO of the Washington Restaurant Association stated, "
+        "“It’s not a political problem; it’s a math problem.”"
+    )
+    assert only(text).speaker_name == "Anthony Anton"
+    text = (
+        "Sam Lau, the communications director for the Iowa Democratic Party said in a "
+        "statement. “There are no paper ballots to recount. The caucuses were unique.”"
+    )
+    s = only(text)  # and no statement whose content is the name "Sam Lau"
+    assert s.speaker_name == "Sam Lau" and s.kind == "direct"

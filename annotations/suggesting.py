@@ -1053,13 +1053,18 @@ def _np_right(masked: str, lo: int, hi: int, lenient: bool = False) -> _Mention 
     """The noun phrase starting at ``lo`` ("said Smith, the former governor")."""
     words: list[tuple[int, int, str]] = []
     description = False
-    for s, e, w in _tokens(masked, lo, min(hi, lo + 200)):
+    toks = _tokens(masked, lo, min(hi, lo + 200))
+    for n, (s, e, w) in enumerate(toks):
         low = w.lower()
         if MASK in w or w in ALL_MARKS or not (w[0].isalnum() or w[0] in "'\u2019"):
             break
         if not words and low in _DESCRIPTION_START:
             description = True  # "one Democrat familiar with the discussion"
         relative = description and any(x[2].lower() in ("who", "whose") for x in words)
+        if relative and low in ("and", "but") and n + 1 < len(toks):
+            following = toks[n + 1][2].lower()
+            if following.endswith("ed") or following in CUE_FORMS:
+                break  # "a former official who oversaw the cases and described it as"
         if relative and len(words) < 24 and w not in (",", ";", ":") and w[0].isalnum():
             # "said the man who built his career on his blue collar credentials": a relative
             # clause runs on to the end of the phrase

@@ -797,3 +797,14 @@ def test_apposition_without_its_closing_comma_keeps_the_name_as_speaker():
     )
     s = only(text)  # and no statement whose content is the name "Sam Lau"
     assert s.speaker_name == "Sam Lau" and s.kind == "direct"
+
+
+def test_a_describing_speaker_ends_where_its_relative_clause_is_joined_by_a_verb():
+    text = (
+        "“He was handled so lightly there is not a whole lot you can do,” said a former "
+        "official who oversaw counterintelligence investigations and described the email "
+        "controversy as “a lesser set of concerns.”"
+    )
+    assert only(text).speaker_name == (
+        "a former official who oversaw counterintelligence investigations"
+    )

@@ -204,7 +204,7 @@ SPEECH = _verb_forms(
     # from the cues of quoted statements in annotated news
     "chant thank answer interject proclaim bark bemoan grouse retweet opine retaliate chide "
     "demur ponder fume gush plead implore gripe marvel scold exult rave rubbish "
-    "read:reads:reading"
+    "read:reads:reading sing:sings:sang:singing:sung"
 )
 # Verbs of thinking, finding and wanting: reported content without quotation marks.
 COGNITION = _verb_forms(
@@ -246,7 +246,7 @@ AMBIGUOUS = _words(
     "report state claim note charge promise estimate comment question post counter fear "
     "hope wish find begin concern doubt point blame demand pledge vow joke signal see "
     "known seen mention continue remark advise remind "
-    "inform tout agree consider chant answer rave read reading"
+    "inform tout agree consider chant answer rave read reading challenge challenges plan plans"
 )
 # Cues that need "that" or a quote right after them (too loose otherwise).
 NEEDS_THAT = _words("continue begin point agree indicate signal")
@@ -289,6 +289,7 @@ DETERMINERS = _words(
     "other few both all one two three four five six seven eight nine ten each every any "
     "no neither either such"
 )
+POSSESSIVES = _words("his her their its our my your")
 STOP_LEFT = _words(
     "that which when while because as if after before since where whether and but or so "
     "than though although unless until whom what why how in on at for with by from to "
@@ -296,7 +297,8 @@ STOP_LEFT = _words(
     "were be been being has have had do does did not"
 )
 TITLES = _words(
-    "mr mrs ms miss dr sen senator rep representative gov governor president pres vice "
+    "mr mrs ms miss dr sen senator rep representative gov governor president pres vice del "
+    "delegate amb "
     "secretary state minister prime chancellor speaker leader chairman chairwoman chair "
     "director judge justice mayor general gen col lt sgt adm admiral attorney former "
     "candidate nominee democratic republican democrat republican u.s us gop house senate "
@@ -318,16 +320,16 @@ OUTLET_WORDS = (
 ABBREVIATIONS = _words(
     "mr mrs ms dr sen rep gov gen lt col sgt adm capt prof rev st jr sr inc co corp ltd "
     "no vs etc jan feb mar apr aug sept sep oct nov dec ft mt u.s a.m p.m d.c u.k u.n e.g "
-    "i.e pres supt lt.gov"
+    "i.e pres supt lt.gov del amb insp"
 )
 
 # --------------------------------------------------------------------------- regexes
 
-_WORD = re.compile(r"[\w\u2019'.&-]+|[^\w\s]")
+_WORD = re.compile(r"\d+/\d+|[\w\u2019'.&-]+|[^\w\s]")
 _UPPER = "".join(ch for ch in map(chr, range(0x41, 0x530)) if ch.isupper() and ch not in "[]\\^-")
 _ABBREV_TITLE = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Gens|Lt|Col|Sgt|Adm|Capt|Prof|Rev|St|Jr|Sr"
-    r"|Ft|Mt|Pres|Atty|Supt|Cmdr|Cpl|Pvt)\."
+    r"|Ft|Mt|Pres|Atty|Supt|Cmdr|Cpl|Pvt|Del|Amb|Insp)\."
 )
 # A capitalised word; a full stop belongs to it only in initials and known abbreviations.
 _CAP_WORD = (
@@ -388,10 +390,10 @@ MALE_NAMES = _words(
     "brian gary larry dennis jerry frank peter andrew daniel matthew anthony william "
     "joseph christopher kenneth edward ronald timothy jeffrey ryan jacob nicholas "
     "jonathan stephen justin brandon benjamin samuel gregory alexander patrick jack henry "
-    "adam nathan zachary kyle walter harold carl arthur roger keith lawrence terry albert "
+    "adam nathan zachary kyle walter harold carl arthur roger keith lawrence albert "
     "willie ralph roy eugene louis philip johnny bobby howard fred vladimir francois "
     "bashar benjamin xi marty lindsey orrin chuck elijah al dick lou rudy rush sheldon "
-    "ivan igor steven sergei dmitry barry hugh ian jamie martin neil rob tony vince"
+    "ivan igor steven sergei dmitry barry hugh ian martin neil rob tony vince"
 )
 _LETTERS = re.compile(r"[A-Za-z]+")
 
@@ -686,8 +688,9 @@ def _mask(text: str, quotes: Sequence[tuple[int, int]]) -> str:
 _SENTENCE_BREAK = re.compile(r"[.!?]+(?:''|[\"\u201d\u00bb)\]])*(?=\s)|[\"\u201d\u00bb](?=\s)|\n")
 _ATTRIBUTION_TAIL = re.compile(
     r"(?:[A-Z][\w.\u2019'-]*|He|She|They)(?:\s+[\w.\u2019'-]+){0,4}?\s+(?:also\s+)?"
-    r"(?:said|says|added|adds|wrote|writes|asked|asks|tweeted|continued|told|explained|"
-    r"replied|responded|declared|noted|recalled|insisted|argued|warned|joked|quipped)"
+    r"(?:"
+    + "|".join(sorted(f for f, lemma in SPEECH.items() if f != lemma and not f.endswith("ing")))
+    + r")"
     r"(?:\s+(?:on|in|at|to|last|this)?\s*[\w\u2019'-]+){0,3}(?:[.!?](?=\s|$)|,)"
 )
 
@@ -784,6 +787,7 @@ _MEDIA_NAME_WORDS = _words(
     "channel reuters cnn fox msnbc nbc abc cbs npr politico breitbart twitter facebook "
     "instagram youtube"
 )
+_CONTRACTED_PRONOUN = re.compile(r"(?i)(he|she|it|they)['\u2019](?:s|re)")
 _CLAUSE_END = re.compile(r"[;:!?]|\.(?!\w)")  # not the dot of "fivethirtyeight.com"
 # abbreviations whose full stop ends no sentence: "Sen.", "N.C.", "Calif."
 _ABBREV_ANY = re.compile(rf"{_ABBREV_TITLE}|(?:[A-Z]\.)+|\b[A-Z][a-z]{{1,4}}\.(?=,)")
@@ -975,6 +979,10 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
                 if outer is not None and _looks_like_name(outer.text):
                     return outer
             return head
+        contracted = _CONTRACTED_PRONOUN.fullmatch(w)
+        if not words and contracted:
+            words.append((s, s + contracted.end(1), contracted.group(1)))
+            break  # "He’s claiming": the pronoun alone
         if low in CUE_FORMS and not _is_cap(w):
             noun = k > 0 and toks[k - 1][2].lower() in DETERMINERS and low in SPEAKER_NOUNS
             if not noun:  # "the report makes": a noun, not a cue
@@ -1198,6 +1206,8 @@ class _Suggester:
             lemma = CUE_FORMS[low]
             if low in AMBIGUOUS and not self.verb_after_subject(lo, cue_start):
                 continue
+            if (low == lemma or low.endswith("s")) and self.after_possessive(lo, cue_start):
+                continue  # "the president’s claims", "his plans": nouns
             particle = PARTICLES.get(lemma)
             if particle:
                 pm = re.match(rf"\s+{particle}\b", masked[cue_end:hi])
@@ -1388,7 +1398,7 @@ class _Suggester:
         if (
             lemma in NEEDS_THAT
             and not has_that
-            and not masked[start:hi].lstrip().startswith(tuple(OPENERS))
+            and not masked[start:hi].lstrip(" ,").startswith(tuple(OPENERS))
         ):
             return None
         preps = ("to ", "for ", "with ", "by ", "of ")
@@ -1456,7 +1466,7 @@ class _Suggester:
                         if gap.strip(" ,\u2014-") not in ("", "and", "or"):
                             break
                         first -= 1
-                    return mention, qs[first][0], c + 1
+                    return mention, self.quote_lead(lo, qs[first][0]), c + 1
         # "..., SPEAKER said." / "..., said SPEAKER." at the end of a sentence
         last_comma = left.rfind(",")
         if last_comma < 0:
@@ -1501,6 +1511,21 @@ class _Suggester:
             return None, 0, 0  # "Earlier this week, the senator called for ...": no content
         return mention, lo, lo + last_comma
 
+    def quote_lead(self, lo: int, o: int) -> int:
+        """Where a statement ending in a quote starts: the quote's opening mark, or the start
+        of the sentence when the words before the quote belong to the statement
+        (``The summit accomplished “too little,” he added``: a mixed quote)."""
+        lead = self.masked[lo:o]
+        if (
+            len(re.findall(r"\w+", lead)) < 2
+            or _CLAUSE_END.search(_ABBREV_ANY.sub("", lead))
+            or lead.rstrip().endswith(("\u2014", "-", "\u2013"))
+            or self.cues_in(lo, o)
+            or _LEAD_INTRO.fullmatch(lead)
+        ):
+            return o
+        return lo
+
     def ends_clause(self, mention: _Mention, end: int) -> bool:
         """Whether only circumstances follow ``mention`` up to ``end`` ("said Smith on Monday").
 
@@ -1517,6 +1542,15 @@ class _Suggester:
         if tm and tm.group().strip():
             return True
         return rest.split()[0].lower() in _RIGHT_STOP
+
+    def after_possessive(self, lo: int, cue_start: int) -> bool:
+        prev = self.masked[lo:cue_start].split()[-1:]
+        if not prev:
+            return False
+        low = prev[0].lower()
+        return low in POSSESSIVES or (
+            low.endswith(("'s", "\u2019s")) and not _CONTRACTED_PRONOUN.fullmatch(low)
+        )
 
     def verb_after_subject(self, lo: int, cue_start: int) -> bool:
         """Whether a noun-or-verb word ("polls show", "he wants") follows a plain subject."""

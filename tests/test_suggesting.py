@@ -808,3 +808,82 @@ def test_a_describing_speaker_ends_where_its_relative_clause_is_joined_by_a_verb
     assert only(text).speaker_name == (
         "a former official who oversaw counterintelligence investigations"
     )
+
+
+def test_words_before_a_quote_that_ends_in_its_attribution_make_it_mixed():
+    text = "The summit accomplished “too little,” he added on Twitter."
+    s = only(text)
+    assert s.kind == "mixed"
+    assert text[s.fragments[0].start : s.fragments[0].end] == (
+        "The summit accomplished “too little,”"
+    )
+
+
+def test_a_contracted_pronoun_is_resolved():
+    text = (
+        "Donald Trump spoke in Pennsylvania on Friday.\n\n"
+        "He’s claiming that voting fraud is “a big, big problem in this country.”"
+    )
+    s = only(text)
+    assert s.speaker_name == "Donald Trump"
+    assert text[s.speaker_mention.start : s.speaker_mention.end] == "He"
+
+
+def test_delegate_is_a_title():
+    text = "“This is a waste of time,” said Del. Stacey Plaskett of the Virgin Islands."
+    assert only(text).speaker_name == "Stacey Plaskett"
+
+
+def test_nouns_that_look_like_cues_take_no_speaker_away():
+    text = (
+        "“It was a sad moment for Europe,” said Donald Tusk, summing up talks on migration "
+        "and a host of other challenges. “People are concerned about a loss of control.”"
+    )
+    assert {s.speaker_name for s in suggest(text)} == {"Donald Tusk"}
+    text = (
+        "The Republican nominee also outlined his cybersecurity plan and vowed to punish "
+        "“those who violate classification rules.”"
+    )
+    assert only(text).speaker_name == "The Republican nominee"
+    text = (
+        "“They are wrong,” said Terry Strada. Many victims say the president’s claims are "
+        "unfounded.\n\n“All we are asking for is an opportunity to go to court,” she said."
+    )
+    found = by_text(text, suggest(text))
+    assert found["All we are asking for is an opportunity to go to court,"].speaker_name == (
+        "Terry Strada"
+    )
+
+
+def test_any_verb_of_saying_after_a_question_keeps_the_attribution_in_its_sentence():
+    text = "“Why isn’t this proof that the bank is too big to manage?” Vitter demanded."
+    s = only(text)
+    assert s.speaker_name == "Vitter" and s.cue == "demanded"
+
+
+def test_a_singer_is_a_speaker():
+    text = (
+        "In a clip for Mary J. Blige’s upcoming Apple Music show The 411, Blige sings "
+        "Bruce Springsteen’s “American Skin” to Hillary Clinton.\n\n"
+        "“Promise mama you’ll keep your hands in sight,” Blige sings to Clinton before "
+        "asking her, “Where do we go from here?”"
+    )
+    found = by_text(text, suggest(text))
+    s = found["Promise mama you’ll keep your hands in sight, | Where do we go from here?"]
+    assert s.speaker_name == "Mary J. Blige" and s.cue == "sings"
+
+
+def test_a_date_written_with_a_slash_stays_in_the_description():
+    text = "“They are 100 percent wrong,” said 9/11 widow Terry Strada."
+    assert only(text).speaker_name == "Terry Strada"
+
+
+def test_a_cue_needing_a_quote_may_take_it_after_a_comma():
+    text = (
+        "“They are wrong,” said Terry Strada.\n\n"
+        "She continued, “For us, all we are asking for is an opportunity to go to court.”"
+    )
+    s = by_text(text, suggest(text))[
+        "For us, all we are asking for is an opportunity to go to court."
+    ]
+    assert s.speaker_name == "Terry Strada" and s.cue == "continued"

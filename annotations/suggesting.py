@@ -348,6 +348,10 @@ _AS_PUT_IT = re.compile(
     r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
     r"[^,\ue000]{0,40},"
 )
+# a plural noun after a subject, when a verb follows it
+_PLURAL_HEAD = re.compile(
+    r"\s+([a-z]+s)(?=\s+(?:\w+ly\s+)?(?:has|had|have|were|are|will|would|[a-z]+ed)\b)"
+)
 _SUBJECT_NP = re.compile(
     r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
     r"((?:(?:The|A|An|His|Her|Their|Its|the|a|an|his|her|their|its)\s+)?"
@@ -1533,8 +1537,8 @@ class _Suggester:
         clause of their own, not the speaker of what precedes.
         """
         words = mention.text.split()
-        if any(w in _VERBISH for w in words[1:]):
-            return False
+        if any(w in _VERBISH or w.endswith(("n't", "n\u2019t")) for w in words[1:]):
+            return False  # "said Ivanka Trump's statement didn't clarify the matter"
         rest = self.masked[mention.span.end : end]
         if not rest.strip() or rest.lstrip()[:1] in ",(":
             return True
@@ -1633,7 +1637,11 @@ class _Suggester:
             subject = None  # "Gowdy did not release further (details)"
         verb = self.main_verb(lo, cue_span.start) if subject is None else None
         if subject is not None:
-            mention = _Mention(Span(subject.start(1), subject.end(1)), subject.group(1))
+            end = subject.end(1)
+            plural = _PLURAL_HEAD.match(masked, end, cue_span.start)
+            if plural and plural.group(1) not in AUX and subject.group(1).lower() not in PRONOUNS:
+                end = plural.end(1)  # "two Democratic speechwriters implored her, arguing"
+            mention = _Mention(Span(subject.start(1), end), masked[subject.start(1) : end])
         elif verb is not None and _np_left(masked, lo, verb[0]) is not None:
             # "Democratic presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying"
             mention = _np_left(masked, lo, verb[0])
@@ -2186,11 +2194,13 @@ class _Suggester:
                 more = re.match(r"[^,\ue000]{1,40},\s+", masked[intro.end() : hi])
                 if more:
                     starts.append(intro.end() + more.end())
-            for n, start in enumerate(starts):
+            # the subject after the introductory phrase first: "In an interview with
+            # Trending Today USA, Ham made it clear"
+            for n, start in enumerate(starts[1:] + starts[:1]):
                 hit = self.subject_at(start, hi)
                 if (
                     hit is not None
-                    and 0 < n < len(starts) - 1
+                    and n < len(starts) - 2
                     and _PLACE_IN_INTRO.match(masked, hit[0])
                     and re.search(r"\b[A-Z][\w.'-]*,\s+$", masked[lo:start])
                 ):

@@ -887,3 +887,37 @@ def test_a_cue_needing_a_quote_may_take_it_after_a_comma():
         "For us, all we are asking for is an opportunity to go to court."
     ]
     assert s.speaker_name == "Terry Strada" and s.cue == "continued"
+
+
+def test_a_clause_after_said_is_no_trailing_speaker():
+    text = (
+        "Aparna Mathur, who studies tax policy at the American Enterprise Institute, said "
+        "Ivanka Trump's statement didn't clarify the matter.\n\n"
+        '"I don\'t see details about who is left out, who is eligible," she said.'
+    )
+    found = by_text(text, suggest(text))
+    assert found["Ivanka Trump's statement didn't clarify the matter"].speaker_name == (
+        "Aparna Mathur"
+    )
+    assert found["I don't see details about who is left out, who is eligible,"].speaker_name == (
+        "Aparna Mathur"
+    )
+
+
+def test_a_pronoun_looks_past_an_introductory_phrase_for_the_subject():
+    text = (
+        "In an interview with Trending Today USA, Norman Ham made it clear he had "
+        "misgivings.\n\n"
+        "“Now that I don’t have to be politically correct anymore,” he told the host, "
+        "“it was demoralizing to work for Obama.”"
+    )
+    assert only(text).speaker_name == "Norman Ham"
+
+
+def test_a_plural_subject_is_kept_whole_before_a_participle():
+    text = (
+        "In a column, two Democratic speechwriters implored her to bring it back, arguing "
+        "that it agitated Trump."
+    )
+    found = by_text(text, suggest(text))
+    assert found["it agitated Trump"].speaker_name == "two Democratic speechwriters"

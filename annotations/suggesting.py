@@ -9,7 +9,8 @@ The approach is rules over surface text, in four passes:
 1. **Quotation marks.** Straight ``"..."``, curly ``“...”``, guillemets ``«...»`` and
    low-high ``„...“`` are paired left to right. A straight mark's direction comes from its
    neighbours (space before: opening; space or punctuation after: closing), so
-   apostrophes (``don't``, ``’s``) and single quotes never count. A quote may run over
+   apostrophes (``don't``, ``’s``) and single quotes never count; a straight opening mark
+   may be closed by a curly one (``"...,” he said``). A quote may run over
    several paragraphs only in the newspaper convention where each new paragraph reopens
    it; otherwise an opening mark with no partner in its paragraph is dropped, so an
    unbalanced mark never swallows the rest of the article.
@@ -666,6 +667,9 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 continue
             if c in closers and (ch != '"' or _straight_opens(text, pos) is not True):
                 found = j
+                break
+            if ch == '"' and c == "\u201d":
+                found = j  # "... him,” said Gorski: a straight mark closed by a curly one
                 break
             if c == ch and ch != '"' or c in OPENERS and c != '"' and c not in closers:
                 break  # a new quote opens before this one closed: this one is unbalanced

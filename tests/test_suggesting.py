@@ -921,3 +921,16 @@ def test_a_plural_subject_is_kept_whole_before_a_participle():
     )
     found = by_text(text, suggest(text))
     assert found["it agitated Trump"].speaker_name == "two Democratic speechwriters"
+
+
+def test_a_straight_opening_mark_may_be_closed_by_a_curly_one():
+    text = (
+        '"Oz has a huge bully pulpit,” said David Gorski, a professor of surgery. '
+        "“He can’t simply dispense with facts he doesn’t find convenient.”"
+    )
+    s = only(text)
+    assert frag_texts(text, s) == [
+        "Oz has a huge bully pulpit,",
+        "He can’t simply dispense with facts he doesn’t find convenient.",
+    ]
+    assert s.speaker_name == "David Gorski"

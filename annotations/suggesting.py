@@ -349,16 +349,14 @@ _AS_PUT_IT = re.compile(
     r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
     r"[^,\ue000]{0,40},"
 )
-# a plural noun after a subject, when a verb follows it
-_PLURAL_HEAD = re.compile(
-    r"\s+([a-z]+s)(?=\s+(?:\w+ly\s+)?(?:has|had|have|were|are|will|would|[a-z]+ed)\b)"
-)
 _SUBJECT_NP = re.compile(
     r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
     r"((?:(?:The|A|An|His|Her|Their|Its|the|a|an|his|her|their|its)\s+)?"
     r"(?:[\w\u2019'.&-]+\s+){0,4}?"
     r"(?:[A-Z][\w\u2019'.&-]*|he|she|they|we|I|[a-z]+(?:man|woman|person|or|er|ist|ent|s)))"
-    r"(?=\s+(?:\w+ly\s+)?(?:has|had|is|was|were|are|will|would|[a-z]+ed|[a-z]+s)\b)"
+    r"(?=\s+(?:\w+ly\s+)?(?:has|had|is|was|were|are|will|would|[a-z]+ed|"
+    # "groups of protesters marched", "speechwriters implored": a plural noun, not a verb
+    r"[a-z]+s\b(?!\s+(?:of|and|or|from|in|at|for|[a-z]+ed)\b)))"
 )
 _NOT_CONTENT = _words(
     "is was are were has have had will would can could should may might must do does did "
@@ -1641,11 +1639,7 @@ class _Suggester:
             subject = None  # "Gowdy did not release further (details)"
         verb = self.main_verb(lo, cue_span.start) if subject is None else None
         if subject is not None:
-            end = subject.end(1)
-            plural = _PLURAL_HEAD.match(masked, end, cue_span.start)
-            if plural and plural.group(1) not in AUX and subject.group(1).lower() not in PRONOUNS:
-                end = plural.end(1)  # "two Democratic speechwriters implored her, arguing"
-            mention = _Mention(Span(subject.start(1), end), masked[subject.start(1) : end])
+            mention = _Mention(Span(subject.start(1), subject.end(1)), subject.group(1))
         elif verb is not None and _np_left(masked, lo, verb[0]) is not None:
             # "Democratic presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying"
             mention = _np_left(masked, lo, verb[0])

@@ -934,3 +934,11 @@ def test_a_straight_opening_mark_may_be_closed_by_a_curly_one():
         "He can’t simply dispense with facts he doesn’t find convenient.",
     ]
     assert s.speaker_name == "David Gorski"
+
+
+def test_a_plural_noun_followed_by_of_is_part_of_the_subject():
+    text = (
+        "Small groups of protesters marched through the streets around the stadium while "
+        'chanting, "Hands up, don\'t shoot."'
+    )
+    assert only(text).speaker_name == "Small groups of protesters"

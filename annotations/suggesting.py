@@ -106,7 +106,11 @@ participle the speaker of the cue just before it; a participle's subject is foun
 introductory phrases (``Later on Sunday, Carson shared ..., writing``) and past modifiers
 (``Democratic presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying``). A pronoun
 may also stand for a describing speaker (``the retired neurosurgeon``, ``the Lincoln
-actor``). The reporting verbs include ones taken from the cues of quoted statements in
+actor``). ``“...,” as a Homeland Security memo put it`` names its source, and ``the
+Security Council issued a statement calling ...`` the issuer. A word right after a
+possessive (``the president’s claims``, ``his early-morning tweets``) and a past participle
+in an introductory phrase (``In a Facebook message posted Friday, Cruz said``) are no cues.
+The reporting verbs include ones taken from the cues of quoted statements in
 annotated news (``interjected``, ``opined``, ``chanted``, ``thanked``, ``read``, ...).
 """
 
@@ -348,6 +352,17 @@ _AS_PUT_IT = re.compile(
     r"\s*As\s+(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)\s+"
     r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
     r"[^,\ue000]{0,40},"
+)
+_ISSUED = _words("issued released sent published posted put distributed")
+_ISSUED_THINGS = _words("statement letter memo report release tweet video message note")
+# an introductory phrase that opens with a preposition of place or medium
+_PLACE_INTRO = re.compile(
+    r"\s*(?:In|On|At|Under|Through)\s+(?:a|an|the|his|her|their|its)\b[^,\ue000]{0,80},\s+"
+)
+# "“...,” as a Homeland Security memo put it."
+_AS_PUT_IT_AFTER = re.compile(
+    r"[\s,]*as\s+(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)\s+"
+    r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
 )
 _SUBJECT_NP = re.compile(
     r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
@@ -993,6 +1008,12 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
             noun = k > 0 and toks[k - 1][2].lower() in DETERMINERS and low in SPEAKER_NOUNS
             if not noun:  # "the report makes": a noun, not a cue
                 break
+        if low in _ISSUED and words and words[-1][2].lower() in DETERMINERS:
+            # "the Security Council issued a statement calling": who issued it speaks
+            issuer = _np_left(masked, lo, s)
+            if issuer is not None and words[0][2].lower() in _ISSUED_THINGS:
+                return issuer
+            break
         words.append(toks[k])
         k -= 1
         if low in PRONOUNS and len(words) == 1:
@@ -1212,6 +1233,9 @@ class _Suggester:
             lemma = CUE_FORMS[low]
             if low in AMBIGUOUS and not self.verb_after_subject(lo, cue_start):
                 continue
+            intro = _PLACE_INTRO.match(masked, lo, hi)
+            if intro and cue_end < intro.end() and low.endswith("ed"):
+                continue  # "In a Facebook message posted Friday, Cruz said"
             if (low == lemma or low.endswith("s")) and self.after_possessive(lo, cue_start):
                 continue  # "the president’s claims", "his plans": nouns
             particle = PARTICLES.get(lemma)
@@ -1550,7 +1574,10 @@ class _Suggester:
         return rest.split()[0].lower() in _RIGHT_STOP
 
     def after_possessive(self, lo: int, cue_start: int) -> bool:
-        prev = self.masked[lo:cue_start].split()[-1:]
+        prev = self.masked[lo:cue_start].split()[-2:]
+        if len(prev) == 2 and "-" in prev[1] and prev[1].islower():
+            prev = prev[:1]  # "his early-morning tweets"
+        prev = prev[-1:]
         if not prev:
             return False
         low = prev[0].lower()
@@ -1863,6 +1890,11 @@ class _Suggester:
         - ``Lau said in a statement. “...”`` (see :meth:`bare_attribution`).
         """
         masked, work = self.masked, self.work
+        asm = _AS_PUT_IT_AFTER.match(masked, c + 1)
+        if asm:
+            cue_span = Span(asm.start("cue"), asm.end("cue"))
+            mention = _Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
+            return mention, asm.group("cue"), cue_span
         para_start = work.rfind("\n", 0, o) + 1
         before = masked[para_start:o]
         # "Philip Bump: “...”" / "HEADLINE - Frank Newport: “...”"

@@ -942,3 +942,37 @@ def test_a_plural_noun_followed_by_of_is_part_of_the_subject():
         'chanting, "Hands up, don\'t shoot."'
     )
     assert only(text).speaker_name == "Small groups of protesters"
+
+
+def test_a_possessive_before_an_adjective_makes_the_cue_a_noun():
+    text = (
+        "Donald Trump’s campaign is defending his early-morning tweets shaming Alicia "
+        "Machado. It says the critics are wrong."
+    )
+    assert "his early-morning" not in {s.speaker_name for s in suggest(text)}
+
+
+def test_as_a_source_put_it_after_a_quote_names_the_speaker():
+    text = (
+        "The requirement for the program is a “lawful source of investment income,” as a "
+        "Homeland Security memo put it."
+    )
+    s = by_text(text, suggest(text))["lawful source of investment income,"]
+    assert s.speaker_name == "a Homeland Security memo" and s.cue == "put"
+
+
+def test_a_participle_in_an_introductory_phrase_is_no_cue():
+    text = (
+        "In a Facebook message posted Friday, Cruz said he has had “areas of significant "
+        "disagreement” with Trump."
+    )
+    s = only(text)
+    assert s.speaker_name == "Cruz" and s.cue == "said"
+
+
+def test_who_issued_a_statement_speaks_through_it():
+    text = (
+        "After a meeting, the Security Council issued a statement calling the test “a clear "
+        "violation and in flagrant disregard” of its resolutions."
+    )
+    assert only(text).speaker_name == "Security Council"

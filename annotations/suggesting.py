@@ -106,8 +106,10 @@ participle the speaker of the cue just before it; a participle's subject is foun
 introductory phrases (``Later on Sunday, Carson shared ..., writing``) and past modifiers
 (``Democratic presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying``). A pronoun
 may also stand for a describing speaker (``the retired neurosurgeon``, ``the Lincoln
-actor``). ``“...,” as a Homeland Security memo put it`` names its source, and ``the
-Security Council issued a statement calling ...`` the issuer. A word right after a
+actor``). ``“...,” as a Homeland Security memo put it`` names its source (as does ``As
+John Cornyn, the No. 2 in the leadership, put it: “...”``), ``the Security Council issued a
+statement calling ...`` the issuer and ``Sanders was asked by host Bill Maher, “...”`` the
+one asking; ``“...,” Trump went on`` is a cue. A word right after a
 possessive (``the president’s claims``, ``his early-morning tweets``) and a past participle
 in an introductory phrase (``In a Facebook message posted Friday, Cruz said``) are no cues.
 The reporting verbs include ones taken from the cues of quoted statements in
@@ -204,7 +206,7 @@ SPEECH = _verb_forms(
     "comment counter retort scoff lament muse wonder speculate exclaim recount "
     "continue describe accuse charge urge criticize blame demand question threaten "
     "propose hint announce estimate agree disagree point:points:pointed:pointing "
-    "begin:begins:began:beginning:begun describe insist reiterate indicate signal "
+    "begin:begins:began:beginning:begun go:goes:went describe insist reiterate indicate signal "
     "declare conclude counsel advise tout brag assure remind inform "
     # from the cues of quoted statements in annotated news
     "chant thank answer interject proclaim bark bemoan grouse retweet opine retaliate chide "
@@ -257,7 +259,7 @@ AMBIGUOUS = _words(
 NEEDS_THAT = _words("continue begin point agree indicate signal")
 # Cues whose direct object comes before the content ("told reporters that ...").
 TAKES_OBJECT = _words("tell ask warn remind assure inform urge advise counsel")
-PARTICLES = {"point": "(?:out|to)"}
+PARTICLES = {"point": "(?:out|to)", "go": "on"}
 
 AUX = _words(
     "also has have had would will could may might did does do then later again recently "
@@ -349,9 +351,9 @@ _SUBJECT = re.compile(
 )
 _PLACE_IN_INTRO = re.compile(r"(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w.'-]*,\s+[A-Z]")
 _AS_PUT_IT = re.compile(
-    r"\s*As\s+(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)\s+"
+    r"\s*As\s+(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)(?:,[^,\ue000]{1,60},)?\s+"
     r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
-    r"[^,\ue000]{0,40},"
+    r"[^,:\ue000]{0,40}[,:]"
 )
 _ISSUED = _words("issued released sent published posted put distributed")
 _ISSUED_THINGS = _words("statement letter memo report release tweet video message note")
@@ -710,7 +712,13 @@ _SENTENCE_BREAK = re.compile(r"[.!?]+(?:''|[\"\u201d\u00bb)\]])*(?=\s)|[\"\u201d
 _ATTRIBUTION_TAIL = re.compile(
     r"(?:[A-Z][\w.\u2019'-]*|He|She|They)(?:\s+[\w.\u2019'-]+){0,4}?\s+(?:also\s+)?"
     r"(?:"
-    + "|".join(sorted(f for f, lemma in SPEECH.items() if f != lemma and not f.endswith("ing")))
+    + "|".join(
+        sorted(
+            f if lemma not in PARTICLES else rf"{f}\s+{PARTICLES[lemma]}"
+            for f, lemma in SPEECH.items()
+            if f != lemma and not f.endswith("ing")
+        )
+    )
     + r")"
     r"(?:\s+(?:on|in|at|to|last|this)?\s*[\w\u2019'-]+){0,3}(?:[.!?](?=\s|$)|,)"
 )
@@ -1234,7 +1242,11 @@ class _Suggester:
             if low in AMBIGUOUS and not self.verb_after_subject(lo, cue_start):
                 continue
             intro = _PLACE_INTRO.match(masked, lo, hi)
-            if intro and cue_end < intro.end() and low.endswith("ed"):
+            if (
+                intro
+                and cue_end < intro.end()
+                and not re.match(r"\s+that\b", masked[cue_end : cue_end + 6])
+            ):
                 continue  # "In a Facebook message posted Friday, Cruz said"
             if (low == lemma or low.endswith("s")) and self.after_possessive(lo, cue_start):
                 continue  # "the president’s claims", "his plans": nouns
@@ -1358,7 +1370,16 @@ class _Suggester:
             # "the super PAC supporting Jeb Bush": a stance with its object, read on
         prev_word = left.split()[-1].lower() if left.split() else ""
         if prev_word in PASSIVE and form.endswith(("ed", "told", "said", "wrote", "written")):
-            return None
+            by = re.match(r"\s+by\s+", masked[cue_span.end : hi])
+            if by is None or lemma not in SPEECH:
+                return None
+            # "Sanders was asked by host Bill Maher, “...”": the quote is Maher's
+            mention = _np_right(masked, cue_span.end + by.end(), hi)
+            qs = self.quotes_in(mention.span.end, hi) if mention is not None else []
+            if not qs:
+                return None
+            s, e = self.trim(qs[0][0], hi)
+            return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
         if (
             prev_word in {"to", "the", "a", "an", "who's"}
             and not form.endswith("ed")
@@ -2077,7 +2098,15 @@ class _Suggester:
         masked = self.masked
         cues = [cu for cu in self.cues_in(lo, hi) if CUE_FORMS.get(cu[2]) in SPEECH]
         for cs, ce, _low in reversed(cues):
-            mention = _np_left(masked, lo, cs) or _np_right(masked, ce, hi)
+            mention = _np_left(masked, lo, cs)
+            who = masked.rfind(" who ", lo, cs)
+            if mention is None and who > lo:
+                # "a White House official who spoke anonymously to discuss it said"
+                mention = _np_left(masked, lo, who)
+            if mention is None:
+                mention = _np_right(masked, ce, hi)
+                if mention is not None and _TIME_AFTER_CUE.fullmatch(mention.text):
+                    mention = None  # "said Wednesday, “...”": no speaker
             if mention is not None:
                 return mention, masked[cs:ce], Span(cs, ce)
         m = _SUBJECT_NP.match(masked, lo, hi)

@@ -976,3 +976,44 @@ def test_who_issued_a_statement_speaks_through_it():
         "violation and in flagrant disregard” of its resolutions."
     )
     assert only(text).speaker_name == "Security Council"
+
+
+def test_a_described_speaker_with_a_relative_clause_before_said_and_a_comma():
+    text = (
+        "Although there is no such overlap, a White House official who spoke anonymously "
+        'to discuss internal strategy said Wednesday, "Certainly there are discussions '
+        'between the White House and the campaign."'
+    )
+    assert only(text).speaker_name == "a White House official"
+
+
+def test_went_on_continues_a_quote():
+    text = (
+        "“You know, it happens, right?” Trump went on, as if he didn’t hear her. “But you "
+        "gotta get over it.”"
+    )
+    s = only(text)
+    assert s.speaker_name == "Trump" and s.cue == "went on"
+    assert len(s.fragments) == 2
+
+
+def test_as_a_speaker_with_an_apposition_put_it_before_a_colon():
+    text = (
+        "As John Cornyn, the No. 2 in the GOP leadership, put it: “This person will not be "
+        "confirmed. So there's no reason to go through the motions.”"
+    )
+    assert only(text).speaker_name == "John Cornyn"
+
+
+def test_the_one_who_asks_a_passive_question_speaks():
+    text = (
+        "Sanders was asked by host Bill Maher, who supports him, “Now, you famously said "
+        "you were sick of hearing about the emails?”"
+    )
+    s = [s for s in suggest(text) if s.kind == "direct"]
+    assert len(s) == 1 and s[0].speaker_name == "Bill Maher" and s[0].cue == "asked"
+
+
+def test_a_noun_in_an_introductory_phrase_is_no_cue():
+    text = "In a Facebook post after the speech, Beck wrote: “I couldn’t disagree with her more.”"
+    assert only(text).speaker_name == "Beck"

@@ -66,7 +66,8 @@ The approach is rules over surface text, in four passes:
    where no rule found a speaker); "he"/"she" skip sources that cannot be a person
    (``the campaign``, ``officials``, places such as ``South Carolina``, media such as
    ``The New York Times``) and names of the other gender; a surname is expanded to the
-   full name first introduced in the article, or to a known speaker's canonical name.
+   full name first introduced in the article (in its body before its headline, titles
+   dropped: ``Labor Secretary Thomas Perez``), or to a known speaker's canonical name.
 4. **Relays.** ``..., RIA Novosti reported``, ``the Meduza news agency reported``,
    ``according to Reuters`` after a statement with its own speaker become ``via`` hops.
 
@@ -588,9 +589,15 @@ class _Names:
                 self.known[alias.casefold()] = canonical
         # surname -> first full name (two words or more) seen in the article
         self.by_last: dict[str, str] = {}
-        for m in _NAME_RUN.finditer(text):
+        # the body before the headline: "Understated Perez raises ..." names no Perez
+        head_end = text.find("\n")
+        runs = sorted(_NAME_RUN.finditer(text), key=lambda m: m.start() < head_end)
+        for m in runs:
             tokens = _name_tokens(m.group())
-            if not 2 <= len(tokens) <= 4 or any(t.lower() in TITLES for t in tokens[1:]):
+            titles = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in TITLES]
+            if titles:
+                tokens = tokens[titles[-1] + 1 :]  # "Labor Secretary Thomas Perez"
+            if not 2 <= len(tokens) <= 4:
                 continue
             if any(t.lower() in CUE_FORMS or t.lower() in _NOT_NAMES for t in tokens):
                 continue

@@ -1017,3 +1017,12 @@ def test_the_one_who_asks_a_passive_question_speaks():
 def test_a_noun_in_an_introductory_phrase_is_no_cue():
     text = "In a Facebook post after the speech, Beck wrote: “I couldn’t disagree with her more.”"
     assert only(text).speaker_name == "Beck"
+
+
+def test_a_surname_expands_to_the_full_name_of_the_body_not_the_headline():
+    text = (
+        "Understated Perez raises political profile.\n\n"
+        "Labor Secretary Thomas Perez packed up his papers.\n\n"
+        "“I just do my day job,” Perez said."
+    )
+    assert only(text).speaker_name == "Thomas Perez"

@@ -358,6 +358,9 @@ _AS_PUT_IT = re.compile(
 )
 _ISSUED = _words("issued released sent published posted put distributed")
 _ISSUED_THINGS = _words("statement letter memo report release tweet video message note")
+_SUBORDINATE = re.compile(
+    r"\s*(?:When|As|After|Before|While|If|Although|Though|Because|Since|Once)\b"
+)
 # an introductory phrase that opens with a preposition of place or medium
 _PLACE_INTRO = re.compile(
     r"\s*(?:In|On|At|Under|Through)\s+(?:a|an|the|his|her|their|its)\b[^,\ue000]{0,80},\s+"
@@ -516,6 +519,10 @@ def _name_tokens(part: str) -> list[str]:
     titled = [i for i, w in enumerate(run[:-1]) if w.lower().rstrip(".") in TITLES]
     if titled:
         del run[: titled[-1] + 1]
+    # "BlazeTV’s Glenn Beck", "Democracy Corps’ Stan Greenberg": the outlet goes
+    owners = [i for i, w in enumerate(run[:-2]) if w.endswith(("'s", "\u2019s", "s'", "s\u2019"))]
+    if owners:
+        del run[: owners[-1] + 1]
     while len(run) > 1 and run[0].endswith(".") and len(run[0]) <= 5 and len(run[0]) > 2:
         run.pop(0)
     if run and run[-1].lower() in NAME_SUFFIXES and len(run) > 1:
@@ -540,7 +547,8 @@ def speaker_name_from_source(source: str) -> str:
     ``"Pentagon spokesman Steven Warren"`` -> ``"Steven Warren"``;
     ``"Clinton's campaign manager, Robby Mook"`` -> ``"Robby Mook"``;
     ``"Sen. Ted Cruz (R-Texas), who ..."`` -> ``"Ted Cruz"``;
-    ``"Joel Pollak of Breitbart California"`` -> ``"Joel Pollak"``.
+    ``"Joel Pollak of Breitbart California"`` -> ``"Joel Pollak"``;
+    ``"BlazeTV’s Glenn Beck"`` -> ``"Glenn Beck"``.
     A source without a name (``"the former secretary of state"``, ``"officials"``,
     ``"he"``) is returned as written, blanks collapsed. Used by the suggester and by
     importers of annotated corpora.
@@ -1495,6 +1503,8 @@ class _Suggester:
         coord = _SECOND_PREDICATE.search(masked, start, end)
         if coord is not None:
             end = coord.start()  # "said X, and added ...": a second statement
+        if _SUBORDINATE.match(masked, lo, cue_span.start):
+            end = self.subordinate_end(start, end)
         s, e = self.trim(start, end)
         if e - s < 2:
             return None
@@ -1502,6 +1512,22 @@ class _Suggester:
         if f is not None:
             f.via = via
         return f
+
+    def subordinate_end(self, start: int, end: int) -> int:
+        """Where the content of a cue in a subordinate clause ends: at the comma before the
+        main clause's own attribution (``When Beck asked him who would win, D’Souza
+        replied, “...”``)."""
+        masked = self.masked
+        for cs, _ce, low in self.cues_in(start, end):
+            if CUE_FORMS.get(low) not in SPEECH:
+                continue
+            comma = masked.rfind(",", start, cs)
+            if comma <= start:
+                continue
+            subject = _np_left(masked, comma + 1, cs)
+            if subject is not None and not masked[comma + 1 : subject.span.start].strip():
+                return comma
+        return end
 
     def trailing(self, lo: int, hi: int, cue_span: Span) -> tuple[_Mention | None, int, int]:
         """Speaker and content range when the cue follows its content, else (None, 0, 0)."""

@@ -1026,3 +1026,14 @@ def test_a_surname_expands_to_the_full_name_of_the_body_not_the_headline():
         "“I just do my day job,” Perez said."
     )
     assert only(text).speaker_name == "Thomas Perez"
+
+
+def test_a_cue_in_a_subordinate_clause_leaves_the_main_clause_its_own_quote():
+    text = (
+        "When BlazeTV’s Glenn Beck asked the conservative who he thought would win, "
+        "Dinesh D’Souza replied, “If I had to bet now, I would bet on Hillary.”"
+    )
+    found = by_text(text, suggest(text))
+    s = found["If I had to bet now, I would bet on Hillary."]
+    assert s.speaker_name == "Dinesh D’Souza" and s.cue == "replied"
+    assert found["the conservative who he thought would win"].speaker_name == "Glenn Beck"

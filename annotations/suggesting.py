@@ -2050,7 +2050,7 @@ class _Suggester:
                 mention = _np_left(masked, start, verb[0])
                 if mention is None or mention.text.lower() in ("it", "this", "that", "there"):
                     continue
-                return mention, masked[verb[0] : verb[1]], Span(verb[0], verb[1])
+                return _owner(mention), masked[verb[0] : verb[1]], Span(verb[0], verb[1])
             return None
         inner = self.work[o + 1 : c].rstrip().rstrip("\u2019'")
         tail = masked[c + 1 : hi]
@@ -2373,6 +2373,21 @@ def _plausible_antecedent(name: str) -> bool:
 
 
 _PERSON_ENDINGS = ("or", "er", "ist", "ian", "ant", "ent", "eon", "man", "woman", "wife")
+
+
+_OWNER_PRONOUNS = {"his": "he", "her": "she", "their": "they"}
+
+
+def _owner(mention: _Mention) -> _Mention:
+    """``His standing improved``: what stands for the person is the possessive."""
+    words = mention.text.split()
+    pronoun = _OWNER_PRONOUNS.get(words[0].lower())
+    if pronoun is None or len(words) != 2 or not words[1].islower():
+        return mention
+    if words[1] in SPEAKER_NOUNS or words[1].rstrip("s") in SPEAKER_NOUNS | {"office"}:
+        return mention  # "his spokesman", "his office"
+    start = mention.span.start
+    return _Mention(Span(start, start + len(words[0])), pronoun)
 
 
 def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:

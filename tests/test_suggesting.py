@@ -1037,3 +1037,14 @@ def test_a_cue_in_a_subordinate_clause_leaves_the_main_clause_its_own_quote():
     s = found["If I had to bet now, I would bet on Hillary."]
     assert s.speaker_name == "Dinesh D’Souza" and s.cue == "replied"
     assert found["the conservative who he thought would win"].speaker_name == "Glenn Beck"
+
+
+def test_a_possessive_subject_stands_for_its_owner():
+    text = (
+        "Donald Trump won the primaries.\n\n"
+        "His standing improved after the shootings, and his call for “a total and complete "
+        "ban on Muslims entering the country” drew crowds."
+    )
+    s = only(text)
+    assert s.speaker_name == "Donald Trump"
+    assert text[s.speaker_mention.start : s.speaker_mention.end] == "His"

@@ -207,7 +207,8 @@ SPEECH = _verb_forms(
     "comment counter retort scoff lament muse wonder speculate exclaim recount "
     "continue describe accuse charge urge criticize blame demand question threaten "
     "propose hint announce estimate agree disagree point:points:pointed:pointing "
-    "begin:begins:began:beginning:begun go:goes:went describe insist reiterate indicate signal "
+    "begin:begins:began:beginning:begun go:goes:went shoot:shoots:shot fire describe insist "
+    "reiterate indicate signal "
     "declare conclude counsel advise tout brag assure remind inform "
     # from the cues of quoted statements in annotated news
     "chant thank answer interject proclaim bark bemoan grouse retweet opine retaliate chide "
@@ -260,7 +261,7 @@ AMBIGUOUS = _words(
 NEEDS_THAT = _words("continue begin point agree indicate signal")
 # Cues whose direct object comes before the content ("told reporters that ...").
 TAKES_OBJECT = _words("tell ask warn remind assure inform urge advise counsel")
-PARTICLES = {"point": "(?:out|to)", "go": "on"}
+PARTICLES = {"point": "(?:out|to)", "go": "on", "shoot": "back", "fire": "back"}
 
 AUX = _words(
     "also has have had would will could may might did does do then later again recently "
@@ -356,6 +357,7 @@ _AS_PUT_IT = re.compile(
     r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
     r"[^,:\ue000]{0,40}[,:]"
 )
+_QUESTION_WORDS = _words("why what whether if how when where who which about")
 _ISSUED = _words("issued released sent published posted put distributed")
 _ISSUED_THINGS = _words("statement letter memo report release tweet video message note")
 _SUBORDINATE = re.compile(
@@ -767,7 +769,11 @@ def _sentences(masked: str, original: str) -> list[tuple[int, int]]:
             continue
         token = m.group()
         if token[-1] in '"\u201d\u00bb' and _ATTRIBUTION_TAIL.match(masked, nxt):
-            continue  # "“... emails.” Trump said.": the attribution belongs to the quote
+            opener = m.start() + len(token) - 1
+            while opener > start and masked[opener - 1] == MASK:
+                opener -= 1
+            if not masked[start : opener - 1].strip():
+                continue  # "“... emails.” Trump said.": the attribution belongs to the quote
         if token[0] in '"\u201d\u00bb':
             # a quote closing a sentence: its last inner character must end a sentence
             inner = original[: m.start()].rstrip()
@@ -1202,7 +1208,7 @@ class _Suggester:
                 for k in range(max(0, s), min(len(text), e)):
                     chars[k] = "\n"
             work = "".join(chars)
-        self.work = work
+        self.work = work = work.replace("\u00a0", " ")  # same length: offsets hold
         self.quotes = find_quotes(work)
         self.masked = _mask(work, self.quotes)
         self.sentences = _sentences(self.masked, work)
@@ -1256,6 +1262,10 @@ class _Suggester:
             lemma = CUE_FORMS[low]
             if low in AMBIGUOUS and not self.verb_after_subject(lo, cue_start):
                 continue
+            prev = masked[lo:cue_start].split()[-1:]
+            verb = CUE_FORMS.get(prev[0].lower(), "") if prev else ""
+            if verb in PARTICLES and re.fullmatch(PARTICLES[verb], low):
+                continue  # the "back" of "shot back"
             intro = _PLACE_INTRO.match(masked, lo, hi)
             if (
                 intro
@@ -1391,8 +1401,10 @@ class _Suggester:
             # "Sanders was asked by host Bill Maher, “...”": the quote is Maher's
             mention = _np_right(masked, cue_span.end + by.end(), hi)
             qs = self.quotes_in(mention.span.end, hi) if mention is not None else []
-            if not qs:
-                return None
+            if not qs or any(
+                CUE_FORMS.get(c[2]) in SPEECH for c in self.cues_in(mention.span.end, qs[0][0])
+            ):
+                return None  # "Asked a question about it, Clinton said, “...”": Clinton's
             s, e = self.trim(qs[0][0], hi)
             return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
         if (
@@ -1418,9 +1430,13 @@ class _Suggester:
         if not left.strip():
             # "Said Comey, “...”": the speaker follows the cue, the quote follows both
             mention = _np_right(masked, cue_span.end, hi)
+            if mention is not None and mention.text.split()[0].lower() in _QUESTION_WORDS:
+                return None  # "Asked why ..., Earnest responded, “...”": a question
             qs = self.quotes_in(mention.span.end, hi) if mention is not None else []
-            if not qs:
-                return None
+            if not qs or any(
+                CUE_FORMS.get(c[2]) in SPEECH for c in self.cues_in(mention.span.end, qs[0][0])
+            ):
+                return None  # "Asked a question about it, Clinton said, “...”": Clinton's
             s, e = self.trim(qs[0][0], hi)
             return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
         # 2. leading attribution: "SPEAKER said (that) content"
@@ -1679,6 +1695,8 @@ class _Suggester:
         if not masked[pos:hi].lstrip().startswith(","):
             return None
         right_start = masked.index(",", pos) + 1
+        if MASK in masked[right_start:hi]:
+            return None  # "After ..., Hillary shot back, “...”": the quote is the content
         frags = []
         for s, e in ((lo, left_comma), (right_start, hi)):
             s, e = self.trim(s, e)

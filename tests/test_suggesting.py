@@ -311,6 +311,10 @@ def test_seed_article_speaker_mentions_and_via():
 # --------------------------------------------------------------------------- added patterns
 
 
+def _inside_any(s: Suggestion, pos: int) -> bool:
+    return any(f.start <= pos < f.end for f in s.fragments)
+
+
 def by_text(text: str, found: list[Suggestion]) -> dict[str, Suggestion]:
     return {" | ".join(frag_texts(text, s)): s for s in found}
 
@@ -1048,3 +1052,54 @@ def test_a_possessive_subject_stands_for_its_owner():
     s = only(text)
     assert s.speaker_name == "Donald Trump"
     assert text[s.speaker_mention.start : s.speaker_mention.end] == "His"
+
+
+def test_a_no_break_space_after_a_quote_changes_nothing():
+    text = (
+        "Trey Gowdy spoke on Tuesday.\n\n"
+        "“If anyone wonders why the investigation is not yet complete, look at the "
+        "emails,”\u00a0added Gowdy."
+    )
+    assert only(text).speaker_name == "Trey Gowdy"
+
+
+def test_shot_back_is_a_cue():
+    text = (
+        "After Jerry Brown criticized Bill Clinton during a debate, Hillary shot back, "
+        "“I suppose I could have chosen to bake cookies and have teas.”"
+    )
+    found = by_text(text, suggest(text))
+    s = found["I suppose I could have chosen to bake cookies and have teas."]
+    assert s.speaker_name == "Hillary" and s.cue == "shot back"
+
+
+def test_an_attribution_after_a_quoted_phrase_starts_a_new_sentence():
+    text = (
+        "Early in his campaign, Trump attacked Romney, calling him “a failed candidate.” "
+        "Romney fired back in March, attacking Trump for “the greed, the showing off, the "
+        "absurd third grade theatrics” of his campaign."
+    )
+    theatrics = text.index("the greed")
+    (s,) = [s for s in suggest(text) if _inside_any(s, theatrics)]
+    assert s.speaker_name == "Romney" and s.cue == "fired back"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        (
+            "Asked why the administration didn’t follow Congress’s demand, Josh Earnest "
+            "responded, “I think you have highlighted yet another example of dysfunction.”",
+            "Josh Earnest",
+        ),
+        (
+            "Asked Tuesday about Sullivan, Dianne Feinstein said \"I don't know anything about "
+            'Jake Sullivan and the emails," she said.',
+            "Dianne Feinstein",
+        ),
+    ],
+)
+def test_a_question_asked_before_the_answer_is_not_its_speaker(text, speaker):
+    quote = text.index("I ")
+    (s,) = [s for s in suggest(text) if _inside_any(s, quote)]
+    assert s.speaker_name == speaker

@@ -1743,11 +1743,12 @@ class _Suggester:
             # "Democratic presidential candidate Bernie Sanders (I-Vt.) wrote ..., saying"
             mention = _np_left(masked, lo, verb[0])
         else:
-            mention = _np_left(
-                masked,
-                lo,
-                lo + len(re.match(r"\s*[^,]*?(?=\s+[a-z]+\b|,|$)", masked[lo:hi]).group()),
-            )
+            chunk = re.match(r"\s*[^,]*", masked[lo:hi]).group()
+            if all(_is_cap(w) or w in ("of", "former", "the") for w in chunk.split()):
+                end = lo + len(chunk)  # "former Secretary of State Hillary Clinton, drew"
+            else:
+                end = lo + len(re.match(r"\s*[^,]*?(?=\s+[a-z]+\b|,|$)", chunk).group())
+            mention = _np_left(masked, lo, end)
         if told is not None:
             mention = told
         if mention is None:

@@ -1103,3 +1103,11 @@ def test_a_question_asked_before_the_answer_is_not_its_speaker(text, speaker):
     quote = text.index("I ")
     (s,) = [s for s in suggest(text) if _inside_any(s, quote)]
     assert s.speaker_name == speaker
+
+
+def test_a_titled_name_after_an_introductory_phrase_is_the_participle_subject():
+    text = (
+        "But the other candidate on the stage, former Secretary of State Hillary Clinton, "
+        "drew a contrast, saying that concerns about job losses were not to be dismissed."
+    )
+    assert only(text).speaker_name == "Hillary Clinton"

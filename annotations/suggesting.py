@@ -357,6 +357,12 @@ _AS_PUT_IT = re.compile(
     r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
     r"[^,:\ue000]{0,40}[,:]"
 )
+# "unleashed a series of tweets early Friday saying", "issued a statement Monday saying"
+_DOCUMENT_BEFORE = re.compile(
+    r"\b(?:statements?|tweets?|letters?|memos?|e-?mails?|messages?|videos?|posts?|release|"
+    r"notes?|ads?)(?:\s+(?:early|late|on|last|this)?\s*(?:[A-Z][a-z]+day|morning|night|"
+    r"evening|afternoon|week))?$"
+)
 _QUESTION_WORDS = _words("why what whether if how when where who which about")
 _ISSUED = _words("issued released sent published posted put distributed")
 _ISSUED_THINGS = _words("statement letter memo report release tweet video message note")
@@ -1722,8 +1728,8 @@ class _Suggester:
         """ ", saying ..." : the subject is the sentence's subject."""
         masked = self.masked
         left = masked[lo : cue_span.start].rstrip()
-        if not left.endswith(","):
-            return None
+        if not left.endswith(",") and not _DOCUMENT_BEFORE.search(left):
+            return None  # "..., saying" / "issued a statement saying"
         told = self.reporter_before(lo, cue_span.start)
         if told is not None:
             # "..., Spicer said, adding, “...”": the speaker of the cue just before

@@ -1111,3 +1111,12 @@ def test_a_titled_name_after_an_introductory_phrase_is_the_participle_subject():
         "drew a contrast, saying that concerns about job losses were not to be dismissed."
     )
     assert only(text).speaker_name == "Hillary Clinton"
+
+
+def test_a_participle_after_a_document_needs_no_comma():
+    text = (
+        "Trump unleashed a series of tweets early Friday saying that rival Hillary Clinton "
+        "had shown bad judgment in using Alicia Machado “as a paragon of virtue.”"
+    )
+    s = only(text)
+    assert s.speaker_name == "Trump" and s.cue == "saying"

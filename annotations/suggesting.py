@@ -255,7 +255,8 @@ AMBIGUOUS = _words(
     "report state claim note charge promise estimate comment question post counter fear "
     "hope wish find begin concern doubt point blame demand pledge vow joke signal see "
     "known seen mention continue remark advise remind "
-    "inform tout agree consider chant answer rave read reading challenge challenges plan plans"
+    "inform tout agree consider chant answer rave read reading challenge challenges plan plans "
+    "states"
 )
 # Cues that need "that" or a quote right after them (too loose otherwise).
 NEEDS_THAT = _words("continue begin point agree indicate signal")
@@ -1055,6 +1056,15 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
             break
     if words and words[-1][2] == "of" and k >= 0 and toks[k][2] == ",":
         return _np_left(masked, lo, toks[k][1])  # "Smith, 29, of Ames, said"
+    if (
+        words
+        and k >= 2
+        and toks[k][2] == ","
+        and words[0][2].lower() in _NOT_PERSON
+        and all(_is_cap(w[2]) for w in words)
+        and toks[k - 2][2] == "of"
+    ):
+        return _np_left(masked, lo, toks[k][0])  # "Stacy Baker of Columbia, South Carolina says"
     if k >= 1 and (toks[k][2] == "," or toks[k][2].lower() in STOP_LEFT):
         # "Anthony Anton, president and CEO of the association stated": an apposition
         # whose closing comma is missing; the name opening the sentence is the speaker

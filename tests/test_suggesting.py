@@ -1120,3 +1120,19 @@ def test_a_participle_after_a_document_needs_no_comma():
     )
     s = only(text)
     assert s.speaker_name == "Trump" and s.cue == "saying"
+
+
+def test_a_place_after_of_belongs_to_the_speaker_before_it():
+    text = (
+        "Stacy Baker of Columbia, South Carolina says she thinks Cruz can win if he keeps "
+        "“doing what he’s doing.”"
+    )
+    assert only(text).speaker_name == "Stacy Baker"
+
+
+def test_states_after_a_number_is_a_noun():
+    text = (
+        "The Florida senator is telling reporters that he will have “a lot of delegates” "
+        "after balloting in 11 states holding Republican contests."
+    )
+    assert only(text).speaker_name == "The Florida senator"

@@ -308,7 +308,7 @@ STOP_LEFT = _words(
 )
 TITLES = _words(
     "mr mrs ms miss dr sen senator rep representative gov governor president pres vice del "
-    "delegate amb "
+    "delegate amb billionaire mogul tycoon businessman businesswoman "
     "secretary state minister prime chancellor speaker leader chairman chairwoman chair "
     "director judge justice mayor general gen col lt sgt adm admiral attorney former "
     "candidate nominee democratic republican democrat republican u.s us gop house senate "
@@ -1593,6 +1593,10 @@ class _Suggester:
         zone = left[last_comma + 1 :]
         if len(zone.split()) > 9 or len(tail.split()) > 9 or rest and rest[0] not in ".!?,;":
             return None, 0, 0
+        if any(
+            CUE_FORMS.get(c[2]) in SPEECH for c in self.cues_in(lo + last_comma, cue_span.start)
+        ):
+            return None, 0, 0  # "..., said when he called on Boyle": the first cue attributes
         opening = masked[lo : lo + last_comma].strip()
         if MASK not in opening and len(_name_tokens(opening)) >= 2 and _NAME_RUN.fullmatch(opening):
             return None, 0, 0  # "Sam Lau, the director for the party said": a name, no content

@@ -1136,3 +1136,12 @@ def test_states_after_a_number_is_a_noun():
         "after balloting in 11 states holding Republican contests."
     )
     assert only(text).speaker_name == "The Florida senator"
+
+
+def test_a_cue_after_an_attribution_is_not_a_second_trailing_attribution():
+    text = (
+        "“Very good reporter, very good reporter this guy,” Billionaire Donald Trump, the "
+        "frontrunner in South Carolina by a wide margin, said when he called on Boyle."
+    )
+    s = by_text(text, suggest(text))["Very good reporter, very good reporter this guy,"]
+    assert s.speaker_name == "Donald Trump" and s.cue == "said"

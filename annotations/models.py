@@ -14,8 +14,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +113,25 @@ class Tracked(models.Model):
         self.updated_by = user
 
 
+class Proposable(models.Model):
+    """A row the suggester may make for a suggestion: it stays "proposed" until an editor
+    accepts a quote naming it or edits it, and goes with the last suggestion rejected."""
+
+    proposed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Made by the suggester for suggestions that no editor has accepted yet.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.proposed = False  # an edit is an editor's word on it
+        super().save(*args, **kwargs)
+
+
 def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> list:
     """Named constraints for a span held in two columns: non-negative and start < end; a
     nullable span is either wholly absent or wholly present."""
@@ -131,7 +150,7 @@ class OutletQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=term) | Exists(aliases))
 
 
-class Outlet(Tracked):
+class Outlet(Proposable, Tracked):
     """A news organisation: the publisher of articles, or a hop through which a statement
     travelled (the agency that relayed it)."""
 
@@ -225,7 +244,7 @@ class SpeakerQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=term) | Exists(aliases))
 
 
-class Speaker(Tracked):
+class Speaker(Proposable, Tracked):
     """Who made a statement: a person, an organisation, a group or an unnamed source."""
 
     class Kind(models.TextChoices):
@@ -433,7 +452,7 @@ class Article(Tracked):
         Nothing is proposed inside boilerplate ranges, nor where a quote already stands
         (confirmed, suggested, rejected or deleted: an editor's "no" is remembered).
         Speakers and outlets are matched by name or alias; a name that matches none becomes
-        a new speaker or outlet. Returns the new quotes.
+        a new, *proposed* speaker or outlet (see :class:`Proposable`). Returns the new quotes.
         """
         from .importing import find_outlet, find_speaker
         from .suggesting import suggest
@@ -464,7 +483,10 @@ class Article(Tracked):
                 name = found.speaker_name[:200]
                 if name not in speakers:
                     speakers[name] = find_speaker(name) or Speaker.objects.create(
-                        name=name, created_by=_user_or_none(by), updated_by=_user_or_none(by)
+                        name=name,
+                        proposed=True,
+                        created_by=_user_or_none(by),
+                        updated_by=_user_or_none(by),
                     )
                 quote.speaker = speakers[name]
             if found.speaker_mention is not None:
@@ -481,6 +503,7 @@ class Article(Tracked):
                     outlets[name] = find_outlet(name) or Outlet.objects.create(
                         name=name,
                         kind=Outlet.Kind.NEWS_AGENCY,
+                        proposed=True,
                         created_by=_user_or_none(by),
                         updated_by=_user_or_none(by),
                     )
@@ -630,6 +653,70 @@ class Quote(Tracked):
             *span_constraints("quote_cue", "cue_start", "cue_end", nullable=True),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    def save(self, *args, **kwargs):
+        was = getattr(self, "_loaded_status", None)
+        if self.status == self.Status.REJECTED and was != self.status:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                self.drop_unused_proposals()
+        else:
+            super().save(*args, **kwargs)
+            if self.status == self.Status.CONFIRMED:
+                self.adopt_proposals(hops=was is not None and was != self.status)
+        self._loaded_status = self.status
+
+    def adopt_proposals(self, *, hops: bool) -> None:
+        """A confirmed quote makes its speaker (and, with ``hops``, its via chain) an
+        editor's own: they are no longer proposed."""
+        cached = Quote.speaker.is_cached(self)
+        if self.speaker_id is not None and (not cached or self.speaker.proposed):
+            Speaker.objects.filter(pk=self.speaker_id, proposed=True).update(proposed=False)
+            if cached:
+                self.speaker.proposed = False
+        if hops:
+            Speaker.objects.filter(proposed=True, via_hops__quote=self).update(proposed=False)
+            Outlet.objects.filter(proposed=True, via_hops__quote=self).update(proposed=False)
+
+    def drop_unused_proposals(self) -> None:
+        """A rejected suggestion takes with it the proposed speaker and outlets made for it,
+        once nothing but rejected suggestions names them."""
+        rejected = self.Status.REJECTED
+        speaker = Speaker.objects.filter(pk=self.speaker_id, proposed=True).first()
+        if speaker is not None and not (
+            Quote.all_objects.filter(speaker=speaker).exclude(status=rejected).exists()
+            or ViaHop.objects.filter(speaker=speaker).exclude(quote__status=rejected).exists()
+            or speaker.aliases.exists()
+        ):
+            try:
+                with transaction.atomic():  # a suggestion made meanwhile may name it
+                    others = Quote.all_objects.filter(speaker=speaker).exclude(pk=self.pk)
+                    others.update(speaker=None, version=F("version") + 1, updated_at=timezone.now())
+                    Quote.all_objects.filter(pk=self.pk).update(speaker=None)
+                    ViaHop.objects.filter(speaker=speaker).delete()
+                    speaker.delete()
+                self.speaker = None
+            except (IntegrityError, ProtectedError):
+                pass
+        for outlet in Outlet.objects.filter(proposed=True, via_hops__quote=self).distinct():
+            if (
+                outlet.articles.exists()
+                or ViaHop.objects.filter(outlet=outlet).exclude(quote__status=rejected).exists()
+                or outlet.aliases.exists()
+            ):
+                continue
+            try:
+                with transaction.atomic():
+                    ViaHop.objects.filter(outlet=outlet).delete()
+                    outlet.delete()
+            except (IntegrityError, ProtectedError):
+                pass
+
     def __str__(self) -> str:
         short = self.text if len(self.text) <= 60 else self.text[:57] + "…"
         return f"{self.get_kind_display()}: {short}"
@@ -704,6 +791,14 @@ class Quote(Tracked):
             ViaHop(quote=self, position=n, outlet=h.outlet, speaker=h.speaker)
             for n, h in enumerate(hops)
         )
+        if self.status == self.Status.CONFIRMED:
+            for model, rows in (
+                (Speaker, [h.speaker for h in hops if h.speaker is not None]),
+                (Outlet, [h.outlet for h in hops if h.outlet is not None]),
+            ):
+                proposed = [row.pk for row in rows if row.proposed]
+                if proposed:
+                    model.objects.filter(pk__in=proposed).update(proposed=False)
 
     def soft_delete(self, by=None) -> None:
         """Delete the quote so that it can be undone: it leaves every list but keeps its

@@ -273,6 +273,20 @@ def test_bad_quote_change_is_refused_and_changes_nothing(
     assert snapshot() == before
 
 
+def test_rejecting_a_suggestion_drops_the_speaker_proposed_for_it(editor_api):
+    article = ArticleFactory(body="“The strikes hit every target,” said Colonel Ivan Petrenko.\n")
+    (suggestion,) = article.suggest_quotes()
+    response = editor_api.patch(
+        f"/api/v1/quotes/{suggestion.pk}/",
+        {"status": "rejected"},
+        format="json",
+        **if_match(suggestion),
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "rejected" and response.json()["speaker"] is None
+    assert not Speaker.objects.filter(name="Ivan Petrenko").exists()
+
+
 def test_quote_cannot_move_to_another_article(editor_api, article):
     quote = QuoteFactory(article=article)
     other = ArticleFactory()

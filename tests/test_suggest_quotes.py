@@ -162,3 +162,83 @@ def test_evaluate_suggestions_prints_every_figure(tmp_path, capsys):
 def test_evaluate_suggestions_refuses_a_folder_that_is_not_a_corpus(tmp_path):
     with pytest.raises(CommandError, match="not a corpus split"):
         call_command("evaluate_suggestions", str(tmp_path))
+
+
+# -- speakers and outlets the suggester proposes -----------------------------------------
+
+RELAYED = "The strikes hit every target, Colonel Ivan Petrenko said, RIA Novosti reported.\n"
+
+
+def relayed_suggestion():
+    article = ArticleFactory(body=RELAYED)
+    (quote,) = article.suggest_quotes()
+    assert quote.speaker.name == "Ivan Petrenko" and quote.via_names() == ["RIA Novosti"]
+    return quote
+
+
+def reject(quote):
+    quote = Quote.objects.get(pk=quote.pk)
+    quote.status = Quote.Status.REJECTED
+    quote.save()
+    return quote
+
+
+def test_new_speakers_and_outlets_of_suggestions_are_proposed():
+    relayed_suggestion()
+    assert Speaker.objects.get(name="Ivan Petrenko").proposed
+    assert Outlet.objects.get(name="RIA Novosti").proposed
+
+
+def test_rejecting_a_suggestion_drops_the_speaker_and_outlet_made_for_it():
+    quote = reject(relayed_suggestion())
+    assert not Speaker.objects.filter(name="Ivan Petrenko").exists()
+    assert not Outlet.objects.filter(name="RIA Novosti").exists()
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.REJECTED and quote.speaker is None
+    assert quote.via_names() == []
+    article = quote.article
+    assert article.suggest_quotes() == [], "the editor's no is still remembered"
+
+
+def test_rejecting_keeps_speakers_and_outlets_that_were_there_before():
+    petrenko = Speaker.objects.create(name="Ivan Petrenko")
+    ria = OutletFactory(name="RIA Novosti")
+    quote = reject(relayed_suggestion())
+    quote.refresh_from_db()
+    assert quote.speaker == petrenko
+    assert Outlet.objects.filter(pk=ria.pk).exists() and quote.via_names() == ["RIA Novosti"]
+
+
+def test_a_proposal_stays_while_another_suggestion_names_it():
+    first = relayed_suggestion()
+    second = relayed_suggestion()
+    assert second.speaker == first.speaker
+    first = reject(first)
+    assert Speaker.objects.filter(pk=second.speaker_id).exists()
+    version = Quote.objects.get(pk=first.pk).version
+    reject(second)
+    assert not Speaker.objects.filter(name="Ivan Petrenko").exists()
+    first = Quote.objects.get(pk=first.pk)
+    assert first.speaker is None and first.version == version + 1
+
+
+def test_accepting_a_suggestion_makes_its_speaker_and_outlet_an_editors_own():
+    first = Quote.objects.get(pk=relayed_suggestion().pk)
+    second = relayed_suggestion()
+    first.status = Quote.Status.CONFIRMED
+    first.save()
+    assert not Speaker.objects.get(name="Ivan Petrenko").proposed
+    assert not Outlet.objects.get(name="RIA Novosti").proposed
+    reject(second)
+    assert Speaker.objects.filter(name="Ivan Petrenko").exists()
+    assert Outlet.objects.filter(name="RIA Novosti").exists()
+
+
+def test_editing_a_proposed_speaker_makes_it_an_editors_own():
+    quote = relayed_suggestion()
+    speaker = Speaker.objects.get(pk=quote.speaker_id)
+    speaker.role = "Defence ministry spokesman"
+    speaker.save()
+    reject(quote)
+    speaker.refresh_from_db()
+    assert not speaker.proposed

@@ -662,6 +662,16 @@ def test_accept_and_reject_suggestions(editor_client, editor):
     assert f'id="quote-{drop.pk}"' not in response.content.decode()
 
 
+def test_rejecting_a_suggestion_in_the_page_drops_the_speaker_proposed_for_it(editor_client):
+    article = ArticleFactory(body="“The strikes hit every target,” said Colonel Ivan Petrenko.\n")
+    (suggestion,) = article.suggest_quotes()
+    assert suggestion.speaker.proposed
+    editor_client.post(reverse("annotations:quote-reject", args=[suggestion.pk]), **HX)
+    assert not Speaker.objects.filter(name="Ivan Petrenko").exists()
+    response = editor_client.get(reverse("annotations:speaker-list"))
+    assert "Ivan Petrenko" not in response.content.decode()
+
+
 def test_mark_article_done_and_reopen(editor_client, editor):
     article = ArticleFactory()
     url = reverse("annotations:article-status", args=[article.pk])

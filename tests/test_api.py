@@ -287,6 +287,18 @@ def test_rejecting_a_suggestion_drops_the_speaker_proposed_for_it(editor_api):
     assert not Speaker.objects.filter(name="Ivan Petrenko").exists()
 
 
+def test_proposed_speakers_are_marked_and_filtered(analyst_api):
+    kept = SpeakerFactory(name="Maria Zakharova")
+    article = ArticleFactory(body="“The strikes hit every target,” said Colonel Ivan Petrenko.\n")
+    article.suggest_quotes()
+    response = analyst_api.get("/api/v1/speakers/", {"proposed": "true"})
+    assert [(s["name"], s["proposed"]) for s in response.json()["results"]] == [
+        ("Ivan Petrenko", True)
+    ]
+    response = analyst_api.get("/api/v1/speakers/", {"proposed": "false"})
+    assert [s["name"] for s in response.json()["results"]] == [kept.name]
+
+
 def test_quote_cannot_move_to_another_article(editor_api, article):
     quote = QuoteFactory(article=article)
     other = ArticleFactory()

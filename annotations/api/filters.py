@@ -155,6 +155,11 @@ class _NameSearch(filters.FilterSet):
         help_text="Substring of the name or of any alias, any case.",
     )
 
+    proposed = filters.BooleanFilter(
+        help_text="true: only those the suggester made for suggestions no editor has accepted "
+        "yet; false: only the others."
+    )
+
     def search(self, queryset, name, value):
         return queryset.matching(value)
 

@@ -505,10 +505,11 @@ class SpeakerSerializer(AliasedSerializer):
             "wikidata_id",
             "aliases",
             "quote_count",
+            "proposed",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["proposed", "created_at", "updated_at"]
 
 
 class OutletSerializer(AliasedSerializer):
@@ -529,10 +530,11 @@ class OutletSerializer(AliasedSerializer):
             "aliases",
             "quote_count",
             "article_count",
+            "proposed",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["proposed", "created_at", "updated_at"]
         validators: list = []
 
     def validate_name(self, value: str) -> str:

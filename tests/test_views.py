@@ -666,6 +666,8 @@ def test_rejecting_a_suggestion_in_the_page_drops_the_speaker_proposed_for_it(ed
     article = ArticleFactory(body="“The strikes hit every target,” said Colonel Ivan Petrenko.\n")
     (suggestion,) = article.suggest_quotes()
     assert suggestion.speaker.proposed
+    listed = editor_client.get(reverse("annotations:speaker-list")).content.decode()
+    assert re.search(r"Ivan Petrenko</a> <span class=\"badge\"[^>]*>proposed</span>", listed)
     editor_client.post(reverse("annotations:quote-reject", args=[suggestion.pk]), **HX)
     assert not Speaker.objects.filter(name="Ivan Petrenko").exists()
     response = editor_client.get(reverse("annotations:speaker-list"))

@@ -1415,14 +1415,7 @@ class _Suggester:
             if by is None or lemma not in SPEECH:
                 return None
             # "Sanders was asked by host Bill Maher, “...”": the quote is Maher's
-            mention = _np_right(masked, cue_span.end + by.end(), hi)
-            qs = self.quotes_in(mention.span.end, hi) if mention is not None else []
-            if not qs or any(
-                CUE_FORMS.get(c[2]) in SPEECH for c in self.cues_in(mention.span.end, qs[0][0])
-            ):
-                return None  # "Asked a question about it, Clinton said, “...”": Clinton's
-            s, e = self.trim(qs[0][0], hi)
-            return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
+            return self.speaker_then_quote(si, hi, cue_span, cue_span.end + by.end())
         if (
             prev_word in {"to", "the", "a", "an", "who's"}
             and not form.endswith("ed")
@@ -1445,16 +1438,7 @@ class _Suggester:
             return None
         if not left.strip():
             # "Said Comey, “...”": the speaker follows the cue, the quote follows both
-            mention = _np_right(masked, cue_span.end, hi)
-            if mention is not None and mention.text.split()[0].lower() in _QUESTION_WORDS:
-                return None  # "Asked why ..., Earnest responded, “...”": a question
-            qs = self.quotes_in(mention.span.end, hi) if mention is not None else []
-            if not qs or any(
-                CUE_FORMS.get(c[2]) in SPEECH for c in self.cues_in(mention.span.end, qs[0][0])
-            ):
-                return None  # "Asked a question about it, Clinton said, “...”": Clinton's
-            s, e = self.trim(qs[0][0], hi)
-            return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
+            return self.speaker_then_quote(si, hi, cue_span, cue_span.end)
         # 2. leading attribution: "SPEAKER said (that) content"
         mention = _np_left(masked, lo, cue_span.start)
         if mention is None:
@@ -1544,6 +1528,21 @@ class _Suggester:
         if f is not None:
             f.via = via
         return f
+
+    def speaker_then_quote(self, si: int, hi: int, cue_span: Span, start: int) -> _Found | None:
+        """The speaker right after the cue (from ``start``), then the quote: ``Said Comey,
+        “...”``, ``was asked by host Bill Maher, “...”``."""
+        masked = self.masked
+        mention = _np_right(masked, start, hi)
+        if mention is None or mention.text.split()[0].lower() in _QUESTION_WORDS:
+            return None  # "Asked why ..., Earnest responded, “...”": a question
+        qs = self.quotes_in(mention.span.end, hi)
+        if not qs or any(
+            CUE_FORMS.get(c[2]) in SPEECH for c in self.cues_in(mention.span.end, qs[0][0])
+        ):
+            return None  # "Asked Tuesday about it, Feinstein said, “...”": Feinstein's
+        s, e = self.trim(qs[0][0], hi)
+        return self.make(si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
 
     def subordinate_end(self, start: int, end: int) -> int:
         """Where the content of a cue in a subordinate clause ends: at the comma before the

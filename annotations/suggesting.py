@@ -364,6 +364,7 @@ _DOCUMENT_BEFORE = re.compile(
     r"notes?|ads?)(?:\s+(?:early|late|on|last|this)?\s*(?:[A-Z][a-z]+day|morning|night|"
     r"evening|afternoon|week))?$"
 )
+_WHAT_WORDS = _words("nothing everything anything something what whatever")
 _QUESTION_WORDS = _words("why what whether if how when where who which about")
 _ISSUED = _words("issued released sent published posted put distributed")
 _ISSUED_THINGS = _words("statement letter memo report release tweet video message note")
@@ -1443,8 +1444,8 @@ class _Suggester:
         mention = _np_left(masked, lo, cue_span.start)
         if mention is None:
             mention = self.coordinated_subject(lo, cue_span.start)
-        if mention is None:
-            return None
+        if mention is None or mention.text.split()[0].lower() in _WHAT_WORDS:
+            return None  # "Nothing the president said “...”": what was said, not a speaker
         start = cue_span.end
         mid = self.parenthetical(lo, hi, cue_span, mention)
         if mid is not None:

@@ -1145,3 +1145,8 @@ def test_a_cue_after_an_attribution_is_not_a_second_trailing_attribution():
     )
     s = by_text(text, suggest(text))["Very good reporter, very good reporter this guy,"]
     assert s.speaker_name == "Donald Trump" and s.cue == "said"
+
+
+def test_what_someone_said_is_not_a_speaker():
+    text = 'Nothing the president said "will assuage people\'s fears," the Florida senator said.'
+    assert only(text).speaker_name == "the Florida senator"

@@ -1809,7 +1809,8 @@ class _Suggester:
             if first is None or masked[first.span.end : hi].strip(" ,"):
                 return None
             return first
-        comma = masked.rfind(",", lo, cs)
+        # the clause of the cue opens after a comma or a quote: "“...,” Lewandowski added,"
+        comma = max(masked.rfind(m, lo, cs) for m in (",", "\u201d", "\u00bb", '"'))
         if comma < 0:
             return None
         return _np_left(masked, comma + 1, cs)

@@ -1150,3 +1150,12 @@ def test_a_cue_after_an_attribution_is_not_a_second_trailing_attribution():
 def test_what_someone_said_is_not_a_speaker():
     text = 'Nothing the president said "will assuage people\'s fears," the Florida senator said.'
     assert only(text).speaker_name == "the Florida senator"
+
+
+def test_a_participle_after_a_quote_and_its_attribution_takes_that_speaker():
+    text = (
+        "Comey cannot say that “from his perspective,” Corey Lewandowski added, saying it "
+        "should be “up to the prosecutor to move forward or not.”"
+    )
+    (s,) = [s for s in suggest(text) if _inside_any(s, text.index("up to the"))]
+    assert s.speaker_name == "Corey Lewandowski" and s.cue == "saying"

@@ -878,7 +878,8 @@ _INTRO = re.compile(
 _LEAD_INTRO = re.compile(
     r"\s*(?:(?:In|On|At|After|Before|During|Amid|Since|While|When|As|With|Without|Though|"
     r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
-    r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There)\b|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
+    r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There|Alongside|Shortly)\b"
+    r"|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
 )
 _ROLE_HEADS = sorted(
     {w for w in SPEAKER_NOUNS | TITLES if w.isalpha() and w not in DETERMINERS}

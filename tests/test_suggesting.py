@@ -1159,3 +1159,11 @@ def test_a_participle_after_a_quote_and_its_attribution_takes_that_speaker():
     )
     (s,) = [s for s in suggest(text) if _inside_any(s, text.index("up to the"))]
     assert s.speaker_name == "Corey Lewandowski" and s.cue == "saying"
+
+
+def test_shortly_after_opens_an_introductory_phrase():
+    text = (
+        "Shortly after Murphy’s conference call ended, Rubio’s campaign sent out a press "
+        "release saying Murphy owes “Florida an explanation for voting against the funding.”"
+    )
+    assert only(text).speaker_name == "Rubio’s campaign"

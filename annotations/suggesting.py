@@ -881,6 +881,10 @@ _LEAD_INTRO = re.compile(
     r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There|Alongside|Shortly)\b"
     r"|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
 )
+# a second introductory phrase, after a first: "On Thursday, after remaining neutral, ..."
+_LATER_INTRO = re.compile(
+    r"\s*(?:after|before|while|when|despite|amid|following|since|in|on|at)\b[^,\ue000]{0,80},\s+"
+)
 _ROLE_HEADS = sorted(
     {w for w in SPEAKER_NOUNS | TITLES if w.isalpha() and w not in DETERMINERS}
     | {"front-runner", "frontrunner", "billionaire", "mogul", "businessman", "congressman"},
@@ -1749,11 +1753,11 @@ class _Suggester:
         if told is not None:
             # "..., Spicer said, adding, “...”": the speaker of the cue just before
             lo = cue_span.start
-        intro = _INTRO.match(masked, lo, cue_span.start) or _LEAD_INTRO.match(
-            masked, lo, cue_span.start
-        )
-        if intro:
-            lo = intro.end()
+        for pattern in (_INTRO, _LEAD_INTRO, _LATER_INTRO):
+            # "On Thursday, after remaining neutral for months, Warren endorsed Clinton, saying"
+            intro = pattern.match(masked, lo, cue_span.start)
+            if intro:
+                lo = intro.end()
         subject = _SUBJECT_NP.match(masked, lo, cue_span.start)
         if subject and any(w in _VERBISH or w == "not" for w in subject.group(1).split()[1:]):
             subject = None  # "Gowdy did not release further (details)"

@@ -1167,3 +1167,13 @@ def test_shortly_after_opens_an_introductory_phrase():
         "release saying Murphy owes “Florida an explanation for voting against the funding.”"
     )
     assert only(text).speaker_name == "Rubio’s campaign"
+
+
+def test_a_participle_subject_after_two_introductory_phrases():
+    text = (
+        "On Thursday, after remaining neutral throughout the primary process, Warren "
+        "appeared with Rachel Maddow and endorsed Clinton, saying, “I think having a fighter "
+        "in the lead is exactly what we need.”"
+    )
+    (s,) = [s for s in suggest(text) if _inside_any(s, text.index("I think"))]
+    assert s.speaker_name == "Warren"

@@ -353,11 +353,12 @@ _SUBJECT = re.compile(
     r"(?=(?:\s+\([A-Z][\w.-]{0,12}\))?\s+[a-z]|,|\u2019s|'s)"
 )
 _PLACE_IN_INTRO = re.compile(r"(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w.'-]*,\s+[A-Z]")
-_AS_PUT_IT = re.compile(
-    r"\s*As\s+(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)(?:,[^,\ue000]{1,60},)?\s+"
+# "as X puts it": X and the cue
+_PUT_IT = (
+    r"(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)(?:,[^,\ue000]{1,60},)?\s+"
     r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
-    r"[^,:\ue000]{0,40}[,:]"
 )
+_AS_PUT_IT = re.compile(rf"\s*As\s+{_PUT_IT}[^,:\ue000]{{0,40}}[,:]")
 # "unleashed a series of tweets early Friday saying", "issued a statement Monday saying"
 _DOCUMENT_BEFORE = re.compile(
     r"\b(?:statements?|tweets?|letters?|memos?|e-?mails?|messages?|videos?|posts?|release|"
@@ -376,10 +377,7 @@ _PLACE_INTRO = re.compile(
     r"\s*(?:In|On|At|Under|Through)\s+(?:a|an|the|his|her|their|its)\b[^,\ue000]{0,80},\s+"
 )
 # "“...,” as a Homeland Security memo put it."
-_AS_PUT_IT_AFTER = re.compile(
-    r"[\s,]*as\s+(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)\s+"
-    r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
-)
+_AS_PUT_IT_AFTER = re.compile(rf"[\s,]*as\s+{_PUT_IT}")
 _SUBJECT_NP = re.compile(
     r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
     r"((?:(?:The|A|An|His|Her|Their|Its|the|a|an|his|her|their|its)\s+)?"

@@ -1266,6 +1266,7 @@ class _Suggester:
     def analyse(self, si: int, lo: int, hi: int, nested: bool = False) -> list[_Found]:
         masked = self.masked
         found: list[_Found] = []
+        intro = _PLACE_INTRO.match(masked, lo, hi)
         for cue_start, cue_end, low in self.cues_in(lo, hi):
             if low == "according to":
                 f = self.according(cue_start, cue_end, lo, hi, si)
@@ -1286,7 +1287,6 @@ class _Suggester:
             verb = CUE_FORMS.get(prev[0].lower(), "") if prev else ""
             if verb in PARTICLES and re.fullmatch(PARTICLES[verb], low):
                 continue  # the "back" of "shot back"
-            intro = _PLACE_INTRO.match(masked, lo, hi)
             if (
                 intro
                 and cue_end < intro.end()

@@ -360,15 +360,15 @@ _PUT_IT = (
 )
 _AS_PUT_IT = re.compile(rf"\s*As\s+{_PUT_IT}[^,:\ue000]{{0,40}}[,:]")
 # "unleashed a series of tweets early Friday saying", "issued a statement Monday saying"
+# what a speaker issues, posts or sends: it speaks for them
+_DOCUMENTS = _words("statement letter memo report release tweet video message note email post ad")
 _DOCUMENT_BEFORE = re.compile(
-    r"\b(?:statements?|tweets?|letters?|memos?|e-?mails?|messages?|videos?|posts?|release|"
-    r"notes?|ads?)(?:\s+(?:early|late|on|last|this)?\s*(?:[A-Z][a-z]+day|morning|night|"
-    r"evening|afternoon|week))?$"
+    rf"\b(?:{'|'.join(sorted(_DOCUMENTS))})s?(?:\s+(?:early|late|on|last|this)?\s*"
+    r"(?:[A-Z][a-z]+day|morning|night|evening|afternoon|week))?$"
 )
 _WHAT_WORDS = _words("nothing everything anything something what whatever")
 _QUESTION_WORDS = _words("why what whether if how when where who which about")
 _ISSUED = _words("issued released sent published posted put distributed")
-_ISSUED_THINGS = _words("statement letter memo report release tweet video message note")
 _SUBORDINATE = re.compile(
     r"\s*(?:When|As|After|Before|While|If|Although|Though|Because|Since|Once)\b"
 )
@@ -1051,7 +1051,7 @@ def _np_left(masked: str, lo: int, hi: int) -> _Mention | None:
         if low in _ISSUED and words and words[-1][2].lower() in DETERMINERS:
             # "the Security Council issued a statement calling": who issued it speaks
             issuer = _np_left(masked, lo, s)
-            if issuer is not None and words[0][2].lower() in _ISSUED_THINGS:
+            if issuer is not None and words[0][2].lower() in _DOCUMENTS:
                 return issuer
             break
         words.append(toks[k])

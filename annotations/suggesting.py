@@ -124,6 +124,8 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from annotations.text import DOUBLE_MARKS, DOUBLE_QUOTATION_MARKS, SUBJECT_PRONOUNS
+
 __all__ = ["Span", "Suggestion", "speaker_name_from_source", "suggest"]
 
 
@@ -156,13 +158,12 @@ def _words(text: str) -> frozenset[str]:
 
 
 MASK = "\ue000"  # stands in for every character inside a quote
-OPENERS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c\u201d", '"': '"'}
-ALL_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb\u201e')
+OPENERS = DOUBLE_QUOTATION_MARKS
+ALL_MARKS = DOUBLE_MARKS
 MIN_UNATTRIBUTED_WORDS = 4
 MAX_QUOTE_CHARS = 6000
 
-PRONOUNS = _words("he she they we i it who")
-PERSONAL_PRONOUNS = _words("he she")
+PRONOUNS = SUBJECT_PRONOUNS
 
 
 def _lead_space(text: str, lo: int, hi: int) -> int:
@@ -460,7 +461,6 @@ _INVERTED = _words("said says added asked wrote")
 _NAME_RUN = re.compile(
     rf"{_CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{_CAP_WORD})*"
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"\u201d\u2019)\]]*(?=\s)|\n+")
 _TRAILING_CUT = re.compile(
     r",?\s+(?:according\s+to\b|as\s+(?:reported|quoted)\s+by\b|a\s+(?:claim|charge|view|"
     r"position|statement|suggestion|notion|sentiment|point|reference|move|comment)\b|"
@@ -646,16 +646,6 @@ class _Names:
 # --------------------------------------------------------------------------- quotes
 
 
-@dataclass
-class _Quote:
-    open: int  # index of the opening mark
-    close: int  # index of the closing mark
-
-    @property
-    def span(self) -> Span:
-        return Span(self.open + 1, self.close)
-
-
 def _straight_opens(text: str, i: int) -> bool | None:
     """True: opening, False: closing, None: could be either."""
     before = text[i - 1] if i > 0 else "\n"
@@ -677,7 +667,7 @@ def _paragraph_reopens(text: str, nl: int, opener: str) -> int:
     return j if j < len(text) and text[j] == opener else -1
 
 
-_MARK_OR_NL = re.compile('["\u201c\u201d\u00ab\u00bb\u201e\\n]')
+_MARK_OR_NL = re.compile(f"[{re.escape(''.join(sorted(ALL_MARKS)))}\\n]")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:

@@ -1,3 +1,6 @@
+"""The article as the rules read it: the text, its quotes, the masked text, sentences and
+cues."""
+
 from __future__ import annotations
 
 from bisect import bisect_left

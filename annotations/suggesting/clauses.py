@@ -1,3 +1,6 @@
+"""Clauses around a cue: where a content starts and ends, what follows a speaker, relays,
+and turning a content into a reading."""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,6 @@
+"""Quotation marks: pairing them (the table is :data:`annotations.text.QUOTATION_MARKS`)
+and masking what they enclose."""
+
 from __future__ import annotations
 
 import re
@@ -6,14 +9,8 @@ from collections.abc import Sequence
 from annotations.text import DOUBLE_MARKS, DOUBLE_QUOTATION_MARKS
 
 MASK = "\ue000"  # stands in for every character inside a quote
-
-
 OPENERS = DOUBLE_QUOTATION_MARKS
-
-
 ALL_MARKS = DOUBLE_MARKS
-
-
 MAX_QUOTE_CHARS = 6000
 
 

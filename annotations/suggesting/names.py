@@ -1,3 +1,6 @@
+"""Names of people: the speaker's name in a source span, the full names an article
+introduces, and what may stand before a pronoun."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,11 @@
+"""The rules that read a cue: each a small function whose docstring shows the sentence it
+handles, run in the order of :data:`RULES`; and the readings of a sentence without a cue
+verb (``Asked whether ...``, ``talked about X``, ``Poll: ...``)."""
+
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .article import Article
 from .clauses import (
@@ -60,203 +65,283 @@ from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right
 
 
-def analyse(doc: Article, si: int, lo: int, hi: int, nested: bool = False) -> list[Reading]:
+@dataclass
+class Cue:
+    """A reporting cue in a sentence (or in a content searched for nested statements)."""
+
+    si: int  # the sentence
+    lo: int  # the range searched
+    hi: int
+    start: int
+    word_end: int  # the end of the word itself
+    end: int  # after the particle of a phrasal verb: "shot back", "pointed out"
+    form: str  # lower case, as written: "says", "according to"
+    lemma: str  # "say"; "" for "according to" and impressions ("seems")
+    intro_end: int  # the end of an introductory phrase of place or medium, else -1
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    def text(self, doc: Article) -> str:
+        return doc.masked[self.start : self.end]
+
+    def left(self, doc: Article) -> str:
+        """What precedes the cue in its range."""
+        return doc.masked[self.lo : self.start]
+
+
+class NoReading:
+    """A rule's answer when the cue reads as nothing: the rules after it do not try."""
+
+
+NO_READING = NoReading()
+# None: the rule does not apply, the next one tries
+Answer = Reading | NoReading | None
+
+
+def cues_of(doc: Article, si: int, lo: int, hi: int) -> list[Cue]:
     masked = doc.masked
-    found: list[Reading] = []
     intro = PLACE_INTRO.match(masked, lo, hi)
-    for cue_start, cue_end, low in doc.cues_in(lo, hi):
-        if low == "according to":
-            f = according(doc, cue_start, cue_end, lo, hi, si)
-            if f:
-                found.append(f)
-            continue
-        if low in IMPRESSION:
-            f = impression(doc, si, lo, hi, cue_start, cue_end, low)
-            if f:
-                f.nested = nested
-                found.append(f)
-            if f or low not in CUE_FORMS:
-                continue
-        lemma = CUE_FORMS[low]
-        if low in AMBIGUOUS and not verb_after_subject(doc, lo, cue_start):
-            continue
-        prev = masked[lo:cue_start].split()[-1:]
-        verb = CUE_FORMS.get(prev[0].lower(), "") if prev else ""
-        if verb in PARTICLES and re.fullmatch(PARTICLES[verb], low):
-            continue  # the "back" of "shot back"
-        if (
-            intro
-            and cue_end < intro.end()
-            and not re.match(r"\s+that\b", masked[cue_end : cue_end + 6])
-        ):
-            continue  # "In a Facebook message posted Friday, Cruz said"
-        if (low == lemma or low.endswith("s")) and after_possessive(doc, lo, cue_start):
-            continue  # "the president’s claims", "his plans": nouns
+    intro_end = intro.end() if intro else -1
+    cues = []
+    for start, word_end, form in doc.cues_in(lo, hi):
+        lemma = CUE_FORMS.get(form, "")
+        end = word_end
         particle = PARTICLES.get(lemma)
-        if particle:
-            pm = re.match(rf"\s+{particle}\b", masked[cue_end:hi])
-            if not pm:
+        pm = re.match(rf"\s+{particle}\b", masked[word_end:hi]) if particle else None
+        if pm:
+            end += pm.end()
+        cues.append(Cue(si, lo, hi, start, word_end, end, form, lemma, intro_end))
+    return cues
+
+
+def read_cues(doc: Article, si: int, lo: int, hi: int, nested: bool = False) -> list[Reading]:
+    """What the cues of ``masked[lo:hi]`` attribute: each cue goes down :data:`RULES` until
+    one answers."""
+    found: list[Reading] = []
+    for cue in cues_of(doc, si, lo, hi):
+        for rule in RULES:
+            answer = rule(doc, cue)
+            if answer is None:
                 continue
-            cue_end += pm.end()
-        cue_span = Span(cue_start, cue_end)
-        f = with_cue(doc, si, lo, hi, cue_span, lemma, low)
-        if f:
-            f.nested = nested
-            found.append(f)
+            if isinstance(answer, Reading):
+                answer.nested = nested
+                found.append(answer)
+            break
     return found
 
 
-def topics(doc: Article, si: int, lo: int, hi: int) -> list[Reading]:
-    """ "talked about X", "called for X", "was critical of X": the object is the content.
+# --------------------------------------------------------------------------- the rules
 
-    The speaker is the subject before the cue when there is one.
-    """
+
+def according_to(doc: Article, cue: Cue) -> Answer:
+    """``..., according to SPEAKER.`` / ``According to SPEAKER, ...``"""
+    if cue.form != "according to":
+        return None
     masked = doc.masked
-    out = []
-    for m in ASKED.finditer(masked, lo, hi):
-        # "Asked whether he would run, Smith said ...": the question is the content
-        start = m.start("q") if m.group("q") else m.start("w")
-        comma = masked.find(",", start, hi)
-        s, e = doc.trim(start, comma if comma >= 0 else hi)
-        if len(masked[s:e].split()) >= 2 and MASK not in masked[s:e]:
-            cue_span = Span(m.start(), m.start() + 5)
-            out.append(Reading("indirect", [Span(s, e)], None, "asked", cue_span, sentence=si))
-    for m in TOPIC_CUE.finditer(masked, lo, hi):
-        start = m.end()
-        if m.group().endswith("that"):
-            # "his claim that the election is rigged": the clause is the content
-            clause = CLAUSE_CLOSE.search(masked, start, hi)
-            end = clause.start() if clause else hi
-        else:
-            obj = OBJECT_END.search(masked, start + 1, hi)
-            end = obj.start() if obj else hi
-        s, e = doc.trim(start, end)
-        words = masked[s:e].split()
-        if not words or words[0].lower() in NOT_CONTENT or MASK in masked[s:e]:
-            continue
-        if len(words) > 25:
-            continue
-        cue_span = Span(m.start(), m.end())
-        mention = np_left(masked, lo, m.start()) if m.start() > lo else None
-        cue = " ".join(masked[m.start() : m.end()].split())
-        out.append(Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si))
-    return out
+    src = np_right(masked, cue.end, cue.hi, lenient=True)
+    if src is None:
+        return NO_READING
+    before = cue.left(doc)
+    if before.strip(" ,") == "" or before.strip().lower() in {"but", "and"}:
+        comma = masked.find(",", src.span.end, cue.hi)
+        if comma < 0:
+            return NO_READING
+        s, e = doc.trim(comma + 1, cue.hi)
+    else:
+        s, e = doc.trim(cue.lo, cue.start)
+    if e - s < 8:
+        return NO_READING
+    return make(doc, cue.si, s, e, src, "according to", cue.span) or NO_READING
 
 
-def colon_lead(doc: Article, si: int, lo: int, hi: int) -> Reading | None:
-    """ "Ryan: Anti-Semitic images have no place in a campaign." (a headline's source)."""
-    masked = doc.masked
-    if lo > 0 and doc.work[lo - 1] != "\n":
+def impression(doc: Article, cue: Cue) -> Answer:
+    """``The race appears closer in Ohio.`` / ``X is expected to ...``: an impression with no
+    source; the content is the whole clause around the cue. ``expected`` without a passive
+    goes on to the other rules."""
+    if cue.form not in IMPRESSION:
         return None
-    m = COLON_LEAD.match(masked, lo, hi)
-    if m is None or m.group("who").split()[0].lower() in NOT_LEADS:
-        return None
-    s, e = doc.trim(m.end(), hi)
-    if len(masked[s:e].split()) < 4 or MASK in masked[s:e]:
-        return None
-    mention = Mention(Span(m.start("who"), m.end("who")), m.group("who"))
-    colon = Span(m.end("who"), m.end("who") + 1)
-    return Reading("indirect", [Span(s, e)], mention, ":", colon, sentence=si)
-
-
-def impression(
-    doc: Article, si: int, lo: int, hi: int, cue_start: int, cue_end: int, low: str
-) -> Reading | None:
-    """ "The race appears closer in Ohio": an impression with no source of its own.
-
-    The content is the whole clause around the cue; there is no speaker.
-    """
-    masked = doc.masked
-    passive = re.search(r"\b(?:is|are|was|were)\s+$", masked[lo:cue_start])
-    if low.startswith("expect") and not passive:
-        return None
+    masked, lo, hi = doc.masked, cue.lo, cue.hi
+    passive = re.search(r"\b(?:is|are|was|were)\s+$", masked[lo : cue.start])
+    if cue.form.startswith("expect") and not passive:
+        return None if cue.form in CUE_FORMS else NO_READING
     start = lo
-    for m in CLAUSE_OPEN.finditer(masked, lo, cue_start):
+    for m in CLAUSE_OPEN.finditer(masked, lo, cue.start):
         start = m.end()
-    end_m = CLAUSE_CLOSE.search(masked, cue_end, hi)
+    end_m = CLAUSE_CLOSE.search(masked, cue.word_end, hi)
     end = end_m.start() if end_m else hi
     s, e = doc.trim(start, end)
-    if len(masked[s:cue_start].split()) < 1 or len(masked[s:e].split()) < 4:
-        return None
-    if MASK in masked[s:e]:
-        return None
-    cue_span = Span(cue_start, cue_end)
-    cue = masked[cue_start:cue_end]
-    return Reading("indirect", [Span(s, e)], None, cue, cue_span, sentence=si)
+    if (
+        len(masked[s : cue.start].split()) < 1
+        or len(masked[s:e].split()) < 4
+        or MASK in masked[s:e]
+    ):
+        return None if cue.form in CUE_FORMS else NO_READING
+    cue_span = Span(cue.start, cue.word_end)
+    text = masked[cue.start : cue.word_end]
+    return Reading("indirect", [Span(s, e)], None, text, cue_span, sentence=cue.si)
 
 
-def according(
-    doc: Article, cue_start: int, cue_end: int, lo: int, hi: int, si: int
-) -> Reading | None:
-    masked = doc.masked
-    cue_span = Span(cue_start, cue_end)
-    src = np_right(masked, cue_end, hi, lenient=True)
-    if src is None:
-        return None
-    before = masked[lo:cue_start]
-    if before.strip(" ,") == "" or before.strip().lower() in {"but", "and"}:
-        # "According to X, content."
-        comma = masked.find(",", src.span.end, hi)
-        if comma < 0:
-            return None
-        s, e = doc.trim(comma + 1, hi)
-    else:
-        s, e = doc.trim(lo, cue_start)
-    if e - s < 8:
-        return None
-    return make(doc, si, s, e, src, "according to", cue_span)
+def not_a_cue(doc: Article, cue: Cue) -> Answer:
+    """Words that only look like cues: ``the president’s claims``, ``polls show`` read as a
+    noun, the ``back`` of ``shot back``, ``In a Facebook message posted Friday, Cruz
+    said``, ``pointed`` without ``out`` or ``to``."""
+    masked, lo = doc.masked, cue.lo
+    if cue.form in AMBIGUOUS and not verb_after_subject(doc, lo, cue.start):
+        return NO_READING
+    prev = masked[lo : cue.start].split()[-1:]
+    verb = CUE_FORMS.get(prev[0].lower(), "") if prev else ""
+    if verb in PARTICLES and re.fullmatch(PARTICLES[verb], cue.form):
+        return NO_READING
+    if 0 <= cue.word_end < cue.intro_end and not re.match(
+        r"\s+that\b", masked[cue.word_end : cue.word_end + 6]
+    ):
+        return NO_READING
+    if (cue.form == cue.lemma or cue.form.endswith("s")) and after_possessive(doc, lo, cue.start):
+        return NO_READING
+    if cue.lemma in PARTICLES and cue.end == cue.word_end:
+        return NO_READING
+    return None
 
 
-def with_cue(
-    doc: Article, si: int, lo: int, hi: int, cue_span: Span, lemma: str, form: str
-) -> Reading | None:
-    masked = doc.masked
-    left = masked[lo : cue_span.start]
-    if form.endswith("ing") and lemma not in {"think"}:
-        found = participle(doc, si, lo, hi, cue_span, lemma)
-        if found is not None or lemma in SPEECH or lemma not in STANCE:
-            return found
-        # "the super PAC supporting Jeb Bush": a stance with its object, read on
-    prev_word = left.split()[-1].lower() if left.split() else ""
-    if prev_word in PASSIVE and form.endswith(("ed", "told", "said", "wrote", "written")):
-        by = re.match(r"\s+by\s+", masked[cue_span.end : hi])
-        if by is None or lemma not in SPEECH:
-            return None
-        # "Sanders was asked by host Bill Maher, “...”": the quote is Maher's
-        return speaker_then_quote(doc, si, hi, cue_span, cue_span.end + by.end())
+def participle(doc: Article, cue: Cue) -> Answer:
+    """``SPEAKER endorsed Clinton, saying ...`` / ``SPEAKER issued a statement saying ...``:
+    the subject of the sentence is the speaker."""
+    if not cue.form.endswith("ing") or cue.lemma == "think":
+        return None
+    found = participle_reading(doc, cue.si, cue.lo, cue.hi, cue.span, cue.lemma)
+    if found is not None:
+        return found
+    if cue.lemma in SPEECH or cue.lemma not in STANCE:
+        return NO_READING
+    return None  # "the super PAC supporting Jeb Bush": a stance with its object, read on
+
+
+def asked_by(doc: Article, cue: Cue) -> Answer:
+    """``X was asked by SPEAKER, “...”``: the one asking speaks; other passives read as
+    nothing."""
+    prev = cue.left(doc).split()[-1:]
+    passive = bool(prev) and prev[0].lower() in PASSIVE
+    if not passive or not cue.form.endswith(("ed", "told", "said", "wrote", "written")):
+        return None
+    by = re.match(r"\s+by\s+", doc.masked[cue.end : cue.hi])
+    if by is None or cue.lemma not in SPEECH:
+        return NO_READING
+    return speaker_then_quote(doc, cue, cue.end + by.end()) or NO_READING
+
+
+def noun_or_infinitive(doc: Article, cue: Cue) -> Answer:
+    """``the report``, ``a chance to respond``: a noun or an infinitive, no statement (``to
+    say`` still is one)."""
+    prev = cue.left(doc).split()[-1:]
+    prev_word = prev[0].lower() if prev else ""
     if (
         prev_word in {"to", "the", "a", "an", "who's"}
-        and not form.endswith("ed")
-        and (prev_word != "to" or lemma not in SPEECH)
+        and not cue.form.endswith("ed")
+        and (prev_word != "to" or cue.lemma not in SPEECH)
     ):
-        return None
+        return NO_READING
+    return None
 
-    # 1. trailing attribution: "“...,” SPEAKER said" / "..., said SPEAKER."
-    mention, content_start, content_end = trailing(doc, lo, hi, cue_span)
-    if mention is not None:
-        if lemma == "report" and has_attribution(doc, content_start, content_end):
-            return None  # "..., Konashenkov said, RIA Novosti reported": a relay
-        s, e = doc.trim(content_start, content_end)
-        if s < e:
-            f = make(doc, si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
-            if f:
-                tail_end = max(mention.span.end, cue_span.end)
-                f.via = via_after(doc, tail_end, hi, f)
-            return f
-        return None
-    if not left.strip():
-        # "Said Comey, “...”": the speaker follows the cue, the quote follows both
-        return speaker_then_quote(doc, si, hi, cue_span, cue_span.end)
-    # 2. leading attribution: "SPEAKER said (that) content"
-    mention = np_left(masked, lo, cue_span.start)
+
+def trailing_attribution(doc: Article, cue: Cue) -> Answer:
+    """``“...,” SPEAKER said.`` / ``..., said SPEAKER.`` / ``..., SPEAKER said.``: the content
+    precedes the cue."""
+    mention, content_start, content_end = trailing(doc, cue.lo, cue.hi, cue.span)
     if mention is None:
-        mention = coordinated_subject(doc, lo, cue_span.start)
+        return None
+    if cue.lemma == "report" and has_attribution(doc, content_start, content_end):
+        return NO_READING  # "..., Konashenkov said, RIA Novosti reported": a relay
+    s, e = doc.trim(content_start, content_end)
+    if s >= e:
+        return NO_READING
+    f = make(doc, cue.si, s, e, mention, cue.text(doc), cue.span)
+    if f is None:
+        return NO_READING
+    f.via = via_after(doc, max(mention.span.end, cue.end), cue.hi, f)
+    return f
+
+
+def inverted_attribution(doc: Article, cue: Cue) -> Answer:
+    """``Said SPEAKER, “...”``: the speaker follows the cue, the quote follows both."""
+    if cue.left(doc).strip():
+        return None
+    return speaker_then_quote(doc, cue, cue.end) or NO_READING
+
+
+def parenthetical(doc: Article, cue: Cue) -> Answer:
+    """``In the end, SPEAKER said, voters ...``: the content is both sides of the remark."""
+    mention = subject_of(doc, cue)
+    if mention is None:
+        return None
+    masked, lo, hi = doc.masked, cue.lo, cue.hi
+    left_comma = masked.rfind(",", lo, mention.span.start)
+    if left_comma < 0 or masked[left_comma + 1 : mention.span.start].strip():
+        return None
+    after = TIME_AFTER_CUE.match(masked, cue.end, hi)
+    pos = after.end() if after and after.end() > cue.end else cue.end
+    if not masked[pos:hi].lstrip().startswith(","):
+        return None
+    right_start = masked.index(",", pos) + 1
+    if MASK in masked[right_start:hi]:
+        return None  # "After ..., Hillary shot back, “...”": the quote is the content
+    frags = []
+    for s, e in ((lo, left_comma), (right_start, hi)):
+        s, e = doc.trim(s, e)
+        if len(masked[s:e].split()) >= 3:
+            frags.append(Span(s, e))
+    if not frags or MASK in "".join(masked[f.start : f.end] for f in frags):
+        return None
+    return Reading("indirect", frags, mention, cue.text(doc), cue.span)
+
+
+def leading_attribution(doc: Article, cue: Cue) -> Answer:
+    """``SPEAKER said (that) ...`` / ``SPEAKER said: “...”`` / ``SPEAKER wants to ...`` /
+    ``SPEAKER endorsed Trump``: the content follows the cue."""
+    mention = subject_of(doc, cue)
+    content = content_after(doc, cue) if mention is not None else None
+    if content is None:
+        return NO_READING
+    s, e, via = content
+    f = make(doc, cue.si, s, e, mention, cue.text(doc), cue.span)
+    if f is None:
+        return NO_READING
+    f.via = via
+    return f
+
+
+# The rules a cue goes down, in order: the first that answers decides.
+RULES = [
+    according_to,
+    impression,
+    not_a_cue,
+    participle,
+    asked_by,
+    noun_or_infinitive,
+    trailing_attribution,
+    inverted_attribution,
+    parenthetical,
+    leading_attribution,
+]
+# --------------------------------------------------------------------------- helpers
+
+
+def subject_of(doc: Article, cue: Cue) -> Mention | None:
+    """The speaker before the cue; none for ``Nothing the president said``."""
+    mention = np_left(doc.masked, cue.lo, cue.start)
+    if mention is None:
+        mention = coordinated_subject(doc, cue.lo, cue.start)
     if mention is None or mention.text.split()[0].lower() in WHAT_WORDS:
-        return None  # "Nothing the president said “...”": what was said, not a speaker
-    start = cue_span.end
-    mid = parenthetical(doc, lo, hi, cue_span, mention)
-    if mid is not None:
-        return mid
+        return None
+    return mention
+
+
+def content_after(doc: Article, cue: Cue) -> tuple[int, int, list[str]] | None:
+    """The content after a cue (``said (that) ...``, ``told reporters ...``, ``wants to ...``,
+    ``endorsed X``) and the outlets that relayed it."""
+    masked, lo, hi, lemma = doc.masked, cue.lo, cue.hi, cue.lemma
+    start = cue.end
     tm = TIME_AFTER_CUE.match(masked, start, hi)
     if tm and tm.end() > start:
         start = tm.end()
@@ -325,23 +410,71 @@ def with_cue(
     coord = SECOND_PREDICATE.search(masked, start, end)
     if coord is not None:
         end = coord.start()  # "said X, and added ...": a second statement
-    if SUBORDINATE.match(masked, lo, cue_span.start):
+    if SUBORDINATE.match(masked, lo, cue.start):
         end = subordinate_end(doc, start, end)
     s, e = doc.trim(start, end)
     if e - s < 2:
         return None
-    f = make(doc, si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
-    if f is not None:
-        f.via = via
-    return f
+    return s, e, via
 
 
-def speaker_then_quote(
-    doc: Article, si: int, hi: int, cue_span: Span, start: int
-) -> Reading | None:
+def topics(doc: Article, si: int, lo: int, hi: int) -> list[Reading]:
+    """ "talked about X", "called for X", "was critical of X": the object is the content.
+
+    The speaker is the subject before the cue when there is one.
+    """
+    masked = doc.masked
+    out = []
+    for m in ASKED.finditer(masked, lo, hi):
+        # "Asked whether he would run, Smith said ...": the question is the content
+        start = m.start("q") if m.group("q") else m.start("w")
+        comma = masked.find(",", start, hi)
+        s, e = doc.trim(start, comma if comma >= 0 else hi)
+        if len(masked[s:e].split()) >= 2 and MASK not in masked[s:e]:
+            cue_span = Span(m.start(), m.start() + 5)
+            out.append(Reading("indirect", [Span(s, e)], None, "asked", cue_span, sentence=si))
+    for m in TOPIC_CUE.finditer(masked, lo, hi):
+        start = m.end()
+        if m.group().endswith("that"):
+            # "his claim that the election is rigged": the clause is the content
+            clause = CLAUSE_CLOSE.search(masked, start, hi)
+            end = clause.start() if clause else hi
+        else:
+            obj = OBJECT_END.search(masked, start + 1, hi)
+            end = obj.start() if obj else hi
+        s, e = doc.trim(start, end)
+        words = masked[s:e].split()
+        if not words or words[0].lower() in NOT_CONTENT or MASK in masked[s:e]:
+            continue
+        if len(words) > 25:
+            continue
+        cue_span = Span(m.start(), m.end())
+        mention = np_left(masked, lo, m.start()) if m.start() > lo else None
+        cue = " ".join(masked[m.start() : m.end()].split())
+        out.append(Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si))
+    return out
+
+
+def colon_lead(doc: Article, si: int, lo: int, hi: int) -> Reading | None:
+    """ "Ryan: Anti-Semitic images have no place in a campaign." (a headline's source)."""
+    masked = doc.masked
+    if lo > 0 and doc.work[lo - 1] != "\n":
+        return None
+    m = COLON_LEAD.match(masked, lo, hi)
+    if m is None or m.group("who").split()[0].lower() in NOT_LEADS:
+        return None
+    s, e = doc.trim(m.end(), hi)
+    if len(masked[s:e].split()) < 4 or MASK in masked[s:e]:
+        return None
+    mention = Mention(Span(m.start("who"), m.end("who")), m.group("who"))
+    colon = Span(m.end("who"), m.end("who") + 1)
+    return Reading("indirect", [Span(s, e)], mention, ":", colon, sentence=si)
+
+
+def speaker_then_quote(doc: Article, cue: Cue, start: int) -> Reading | None:
     """The speaker right after the cue (from ``start``), then the quote: ``Said Comey,
     “...”``, ``was asked by host Bill Maher, “...”``."""
-    masked = doc.masked
+    masked, hi = doc.masked, cue.hi
     mention = np_right(masked, start, hi)
     if mention is None or mention.text.split()[0].lower() in QUESTION_WORDS:
         return None  # "Asked why ..., Earnest responded, “...”": a question
@@ -351,36 +484,10 @@ def speaker_then_quote(
     ):
         return None  # "Asked Tuesday about it, Feinstein said, “...”": Feinstein's
     s, e = doc.trim(qs[0][0], hi)
-    return make(doc, si, s, e, mention, masked[cue_span.start : cue_span.end], cue_span)
+    return make(doc, cue.si, s, e, mention, cue.text(doc), cue.span)
 
 
-def parenthetical(
-    doc: Article, lo: int, hi: int, cue_span: Span, mention: Mention
-) -> Reading | None:
-    """ "In the end, Smith said, voters ..." : the content is both sides of the remark."""
-    masked = doc.masked
-    left_comma = masked.rfind(",", lo, mention.span.start)
-    if left_comma < 0 or masked[left_comma + 1 : mention.span.start].strip():
-        return None
-    after = TIME_AFTER_CUE.match(masked, cue_span.end, hi)
-    pos = after.end() if after and after.end() > cue_span.end else cue_span.end
-    if not masked[pos:hi].lstrip().startswith(","):
-        return None
-    right_start = masked.index(",", pos) + 1
-    if MASK in masked[right_start:hi]:
-        return None  # "After ..., Hillary shot back, “...”": the quote is the content
-    frags = []
-    for s, e in ((lo, left_comma), (right_start, hi)):
-        s, e = doc.trim(s, e)
-        if len(masked[s:e].split()) >= 3:
-            frags.append(Span(s, e))
-    if not frags or MASK in "".join(masked[f.start : f.end] for f in frags):
-        return None
-    cue = masked[cue_span.start : cue_span.end]
-    return Reading("indirect", frags, mention, cue, cue_span)
-
-
-def participle(
+def participle_reading(
     doc: Article, si: int, lo: int, hi: int, cue_span: Span, lemma: str
 ) -> Reading | None:
     """ ", saying ..." : the subject is the sentence's subject."""

@@ -1,3 +1,5 @@
+"""Sentences of the masked text (quotes are atomic) and the words in a range."""
+
 from __future__ import annotations
 
 import re
@@ -12,11 +14,7 @@ def lead_space(text: str, lo: int, hi: int) -> int:
 
 
 WORD = re.compile(r"\d+/\d+|[\w\u2019'.&-]+|[^\w\s]")
-
-
 SENTENCE_BREAK = re.compile(r"[.!?]+(?:''|[\"\u201d\u00bb)\]])*(?=\s)|[\"\u201d\u00bb](?=\s)|\n")
-
-
 ATTRIBUTION_TAIL = re.compile(
     r"(?:[A-Z][\w.\u2019'-]*|He|She|They)(?:\s+[\w.\u2019'-]+){0,4}?\s+(?:also\s+)?"
     r"(?:"

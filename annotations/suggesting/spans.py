@@ -1,3 +1,5 @@
+"""Spans, the suggestions handed out, and the working records behind them."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,12 +29,16 @@ class Suggestion:
 
 @dataclass
 class Mention:
+    """Words of the text that name a speaker."""
+
     span: Span
     text: str
 
 
 @dataclass
 class Reading:
+    """A statement a rule found, before pronouns are resolved and labels dropped."""
+
     kind: str
     fragments: list[Span]
     mention: Mention | None

@@ -1,3 +1,5 @@
+"""Speakers: the noun phrase next to a cue, and pronouns resolved to the names before them."""
+
 from __future__ import annotations
 
 import re

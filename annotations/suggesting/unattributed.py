@@ -1,3 +1,6 @@
+"""Quotes no cue attributes: a second fragment of a statement, a speaker from the layout or
+the quote's own clause, else a neighbouring statement's speaker."""
+
 from __future__ import annotations
 
 import re

@@ -15,7 +15,10 @@ from .spans import Span
 MIN_UNATTRIBUTED_WORDS = 4
 
 
-class Article:
+class ArticleText:
+    """The article as the rules read it: skipped ranges blanked, quotes paired and masked,
+    sentences cut, cues indexed."""
+
     def __init__(
         self, text: str, skip: Sequence[tuple[int, int]], known: Mapping[str, Sequence[str]] | None
     ) -> None:

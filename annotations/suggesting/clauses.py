@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .article import MIN_UNATTRIBUTED_WORDS, Article
+from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
 from .lexicon import (
     AMBIGUOUS,
     AUX,
@@ -41,7 +41,7 @@ from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right
 
 
-def subordinate_end(doc: Article, start: int, end: int) -> int:
+def subordinate_end(doc: ArticleText, start: int, end: int) -> int:
     """Where the content of a cue in a subordinate clause ends: at the comma before the
     main clause's own attribution (``When Beck asked him who would win, D’Souza
     replied, “...”``)."""
@@ -58,7 +58,7 @@ def subordinate_end(doc: Article, start: int, end: int) -> int:
     return end
 
 
-def trailing(doc: Article, lo: int, hi: int, cue_span: Span) -> tuple[Mention | None, int, int]:
+def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mention | None, int, int]:
     """Speaker and content range when the cue follows its content, else (None, 0, 0)."""
     masked = doc.masked
     left = masked[lo : cue_span.start]
@@ -127,7 +127,7 @@ def trailing(doc: Article, lo: int, hi: int, cue_span: Span) -> tuple[Mention | 
     return mention, lo, lo + last_comma
 
 
-def quote_lead(doc: Article, lo: int, o: int) -> int:
+def quote_lead(doc: ArticleText, lo: int, o: int) -> int:
     """Where a statement ending in a quote starts: the quote's opening mark, or the start
     of the sentence when the words before the quote belong to the statement
     (``The summit accomplished “too little,” he added``: a mixed quote)."""
@@ -143,7 +143,7 @@ def quote_lead(doc: Article, lo: int, o: int) -> int:
     return lo
 
 
-def ends_clause(doc: Article, mention: Mention, end: int) -> bool:
+def ends_clause(doc: ArticleText, mention: Mention, end: int) -> bool:
     """Whether only circumstances follow ``mention`` up to ``end`` ("said Smith on Monday").
 
     ``said he still thinks ...`` / ``says Libya is ...``: the words after the cue are a
@@ -161,7 +161,7 @@ def ends_clause(doc: Article, mention: Mention, end: int) -> bool:
     return rest.split()[0].lower() in RIGHT_STOP
 
 
-def after_possessive(doc: Article, lo: int, cue_start: int) -> bool:
+def after_possessive(doc: ArticleText, lo: int, cue_start: int) -> bool:
     prev = doc.masked[lo:cue_start].split()[-2:]
     if len(prev) == 2 and "-" in prev[1] and prev[1].islower():
         prev = prev[:1]  # "his early-morning tweets"
@@ -174,7 +174,7 @@ def after_possessive(doc: Article, lo: int, cue_start: int) -> bool:
     )
 
 
-def verb_after_subject(doc: Article, lo: int, cue_start: int) -> bool:
+def verb_after_subject(doc: ArticleText, lo: int, cue_start: int) -> bool:
     """Whether a noun-or-verb word ("polls show", "he wants") follows a plain subject."""
     toks = doc.masked[lo:cue_start].split()
     if not toks:
@@ -192,7 +192,7 @@ def verb_after_subject(doc: Article, lo: int, cue_start: int) -> bool:
     return low.endswith("s") and (low in SPEAKER_NOUNS or low.rstrip("s") in SPEAKER_NOUNS)
 
 
-def coordinated_subject(doc: Article, lo: int, cue_start: int) -> Mention | None:
+def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | None:
     """ "The spokesman refused ... but said ...": the subject of the sentence."""
     before = doc.masked[lo:cue_start].split()
     while before and before[-1].lower() in AUX:
@@ -205,7 +205,7 @@ def coordinated_subject(doc: Article, lo: int, cue_start: int) -> Mention | None
     return Mention(Span(m.start(1), m.end(1)), m.group(1))
 
 
-def has_attribution(doc: Article, lo: int, hi: int) -> bool:
+def has_attribution(doc: ArticleText, lo: int, hi: int) -> bool:
     """Whether ``masked[lo:hi]`` holds a reporting cue with a subject of its own."""
     for cue_start, cue_end, low in doc.cues_in(lo, hi):
         if low == "according to":
@@ -217,7 +217,7 @@ def has_attribution(doc: Article, lo: int, hi: int) -> bool:
     return False
 
 
-def reporter_before(doc: Article, lo: int, hi: int) -> Mention | None:
+def reporter_before(doc: ArticleText, lo: int, hi: int) -> Mention | None:
     """The speaker of ``..., Spicer said,`` ending ``masked[lo:hi]`` (before a participle)."""
     masked = doc.masked
     cues = [cu for cu in doc.cues_in(lo, hi) if CUE_FORMS.get(cu[2]) in SPEECH]
@@ -241,7 +241,7 @@ def reporter_before(doc: Article, lo: int, hi: int) -> Mention | None:
     return np_left(masked, comma + 1, cs)
 
 
-def trailing_reporter(doc: Article, start: int, end: int) -> tuple[int, str] | None:
+def trailing_reporter(doc: ArticleText, start: int, end: int) -> tuple[int, str] | None:
     """ "content, the RIA Novosti news agency reported" inside a clause."""
     seg = doc.masked[start:end]
     comma = seg.rfind(",")
@@ -253,7 +253,7 @@ def trailing_reporter(doc: Article, start: int, end: int) -> tuple[int, str] | N
     return start + comma, clean_outlet(vm.group("outlet"))
 
 
-def via_after(doc: Article, lo: int, hi: int, f: Reading | None) -> list[str]:
+def via_after(doc: ArticleText, lo: int, hi: int, f: Reading | None) -> list[str]:
     seg = doc.masked[lo:hi]
     for pattern in (VIA_TAIL, VIA_ACCORDING):
         vm = pattern.match(seg)
@@ -263,7 +263,7 @@ def via_after(doc: Article, lo: int, hi: int, f: Reading | None) -> list[str]:
 
 
 def make(
-    doc: Article, si: int, s: int, e: int, mention: Mention | None, cue: str, cue_span: Span
+    doc: ArticleText, si: int, s: int, e: int, mention: Mention | None, cue: str, cue_span: Span
 ) -> Reading | None:
     qs = doc.quotes_in(s - 1, e + 1)
     if qs:
@@ -281,13 +281,13 @@ def make(
     return Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si)
 
 
-def utterance(doc: Article, span: Span) -> bool:
+def utterance(doc: ArticleText, span: Span) -> bool:
     """A quote long enough, or ending like a sentence, to be a statement on its own."""
     inner = doc.work[span.start : span.end].rstrip()
     return len(inner.split()) >= MIN_UNATTRIBUTED_WORDS or inner[-1:] in (",", ".", "?", "!")
 
 
-def main_verb(doc: Article, lo: int, hi: int) -> tuple[int, int] | None:
+def main_verb(doc: ArticleText, lo: int, hi: int) -> tuple[int, int] | None:
     """The first verb-like word of ``masked[lo:hi]`` after a subject, outside appositions."""
     commas = 0
     seen = 0

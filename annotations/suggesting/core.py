@@ -123,7 +123,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .article import Article
+from .article import ArticleText
 from .lexicon import PRONOUNS
 from .names import plausible_antecedent
 from .rules import colon_lead, read_cues, topics
@@ -145,10 +145,10 @@ def suggest(
     """
     if not text.strip():
         return []
-    return run(Article(text, skip, known_speakers))
+    return run(ArticleText(text, skip, known_speakers))
 
 
-def run(doc: Article) -> list[Suggestion]:
+def run(doc: ArticleText) -> list[Suggestion]:
     found: list[Reading] = []
     for si, (lo, hi) in enumerate(doc.sentences):
         here = read_cues(doc, si, lo, hi)
@@ -192,7 +192,7 @@ def best_per_content(items: list[Reading]) -> list[Reading]:
     return kept
 
 
-def finish(doc: Article, found: list[Reading]) -> list[Suggestion]:
+def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
     out: list[Suggestion] = []
     seen: set[tuple[tuple[int, int], ...]] = set()
     found.sort(key=lambda f: f.fragments[0].start)

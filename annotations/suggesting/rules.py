@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .article import Article
+from .article import ArticleText
 from .clauses import (
     after_possessive,
     coordinated_subject,
@@ -83,10 +83,10 @@ class Cue:
     def span(self) -> Span:
         return Span(self.start, self.end)
 
-    def text(self, doc: Article) -> str:
+    def text(self, doc: ArticleText) -> str:
         return doc.masked[self.start : self.end]
 
-    def left(self, doc: Article) -> str:
+    def left(self, doc: ArticleText) -> str:
         """What precedes the cue in its range."""
         return doc.masked[self.lo : self.start]
 
@@ -100,7 +100,7 @@ NO_READING = NoReading()
 Answer = Reading | NoReading | None
 
 
-def cues_of(doc: Article, si: int, lo: int, hi: int) -> list[Cue]:
+def cues_of(doc: ArticleText, si: int, lo: int, hi: int) -> list[Cue]:
     masked = doc.masked
     intro = PLACE_INTRO.match(masked, lo, hi)
     intro_end = intro.end() if intro else -1
@@ -116,7 +116,7 @@ def cues_of(doc: Article, si: int, lo: int, hi: int) -> list[Cue]:
     return cues
 
 
-def read_cues(doc: Article, si: int, lo: int, hi: int, nested: bool = False) -> list[Reading]:
+def read_cues(doc: ArticleText, si: int, lo: int, hi: int, nested: bool = False) -> list[Reading]:
     """What the cues of ``masked[lo:hi]`` attribute: each cue goes down :data:`RULES` until
     one answers."""
     found: list[Reading] = []
@@ -135,7 +135,7 @@ def read_cues(doc: Article, si: int, lo: int, hi: int, nested: bool = False) -> 
 # --------------------------------------------------------------------------- the rules
 
 
-def according_to(doc: Article, cue: Cue) -> Answer:
+def according_to(doc: ArticleText, cue: Cue) -> Answer:
     """``..., according to SPEAKER.`` / ``According to SPEAKER, ...``"""
     if cue.form != "according to":
         return None
@@ -156,7 +156,7 @@ def according_to(doc: Article, cue: Cue) -> Answer:
     return make(doc, cue.si, s, e, src, "according to", cue.span) or NO_READING
 
 
-def impression(doc: Article, cue: Cue) -> Answer:
+def impression(doc: ArticleText, cue: Cue) -> Answer:
     """``The race appears closer in Ohio.`` / ``X is expected to ...``: an impression with no
     source; the content is the whole clause around the cue. ``expected`` without a passive
     goes on to the other rules."""
@@ -183,7 +183,7 @@ def impression(doc: Article, cue: Cue) -> Answer:
     return Reading("indirect", [Span(s, e)], None, text, cue_span, sentence=cue.si)
 
 
-def not_a_cue(doc: Article, cue: Cue) -> Answer:
+def not_a_cue(doc: ArticleText, cue: Cue) -> Answer:
     """Words that only look like cues: ``the president’s claims``, ``polls show`` read as a
     noun, the ``back`` of ``shot back``, ``In a Facebook message posted Friday, Cruz
     said``, ``pointed`` without ``out`` or ``to``."""
@@ -205,7 +205,7 @@ def not_a_cue(doc: Article, cue: Cue) -> Answer:
     return None
 
 
-def participle(doc: Article, cue: Cue) -> Answer:
+def participle(doc: ArticleText, cue: Cue) -> Answer:
     """``SPEAKER endorsed Clinton, saying ...`` / ``SPEAKER issued a statement saying ...``:
     the subject of the sentence is the speaker."""
     if not cue.form.endswith("ing") or cue.lemma == "think":
@@ -218,7 +218,7 @@ def participle(doc: Article, cue: Cue) -> Answer:
     return None  # "the super PAC supporting Jeb Bush": a stance with its object, read on
 
 
-def asked_by(doc: Article, cue: Cue) -> Answer:
+def asked_by(doc: ArticleText, cue: Cue) -> Answer:
     """``X was asked by SPEAKER, “...”``: the one asking speaks; other passives read as
     nothing."""
     prev = cue.left(doc).split()[-1:]
@@ -231,7 +231,7 @@ def asked_by(doc: Article, cue: Cue) -> Answer:
     return speaker_then_quote(doc, cue, cue.end + by.end()) or NO_READING
 
 
-def noun_or_infinitive(doc: Article, cue: Cue) -> Answer:
+def noun_or_infinitive(doc: ArticleText, cue: Cue) -> Answer:
     """``the report``, ``a chance to respond``: a noun or an infinitive, no statement (``to
     say`` still is one)."""
     prev = cue.left(doc).split()[-1:]
@@ -245,7 +245,7 @@ def noun_or_infinitive(doc: Article, cue: Cue) -> Answer:
     return None
 
 
-def trailing_attribution(doc: Article, cue: Cue) -> Answer:
+def trailing_attribution(doc: ArticleText, cue: Cue) -> Answer:
     """``“...,” SPEAKER said.`` / ``..., said SPEAKER.`` / ``..., SPEAKER said.``: the content
     precedes the cue."""
     mention, content_start, content_end = trailing(doc, cue.lo, cue.hi, cue.span)
@@ -263,14 +263,14 @@ def trailing_attribution(doc: Article, cue: Cue) -> Answer:
     return f
 
 
-def inverted_attribution(doc: Article, cue: Cue) -> Answer:
+def inverted_attribution(doc: ArticleText, cue: Cue) -> Answer:
     """``Said SPEAKER, “...”``: the speaker follows the cue, the quote follows both."""
     if cue.left(doc).strip():
         return None
     return speaker_then_quote(doc, cue, cue.end) or NO_READING
 
 
-def parenthetical(doc: Article, cue: Cue) -> Answer:
+def parenthetical(doc: ArticleText, cue: Cue) -> Answer:
     """``In the end, SPEAKER said, voters ...``: the content is both sides of the remark."""
     mention = subject_of(doc, cue)
     if mention is None:
@@ -296,7 +296,7 @@ def parenthetical(doc: Article, cue: Cue) -> Answer:
     return Reading("indirect", frags, mention, cue.text(doc), cue.span)
 
 
-def leading_attribution(doc: Article, cue: Cue) -> Answer:
+def leading_attribution(doc: ArticleText, cue: Cue) -> Answer:
     """``SPEAKER said (that) ...`` / ``SPEAKER said: “...”`` / ``SPEAKER wants to ...`` /
     ``SPEAKER endorsed Trump``: the content follows the cue."""
     mention = subject_of(doc, cue)
@@ -327,7 +327,7 @@ RULES = [
 # --------------------------------------------------------------------------- helpers
 
 
-def subject_of(doc: Article, cue: Cue) -> Mention | None:
+def subject_of(doc: ArticleText, cue: Cue) -> Mention | None:
     """The speaker before the cue; none for ``Nothing the president said``."""
     mention = np_left(doc.masked, cue.lo, cue.start)
     if mention is None:
@@ -337,7 +337,7 @@ def subject_of(doc: Article, cue: Cue) -> Mention | None:
     return mention
 
 
-def content_after(doc: Article, cue: Cue) -> tuple[int, int, list[str]] | None:
+def content_after(doc: ArticleText, cue: Cue) -> tuple[int, int, list[str]] | None:
     """The content after a cue (``said (that) ...``, ``told reporters ...``, ``wants to ...``,
     ``endorsed X``) and the outlets that relayed it."""
     masked, lo, hi, lemma = doc.masked, cue.lo, cue.hi, cue.lemma
@@ -418,7 +418,7 @@ def content_after(doc: Article, cue: Cue) -> tuple[int, int, list[str]] | None:
     return s, e, via
 
 
-def topics(doc: Article, si: int, lo: int, hi: int) -> list[Reading]:
+def topics(doc: ArticleText, si: int, lo: int, hi: int) -> list[Reading]:
     """ "talked about X", "called for X", "was critical of X": the object is the content.
 
     The speaker is the subject before the cue when there is one.
@@ -455,7 +455,7 @@ def topics(doc: Article, si: int, lo: int, hi: int) -> list[Reading]:
     return out
 
 
-def colon_lead(doc: Article, si: int, lo: int, hi: int) -> Reading | None:
+def colon_lead(doc: ArticleText, si: int, lo: int, hi: int) -> Reading | None:
     """ "Ryan: Anti-Semitic images have no place in a campaign." (a headline's source)."""
     masked = doc.masked
     if lo > 0 and doc.work[lo - 1] != "\n":
@@ -471,7 +471,7 @@ def colon_lead(doc: Article, si: int, lo: int, hi: int) -> Reading | None:
     return Reading("indirect", [Span(s, e)], mention, ":", colon, sentence=si)
 
 
-def speaker_then_quote(doc: Article, cue: Cue, start: int) -> Reading | None:
+def speaker_then_quote(doc: ArticleText, cue: Cue, start: int) -> Reading | None:
     """The speaker right after the cue (from ``start``), then the quote: ``Said Comey,
     “...”``, ``was asked by host Bill Maher, “...”``."""
     masked, hi = doc.masked, cue.hi
@@ -488,7 +488,7 @@ def speaker_then_quote(doc: Article, cue: Cue, start: int) -> Reading | None:
 
 
 def participle_reading(
-    doc: Article, si: int, lo: int, hi: int, cue_span: Span, lemma: str
+    doc: ArticleText, si: int, lo: int, hi: int, cue_span: Span, lemma: str
 ) -> Reading | None:
     """ ", saying ..." : the subject is the sentence's subject."""
     masked = doc.masked

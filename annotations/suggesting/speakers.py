@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from .article import Article
+from .article import ArticleText
 from .lexicon import (
     ABBREVIATIONS,
     APPOSITIVE_WORDS,
@@ -302,7 +302,7 @@ def owner(mention: Mention) -> Mention:
 
 
 def speaker_from_mention(
-    doc: Article, raw: str, pos: int, antecedents: Sequence[tuple[int, str, str]]
+    doc: ArticleText, raw: str, pos: int, antecedents: Sequence[tuple[int, str, str]]
 ) -> str:
     low = raw.lower()
     if low not in PRONOUNS:
@@ -320,7 +320,7 @@ def speaker_from_mention(
     return ""
 
 
-def subject_mentions(doc: Article) -> list[tuple[int, str, str]]:
+def subject_mentions(doc: ArticleText) -> list[tuple[int, str, str]]:
     """Subjects at the start of a sentence, as antecedents for pronouns.
 
     A name (``Kasich took a different tack``), also after an introductory phrase
@@ -356,7 +356,7 @@ def subject_mentions(doc: Article) -> list[tuple[int, str, str]]:
     return out
 
 
-def subject_at(doc: Article, lo: int, hi: int) -> tuple[int, str, str] | None:
+def subject_at(doc: ArticleText, lo: int, hi: int) -> tuple[int, str, str] | None:
     masked = doc.masked
     m = SUBJECT.match(masked, lo, min(hi, lo + 80))
     if m:
@@ -372,7 +372,7 @@ def subject_at(doc: Article, lo: int, hi: int) -> tuple[int, str, str] | None:
     return None
 
 
-def gender(doc: Article, mention: Mention) -> str:
+def gender(doc: ArticleText, mention: Mention) -> str:
     """ "m", "f" or "" from a title before the name or a well-known first name."""
     before = doc.text[max(0, mention.span.start - 6) : mention.span.start + 5].lower()
     if re.search(r"\b(?:mrs|ms|miss)\b", before):

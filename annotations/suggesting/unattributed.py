@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .article import MIN_UNATTRIBUTED_WORDS, Article
+from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
 from .clauses import main_verb
 from .lexicon import CUE_FORMS, LABELLING, PRONOUNS, SPEECH
 from .marks import MASK
@@ -29,7 +29,7 @@ from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right, owner
 
 
-def attach_unattributed(doc: Article, found: list[Reading]) -> list[Reading]:
+def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]:
     covered = []
     for f in found:
         covered += f.fragments
@@ -102,74 +102,111 @@ def attach_unattributed(doc: Article, found: list[Reading]) -> list[Reading]:
     return found + extra
 
 
-def introduced(doc: Article, o: int, c: int) -> tuple[Mention, str, Span | None] | None:
-    """The speaker of a quote that no cue of its sentence attributes, from its layout.
+# A speaker found for a quote: who, the cue (may be ""), where the cue is (may be None).
+Attribution = tuple[Mention, str, Span | None]
 
-    - ``Cruz continued:`` / ``Trump issued the following statement:`` ending the
-      paragraph before a paragraph that opens with the quote;
-    - ``Philip Bump: “...”`` (a name and a colon right before the quote);
-    - ``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``;
-    - ``Lau said in a statement. “...”`` (see :meth:`bare_attribution`).
-    """
-    masked, work = doc.masked, doc.work
-    asm = AS_PUT_IT_AFTER.match(masked, c + 1)
-    if asm:
-        cue_span = Span(asm.start("cue"), asm.end("cue"))
-        mention = Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
-        return mention, asm.group("cue"), cue_span
-    para_start = work.rfind("\n", 0, o) + 1
-    before = masked[para_start:o]
-    # "Philip Bump: “...”" / "HEADLINE - Frank Newport: “...”"
-    nm = NAME_COLON.search(before)
-    if nm and not CLAUSE_END.search(ABBREV_ANY.sub("", before[: nm.start()])[-2:]):
-        name = nm.group("name")
-        if looks_like_name(name):
-            start = para_start + nm.start("name")
-            return Mention(Span(start, start + len(name)), name), "", None
-    if before.rstrip().endswith((":", ",")):
-        # "Rubio fired back forcefully: “...”": the subject of the clause before
-        k = bisect_left(doc.sentence_ends, o)
-        if k < len(doc.sentences) and doc.sentences[k][0] < o:
-            lo = doc.sentences[k][0]
-            # "As The Post's Dana Milbank puts it, “...”"
-            asm = AS_PUT_IT.match(masked, lo, o)
-            if asm and not masked[asm.end() : o].strip():
-                cue_span = Span(asm.start("cue"), asm.end("cue"))
-                mention = Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
-                return mention, asm.group("cue"), cue_span
-            intro = LEAD_INTRO.match(masked, lo, o)
-            mark = masked.rfind(":" if before.rstrip().endswith(":") else ",", lo, o)
-            found = colon_speaker(doc, intro.end() if intro else lo, mark)
-            if found is not None and found[0].text.lower() not in ("it", "this", "that"):
-                return found
-    bare = bare_attribution(doc, o)
-    if bare is not None:
-        return bare
-    if before.strip():
-        return None
-    # "Cruz continued:" closing the paragraph before
-    prev_end = para_start - 1
-    while prev_end > 0 and work[prev_end - 1].isspace():
-        prev_end -= 1
-    if prev_end > 0 and masked[prev_end - 1] == ":":
-        k = bisect_left(doc.sentence_ends, prev_end) if doc.sentences else 0
-        if k < len(doc.sentences):
-            lo, hi = doc.sentences[k]
-            if lo < prev_end <= hi + 1:
-                found = clause_colon_speaker(doc, lo, prev_end - 1)
-                if found is not None:
-                    return found
-    # "- Sanders." in the paragraph after
-    nxt = work.find("\n", c)
-    if nxt >= 0 and not masked[c + 1 : nxt].strip(" .,"):
-        dm = DASH_NAME.match(work, nxt)
-        if dm and looks_like_name(dm.group("name")):
-            name = dm.group("name")
-            return Mention(Span(dm.start("name"), dm.end("name")), name), "", None
+
+def introduced(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """The speaker of a quote that no cue of its sentence attributes, from its layout: the
+    first of :data:`LAYOUTS` that finds one."""
+    for layout in LAYOUTS:
+        found = layout(doc, o, c)
+        if found is not None:
+            return found
     return None
 
 
-def bare_attribution(doc: Article, o: int) -> tuple[Mention, str, Span | None] | None:
+def text_before(doc: ArticleText, o: int) -> tuple[int, str]:
+    """Where the quote's paragraph starts, and the (masked) text between there and the quote."""
+    para_start = doc.work.rfind("\n", 0, o) + 1
+    return para_start, doc.masked[para_start:o]
+
+
+def as_put_it_after(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``“...,” as a Homeland Security memo put it.``"""
+    asm = AS_PUT_IT_AFTER.match(doc.masked, c + 1)
+    if asm is None:
+        return None
+    cue_span = Span(asm.start("cue"), asm.end("cue"))
+    mention = Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
+    return mention, asm.group("cue"), cue_span
+
+
+def name_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``Philip Bump: “...”`` / ``HEADLINE - Frank Newport: “...”``"""
+    para_start, before = text_before(doc, o)
+    nm = NAME_COLON.search(before)
+    if not nm or CLAUSE_END.search(ABBREV_ANY.sub("", before[: nm.start()])[-2:]):
+        return None
+    name = nm.group("name")
+    if not looks_like_name(name):
+        return None
+    start = para_start + nm.start("name")
+    return Mention(Span(start, start + len(name)), name), "", None
+
+
+def clause_before_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``Rubio fired back forcefully: “...”`` (the subject of the clause before a colon or a
+    comma) / ``As The Post's Dana Milbank puts it, “...”``"""
+    masked = doc.masked
+    _, before = text_before(doc, o)
+    if not before.rstrip().endswith((":", ",")):
+        return None
+    k = bisect_left(doc.sentence_ends, o)
+    if k >= len(doc.sentences) or doc.sentences[k][0] >= o:
+        return None
+    lo = doc.sentences[k][0]
+    asm = AS_PUT_IT.match(masked, lo, o)
+    if asm and not masked[asm.end() : o].strip():
+        cue_span = Span(asm.start("cue"), asm.end("cue"))
+        mention = Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
+        return mention, asm.group("cue"), cue_span
+    intro = LEAD_INTRO.match(masked, lo, o)
+    mark = masked.rfind(":" if before.rstrip().endswith(":") else ",", lo, o)
+    found = colon_speaker(doc, intro.end() if intro else lo, mark)
+    if found is not None and found[0].text.lower() not in ("it", "this", "that"):
+        return found
+    return None
+
+
+def paragraph_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``Cruz continued:`` / ``Trump issued the following statement:`` ending the paragraph
+    before one that opens with the quote."""
+    para_start, before = text_before(doc, o)
+    if before.strip():
+        return None
+    masked, work = doc.masked, doc.work
+    prev_end = para_start - 1
+    while prev_end > 0 and work[prev_end - 1].isspace():
+        prev_end -= 1
+    if prev_end <= 0 or masked[prev_end - 1] != ":":
+        return None
+    k = bisect_left(doc.sentence_ends, prev_end) if doc.sentences else 0
+    if k >= len(doc.sentences):
+        return None
+    lo, hi = doc.sentences[k]
+    if not lo < prev_end <= hi + 1:
+        return None
+    return clause_colon_speaker(doc, lo, prev_end - 1)
+
+
+def dash_line(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``"""
+    _, before = text_before(doc, o)
+    if before.strip():
+        return None
+    masked, work = doc.masked, doc.work
+    nxt = work.find("\n", c)
+    if nxt < 0 or masked[c + 1 : nxt].strip(" .,"):
+        return None
+    dm = DASH_NAME.match(work, nxt)
+    if not dm or not looks_like_name(dm.group("name")):
+        return None
+    name = dm.group("name")
+    return Mention(Span(dm.start("name"), dm.end("name")), name), "", None
+
+
+def bare_attribution(doc: ArticleText, o: int, c: int) -> Attribution | None:
     """``Lau said in a statement. “...”``: the sentence right before the quote (in its
     paragraph or closing the one before) is a speech cue with only circumstances after
     it; its subject is the speaker."""
@@ -197,8 +234,19 @@ def bare_attribution(doc: Article, o: int) -> tuple[Mention, str, Span | None] |
     return None
 
 
+# Where the layout names a quote's speaker, in the order they are tried.
+LAYOUTS = [
+    as_put_it_after,
+    name_colon,
+    clause_before_colon,
+    bare_attribution,
+    paragraph_colon,
+    dash_line,
+]
+
+
 def own_clause(
-    doc: Article, o: int, c: int, lo: int, hi: int
+    doc: ArticleText, o: int, c: int, lo: int, hi: int
 ) -> tuple[Mention, str, Span | None] | None:
     """The speaker of a quote from its own sentence when no cue attributes it.
 
@@ -252,8 +300,10 @@ def own_clause(
     return Mention(Span(first.start(), first.end()), first.group()), "", None
 
 
-def clause_colon_speaker(doc: Article, lo: int, hi: int) -> tuple[Mention, str, Span | None] | None:
-    """:meth:`colon_speaker` of the clause holding the colon first (``When Wallace died,
+def clause_colon_speaker(
+    doc: ArticleText, lo: int, hi: int
+) -> tuple[Mention, str, Span | None] | None:
+    """:func:`colon_speaker` of the clause holding the colon first (``When Wallace died,
     President Clinton released the following statement:``), else of the sentence."""
     comma = doc.masked.rfind(",", lo, hi)
     if comma > lo and len(doc.masked[comma + 1 : hi].split()) >= 3:
@@ -263,7 +313,7 @@ def clause_colon_speaker(doc: Article, lo: int, hi: int) -> tuple[Mention, str, 
     return colon_speaker(doc, lo, hi)
 
 
-def colon_speaker(doc: Article, lo: int, hi: int) -> tuple[Mention, str, Span | None] | None:
+def colon_speaker(doc: ArticleText, lo: int, hi: int) -> tuple[Mention, str, Span | None] | None:
     """The speaker of "X said:", "Continued Stone:", "X released this statement:"."""
     masked = doc.masked
     cues = [cu for cu in doc.cues_in(lo, hi) if CUE_FORMS.get(cu[2]) in SPEECH]
@@ -288,7 +338,7 @@ def colon_speaker(doc: Article, lo: int, hi: int) -> tuple[Mention, str, Span | 
     return Mention(Span(m.start(1), m.end(1)), m.group(1)), cue, cue_span
 
 
-def neighbour(doc: Article, found: list[Reading], pos: int) -> Reading | None:
+def neighbour(doc: ArticleText, found: list[Reading], pos: int) -> Reading | None:
     """The attributed quote nearest before ``pos`` in its paragraph or the one before."""
     para_start = doc.work.rfind("\n", 0, pos)
     prev_para = doc.work.rfind("\n", 0, max(0, para_start - 1))
@@ -318,7 +368,7 @@ def far_neighbour(found: list[Reading], pos: int) -> Reading | None:
     return min(after, key=lambda f: f.fragments[0].start) if after else None
 
 
-def label(doc: Article, span: Span, cue: str) -> bool:
+def label(doc: ArticleText, span: Span, cue: str) -> bool:
     """A quote of under four words that names rather than states: a title (``the show
     “The Apprentice,”``) or what something is called (``calling it “absurd.”``)."""
     if doc.words(span) >= MIN_UNATTRIBUTED_WORDS:
@@ -326,7 +376,7 @@ def label(doc: Article, span: Span, cue: str) -> bool:
     return (cue.lower().split() or [""])[0] in LABELLING or title_like(doc, span)
 
 
-def title_like(doc: Article, span: Span) -> bool:
+def title_like(doc: ArticleText, span: Span) -> bool:
     words = doc.work[span.start : span.end].split()
     caps = sum(1 for w in words if is_cap(w))
     return caps >= 0.6 * len(words)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from annotations.text import DOUBLE_QUOTATION_MARKS
+
 from .lexicon import DOCUMENTS, OUTLET_WORDS, ROLE_HEADS
 
 OBJECT_END = re.compile(
@@ -161,9 +163,10 @@ CIRCUMSTANCE = re.compile(
     r"Thursday|Friday|Saturday|Sunday)\b",
     re.IGNORECASE,
 )
+OPENING_MARKS = re.escape("".join(sorted(DOUBLE_QUOTATION_MARKS)))
 ADDRESSEE = re.compile(
-    r"\s*(?:to|on|in|at|during|before)\s+[^,:;\ue000\"\u201c\u00ab\u201e]{1,60}?(?=\s*[,:]\s*"
-    r"[\"\u201c\u00ab\u201e]|\s+that\b)"
+    rf"\s*(?:to|on|in|at|during|before)\s+[^,:;\ue000{OPENING_MARKS}]{{1,60}}?(?=\s*[,:]\s*"
+    rf"[{OPENING_MARKS}]|\s+that\b)"
 )
 ASKED = re.compile(
     r"\b[Aa]sked\s+(?:about\s+(?P<q>\S)|(?P<w>(?:whether|if|what|why|how|who|when)\b))"

@@ -5,7 +5,7 @@ verb (``Asked whether ...``, ``talked about X``, ``Poll: ...``)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .article import ArticleText
 from .clauses import (
@@ -78,6 +78,7 @@ class Cue:
     form: str  # lower case, as written: "says", "according to"
     lemma: str  # "say"; "" for "according to" and impressions ("seems")
     intro_end: int  # the end of an introductory phrase of place or medium, else -1
+    memo: dict[str, Mention | None] = field(default_factory=dict)
 
     @property
     def span(self) -> Span:
@@ -328,7 +329,14 @@ RULES = [
 
 
 def subject_of(doc: ArticleText, cue: Cue) -> Mention | None:
-    """The speaker before the cue; none for ``Nothing the president said``."""
+    """The speaker before the cue; none for ``Nothing the president said``. Worked out once
+    a cue: two rules ask."""
+    if "subject" not in cue.memo:
+        cue.memo["subject"] = find_subject(doc, cue)
+    return cue.memo["subject"]
+
+
+def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:
     mention = np_left(doc.masked, cue.lo, cue.start)
     if mention is None:
         mention = coordinated_subject(doc, cue.lo, cue.start)

@@ -1,6 +1,6 @@
-"""Annotated corpora: reading brat standoff files (:mod:`.brat`), importing a corpus split as
-articles with confirmed quotes (:mod:`.importing`) and scoring the suggester against one
-(:mod:`.evaluation`)."""
+"""Annotated corpora: reading brat standoff files (:mod:`.brat`) and importing a corpus
+split as articles with confirmed quotes (:mod:`.importing`). The suggester's evaluation
+against a corpus is :mod:`annotations.evaluation`."""
 
 from .importing import BratReport, import_brat
 

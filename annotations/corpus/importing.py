@@ -17,12 +17,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .. import brat
 from .. import text as textrules
 from ..documents import error_text, parse_published_at
 from ..importing import split_title
 from ..models import Article, Outlet, Quote, Speaker, SpeakerAlias
 from ..suggesting import NAME_SUFFIXES, TITLES, speaker_name_from_source
+from . import brat
 
 #: publisher codes of PolNeAR's metadata.tsv
 PUBLISHERS = {

@@ -658,8 +658,11 @@ class QuoteQuerySet(models.QuerySet):
     def create_prepared(self, quotes: Sequence[Quote], *, by=None, batch_size: int = 500):
         """Store many quotes made by :meth:`Quote.prepare` (with no via chain) in a few
         queries, with their history and fragments. Returns them with their ids."""
+        quotes = list(quotes)
+        if any(q._hops for q in quotes):
+            raise ValueError("create_prepared() stores no via chains; use Quote.create().")
         quotes = bulk_create_with_history(
-            list(quotes), Quote, batch_size=batch_size, default_user=_user_or_none(by)
+            quotes, Quote, batch_size=batch_size, default_user=_user_or_none(by)
         )
         Fragment.objects.bulk_create(
             [

@@ -702,7 +702,14 @@ class Hop:
 
 class Quote(Tracked):
     """An attributed statement in one article: one or more fragments of its body, who said
-    it, the cue, and the chain of outlets and speakers through which it reached the page."""
+    it, the cue, and the chain of outlets and speakers through which it reached the page.
+
+    Pages, the API, the importers and the suggester make and change quotes only through
+    :meth:`create` (or :meth:`prepare` and ``Quote.objects.create_prepared``), :meth:`edit`,
+    :meth:`accept`, :meth:`reject`, :meth:`soft_delete` and :meth:`restore`. Each change
+    bumps ``version``; given ``expected_version``, it is a conditional update that raises
+    :class:`Quote.VersionConflict` when someone else changed the quote first. ``save()``
+    stores the row and does nothing else."""
 
     class Kind(models.TextChoices):
         DIRECT = "direct", "Direct"

@@ -31,7 +31,7 @@ def fit_selection(body: str, start: int, end: int) -> tuple[int, int, bool]:
     if start >= end:
         raise ValidationError("The selection holds only white space.", code="span_blank")
     opening, closing = body[start], body[end - 1]
-    if end - start > 2 and textrules.QUOTE_PAIRS.get(opening) == closing:
+    if end - start > 2 and closing in textrules.QUOTATION_MARKS.get(opening, ""):
         inner = textrules.trim_span(body, start + 1, end - 1)
         if inner[0] < inner[1]:
             return inner[0], inner[1], True

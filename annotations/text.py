@@ -35,8 +35,6 @@ DOUBLE_QUOTATION_MARKS = {
 }
 # Every double mark, opening or closing.
 DOUBLE_MARKS = frozenset("".join(o + c for o, c in DOUBLE_QUOTATION_MARKS.items()))
-# Opening mark -> its first closing mark, for code that compares one pair at a time.
-QUOTE_PAIRS = {opening: closing[0] for opening, closing in QUOTATION_MARKS.items()}
 
 # Pronouns: a source that names no one. The subject pronouns are the ones a reader resolves
 # to the person last named before them (the suggester's speakers).

@@ -34,36 +34,6 @@ PUBLISHERS = {
     "west-journal": ("The Western Journal", Outlet.Kind.ONLINE),
     "usa-today": ("USA Today", Outlet.Kind.NEWSPAPER),
 }
-#: double quotation marks: opening -> closing marks (single marks double as apostrophes)
-QUOTATION_MARKS = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u201e": "\u201c\u201d"}
-DOUBLE_MARKS = frozenset('\u201c\u201d"\u00ab\u00bb\u201e')
-PRONOUNS = frozenset(
-    [
-        "he",
-        "she",
-        "they",
-        "it",
-        "who",
-        "i",
-        "we",
-        "you",
-        "him",
-        "her",
-        "them",
-        "his",
-        "hers",
-        "their",
-        "its",
-        "which",
-        "that",
-        "this",
-        "these",
-        "those",
-        "one",
-        "someone",
-        "whom",
-    ]
-)
 ORGANISATION_WORDS = frozenset(
     [
         "post",
@@ -233,12 +203,12 @@ def quoted_part(body: str, start: int, end: int) -> tuple[int, int] | None:
     outside the span), the span between the marks, blanks trimmed; else None."""
     if textrules.inside_quotation_marks(body, start, end):
         before = body[:start].rstrip()
-        if before and before[-1] in QUOTATION_MARKS:
+        if before and before[-1] in textrules.DOUBLE_QUOTATION_MARKS:
             return start, end
     text = body[start:end]
-    if not text or text[0] not in QUOTATION_MARKS:
+    if not text or text[0] not in textrules.DOUBLE_QUOTATION_MARKS:
         return None
-    closers = QUOTATION_MARKS[text[0]]
+    closers = textrules.DOUBLE_QUOTATION_MARKS[text[0]]
     tail = len(text)
     while tail > 1 and text[tail - 1] in _TRAILING_PUNCT:
         tail -= 1
@@ -255,7 +225,7 @@ def quote_kind(body: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple
     if all(p is not None and p[0] < p[1] for p in inner):
         return Quote.Kind.DIRECT, inner
     text = "".join(body[s:e] for s, e in spans)
-    if any(p is not None for p in inner) or DOUBLE_MARKS.intersection(text):
+    if any(p is not None for p in inner) or textrules.DOUBLE_MARKS.intersection(text):
         return Quote.Kind.MIXED, spans
     return Quote.Kind.INDIRECT, spans
 
@@ -269,8 +239,8 @@ def is_proper_name(name: str) -> bool:
     return (
         bool(words)
         and words[-1][:1].isupper()
-        and words[-1].casefold() not in PRONOUNS
-        and name.casefold() not in PRONOUNS
+        and words[-1].casefold() not in textrules.PRONOUNS
+        and name.casefold() not in textrules.PRONOUNS
     )
 
 
@@ -394,7 +364,7 @@ def _resolve_names(mentions: list[tuple[int, str, str]]) -> dict[int, str]:
     for position, raw, _ in sorted(mentions):
         if position in resolved:
             last = result[position] = resolved[position]
-        elif raw.strip().casefold() in PRONOUNS and last:
+        elif raw.strip().casefold() in textrules.PRONOUNS and last:
             result[position] = last
     return result
 

@@ -1,4 +1,4 @@
-# The README's two commands: `make run` and `make test`.
+# The README's commands: `make run`, `make test`, `make test-all`, `make lock`.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -6,18 +6,50 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_USER ?= editor
 DEMO_PASSWORD ?= newsdesk-demo
+# Two workers suit the two-core machines this project runs on; `make test XDIST=-nauto`
+# or `XDIST=-n0` (one process) to change it.
+XDIST ?= -n 2
+# The slow families that `make test` leaves out and `make test-all` runs (pyproject.toml
+# names them; tests/conftest.py marks their tests).
+SLOW := browser or corpus or subprocess or schemathesis
 
-.PHONY: run test install chromium lint bench clean
+.PHONY: run test test-all install install-dev lock check-port chromium lint bench clean
 
+# Serving needs requirements.lock only; the tests add requirements-dev.lock (the same pins
+# plus the test tools). Both are compiled from pyproject.toml by `make lock`.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-run: install
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+# After changing the dependencies in pyproject.toml: `make lock`, then commit both lock
+# files. Pins already in the lock files are kept; `make lock LOCK_ARGS=--upgrade` moves
+# every package to its newest release.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 $(LOCK_ARGS) \
+	  pyproject.toml -o requirements.lock
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 $(LOCK_ARGS) \
+	  pyproject.toml --extra dev -c requirements.lock -o requirements-dev.lock
+
+# Says so at once when HOST:PORT is taken, rather than after the install and migrations.
+check-port:
+	@$(PYTHON) -c "import socket; s = socket.socket(); \
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('$(HOST)', $(PORT)))" \
+	  2>/dev/null || { echo "Port $(PORT) is in use: try make run PORT=$$(($(PORT) + 1))"; exit 1; }
+
+run: check-port install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py loadseeds
 	$(PY) manage.py adduser $(DEMO_USER) --role editor --password $(DEMO_PASSWORD)
@@ -37,14 +69,19 @@ chromium:
 	  fi; \
 	fi
 
-test: install chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The fast suite: everything but the slow families (SLOW above).
+test: install-dev
+	$(PY) -m pytest $(XDIST) -m "not ($(SLOW))" $(PYTEST_ARGS)
 
-lint: install
+# Everything, as CI runs it on SQLite and on PostgreSQL.
+test-all: install-dev chromium
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: install
+bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -43,9 +43,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 lock:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 $(LOCK_ARGS) \
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS) \
 	  pyproject.toml -o requirements.lock
-	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 $(LOCK_ARGS) \
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS) \
 	  pyproject.toml --extra dev -c requirements.lock -o requirements-dev.lock
 
 # Says so at once when HOST:PORT is taken, rather than after the install and migrations.

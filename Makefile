@@ -40,13 +40,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 # After changing the dependencies in pyproject.toml: `make lock`, then commit both lock
 # files. Pins already in the lock files are kept; `make lock LOCK_ARGS=--upgrade` moves
 # every package to its newest release.
+COMPILE = $(VENV)/bin/uv pip compile --quiet --python-version 3.11 \
+  --custom-compile-command "make lock" $(LOCK_ARGS) pyproject.toml
+
 lock:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS) \
-	  pyproject.toml -o requirements.lock
-	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS) \
-	  pyproject.toml --extra dev -c requirements.lock -o requirements-dev.lock
+	$(COMPILE) -o requirements.lock
+	$(COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
 
 # Says so at once when HOST:PORT is taken, rather than after the install and migrations.
 check-port:

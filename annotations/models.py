@@ -461,6 +461,32 @@ class ArticleQuerySet(models.QuerySet):
             suggested_count=models.Count("quotes", filter=live & Q(quotes__status="suggested")),
         )
 
+    def with_suggestions(self, has: bool = True):
+        """Articles with (or, ``has=False``, without) live suggestions waiting."""
+        waiting = Quote.objects.filter(article=OuterRef("pk"), status=Quote.Status.SUGGESTED)
+        return self.filter(Exists(waiting)) if has else self.exclude(Exists(waiting))
+
+    def assigned_to(self, user):
+        return self.filter(assignee=user)
+
+    def unassigned(self):
+        return self.filter(assignee__isnull=True)
+
+    def queue_of(self, user):
+        """``user``'s queue: the articles assigned to them that are not done, in review
+        first (someone waits for them), then in progress, then new; oldest first within."""
+        order = models.Case(
+            models.When(status=Article.Status.IN_REVIEW, then=0),
+            models.When(status=Article.Status.IN_PROGRESS, then=1),
+            default=2,
+        )
+        return (
+            self.assigned_to(user)
+            .exclude(status=Article.Status.DONE)
+            .alias(queue_rank=order)
+            .order_by("queue_rank", "created_at", "id")
+        )
+
 
 class Article(Tracked):
     """A news story as published. Its body is stored as imported (normalised once) and cannot
@@ -469,6 +495,7 @@ class Article(Tracked):
     class Status(models.TextChoices):
         NEW = "new", "New"
         IN_PROGRESS = "in_progress", "In progress"
+        IN_REVIEW = "in_review", "In review"
         DONE = "done", "Done"
 
     title = models.CharField(max_length=500)
@@ -481,6 +508,14 @@ class Article(Tracked):
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+        help_text="The editor whose queue the article is in.",
+    )
     history = HistoricalRecords(get_user=history_user)
 
     objects = ArticleQuerySet.as_manager()
@@ -490,6 +525,7 @@ class Article(Tracked):
         indexes = [
             models.Index(fields=["published_at"], name="annotations_article_pub_idx"),
             models.Index(fields=["status"], name="annotations_article_status_idx"),
+            models.Index(fields=["assignee", "status"], name="annotations_article_queue_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -553,6 +589,33 @@ class Article(Tracked):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
+
+    def assign(self, user, *, by=None) -> None:
+        """Put the article in ``user``'s queue (None: nobody's). Only editors and admins
+        can be given articles."""
+        if user is not None and not user.can_edit:
+            raise ValidationError(
+                {
+                    "assignee": f"{user.get_username()} may not annotate: only editors and admins "
+                    "can be given articles."
+                },
+                code="assignee_cannot_edit",
+            )
+        self.assignee = user
+        self.stamp(by)
+        self._change_reason = (
+            f"assigned to {user.get_username()}" if user is not None else "unassigned"
+        )
+        self.save(update_fields=["assignee", "updated_by", "updated_at"])
+
+    def set_status(self, status: str, *, by=None) -> None:
+        """Move the article to ``status`` (one of :class:`Article.Status`)."""
+        if status not in self.Status.values:
+            raise ValidationError(f"Unknown status {status[:20]!r}.", code="unknown_status")
+        self.status = status
+        self.stamp(by)
+        self._change_reason = f"status {status}"
+        self.save(update_fields=["status", "updated_by", "updated_at"])
 
     def boilerplate_spans(self) -> list[tuple[int, int]]:
         return [(b.start, b.end) for b in self.boilerplate.all()]
@@ -1106,6 +1169,71 @@ class Quote(Tracked):
     def via_names(self) -> list[str]:
         return [hop.name for hop in self.via_hops.all()]
 
+    def snapshot(self) -> dict[str, Any]:
+        """What :meth:`put_back` needs to bring the quote back to how it is now, as JSON:
+        kind, status, fragments, speaker, mention, cue, via chain, note, deleted or not."""
+        return {
+            "kind": self.kind,
+            "status": self.status,
+            "fragments": [[f.start, f.end] for f in self.fragments.all()],
+            "speaker": self.speaker_id,
+            "speaker_name": self.speaker.name if self.speaker_id else "",
+            "mention": list(self.speaker_mention) if self.speaker_mention else None,
+            "cue": self.cue,
+            "cue_span": list(self.cue_span) if self.cue_span else None,
+            "via": [
+                [hop.type, hop.outlet_id or hop.speaker_id, hop.name] for hop in self.via_hops.all()
+            ],
+            "note": self.note,
+            "deleted": self.is_deleted,
+        }
+
+    def put_back(self, state: dict[str, Any], *, by=None, expected_version: int) -> None:
+        """Bring the quote back to a :meth:`snapshot`, through :meth:`restore`,
+        :meth:`edit` and :meth:`soft_delete` (so each step is versioned and recorded).
+        Only the parts that differ change. A speaker or outlet that has gone since (a
+        proposed one leaves with the last suggestion naming it) is found again or made
+        anew by name."""
+        with transaction.atomic():
+            version = expected_version
+            if self.is_deleted and not state["deleted"]:
+                self.restore(by=by, expected_version=version)
+                version = self.version
+            now = self.snapshot()
+            changes: dict[str, Any] = {}
+            for key in ("kind", "status", "cue", "note"):
+                if now[key] != state[key]:
+                    changes[key] = state[key]
+            if now["fragments"] != state["fragments"]:
+                changes["fragments"] = [tuple(span) for span in state["fragments"]]
+            if now["mention"] != state["mention"]:
+                changes["mention"] = tuple(state["mention"]) if state["mention"] else None
+            if now["cue_span"] != state["cue_span"]:
+                changes["cue_span"] = tuple(state["cue_span"]) if state["cue_span"] else None
+            if now["speaker"] != state["speaker"]:
+                changes["speaker"] = _speaker_again(state["speaker"], state["speaker_name"], by)
+            if [h[:2] for h in now["via"]] != [h[:2] for h in state["via"]]:
+                changes["via"] = [_hop_again(kind, pk, name, by) for kind, pk, name in state["via"]]
+            if changes:
+                self.edit(by=by, expected_version=version, **changes)
+                version = self.version
+            if state["deleted"] and not self.is_deleted:
+                self.soft_delete(by=by, expected_version=version)
+
+
+def _speaker_again(pk: int | None, name: str, by) -> Speaker | None:
+    if pk is None:
+        return None
+    found = Speaker.objects.filter(pk=pk).first()
+    return found or Speaker.objects.find_or_create(name, by=by, proposed=True)
+
+
+def _hop_again(kind: str, pk: int, name: str, by) -> Hop:
+    if kind == "speaker":
+        return Hop(speaker=_speaker_again(pk, name, by))
+    found = Outlet.objects.filter(pk=pk).first()
+    return Hop(outlet=found or Outlet.objects.find_or_create(name, by=by, proposed=True))
+
 
 class Fragment(models.Model):
     """One contiguous span of a quote. For direct quotes it covers what stands between the
@@ -1181,4 +1309,124 @@ class ViaHop(models.Model):
         if (self.outlet_id is None) == (self.speaker_id is None):
             raise ValidationError(
                 "A via hop names either an outlet or a speaker, not both or neither."
+            )
+
+
+class Action(models.Model):
+    """A change an editor made to quotes from an article page, kept (per editor and
+    article, so it survives a reload) until it is undone: which quotes, each one's state
+    and version before, and its version after. Undo puts back exactly those quotes, and
+    only if none has changed since."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", "Accepted"
+        REJECT = "reject", "Rejected"
+        EDIT = "edit", "Edited"
+        DELETE = "delete", "Deleted"
+        BULK_ACCEPT = "bulk_accept", "Accepted all"
+        BULK_REJECT = "bulk_reject", "Rejected all"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quote_actions"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    label = models.CharField(max_length=300)
+    #: one entry a quote: {"id", "version" (before), "after" (version after), "state"
+    #: (Quote.snapshot() before)}
+    quotes = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "article", "-id"], name="annotations_action_user_idx")
+        ]
+        constraints = []
+
+    Meta.constraints.append(choice_constraint("action", "kind", Kind))
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def last_for(cls, user, article) -> Action | None:
+        """The user's latest change on the article that has not been undone."""
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return cls.objects.filter(user=user, article=article, undone_at__isnull=True).first()
+
+    @classmethod
+    def track(cls, user, article, kind: str, quotes: Iterable[Quote], label: str = ""):
+        """A context manager around a change to ``quotes``: it snapshots them first and,
+        when the block ends without an error, records the action (all in one
+        transaction). Quotes the block did not change are left out."""
+        return _Tracking(cls, user, article, kind, list(quotes), label)
+
+    @transaction.atomic
+    def undo(self, by=None) -> list[Quote]:
+        """Put back every quote this action changed, as it was before; refused (nothing
+        changes) when the action was undone already or a quote has changed since."""
+        locked = Action.objects.select_for_update().get(pk=self.pk)
+        if locked.undone_at is not None:
+            raise ValidationError("That change has been undone already.", code="undone")
+        ids = [item["id"] for item in self.quotes]
+        found = {
+            q.pk: q
+            for q in Quote.all_objects.filter(pk__in=ids)
+            .select_related("article", "speaker")
+            .prefetch_related("fragments", "via_hops__outlet", "via_hops__speaker")
+        }
+        restored = []
+        for item in self.quotes:
+            quote = found.get(item["id"])
+            if quote is None or quote.version != item["after"]:
+                raise ValidationError(
+                    f"Quote #{item['id']} has changed since ({self.label.lower()}); "
+                    "nothing was undone.",
+                    code="changed_since",
+                )
+            quote.put_back(item["state"], by=by, expected_version=item["after"])
+            restored.append(quote)
+        self.undone_at = locked.undone_at = timezone.now()
+        self.save(update_fields=["undone_at"])
+        return restored
+
+
+class _Tracking:
+    def __init__(self, model, user, article, kind, quotes, label):
+        self.model, self.user, self.article, self.kind = model, user, article, kind
+        self.quotes, self.label = quotes, label
+        self.action = None
+
+    def __enter__(self):
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        self.before = [(q, q.version, q.snapshot()) for q in self.quotes]
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            try:
+                self._record()
+            except BaseException as error:
+                self.atomic.__exit__(type(error), error, error.__traceback__)
+                raise
+        return self.atomic.__exit__(exc_type, exc, tb)
+
+    def _record(self) -> None:
+        items = [
+            {"id": q.pk, "version": version, "after": q.version, "state": state}
+            for q, version, state in self.before
+            if q.version != version
+        ]
+        if items and getattr(self.user, "is_authenticated", False):
+            label = self.label or self.model.Kind(self.kind).label
+            self.action = self.model.objects.create(
+                user=self.user,
+                article=self.article,
+                kind=self.kind,
+                label=label[:300],
+                quotes=items,
             )

@@ -23,10 +23,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -35,8 +37,8 @@ from .documents import articles_jsonl_lines
 from .exporting import web_annotation_collection
 from .forms import ArticleForm, ImportForm, QuoteForm, fit_selection
 from .importing import ImportReport, import_file, import_text
-from .models import Article, Fragment, Outlet, Quote, Speaker, ViaHop
-from .permissions import can_edit
+from .models import Article, Fragment, Outlet, Quote, Speaker, User, ViaHop
+from .permissions import can_edit, is_admin
 
 PAGE_SIZE = 25
 PALETTE_SIZE = 8
@@ -238,8 +240,10 @@ def message_of(exc: ValidationError) -> str:
 # --- Articles ----------------------------------------------------------------------------
 
 
-def filtered_articles(params):
-    articles = Article.objects.with_counts().select_related("publisher").defer("body")
+def filtered_articles(params, user):
+    """The article list's filters: search, publisher, status, assignee (``me``, ``none`` or
+    an id) and suggestions waiting (``yes``/``no``)."""
+    articles = Article.objects.with_counts().select_related("publisher", "assignee").defer("body")
     q = params.get("q", "").strip()
     if q:
         articles = articles.filter(Q(title__icontains=q) | Q(body__icontains=q))
@@ -249,26 +253,99 @@ def filtered_articles(params):
     status = params.get("status", "")
     if status in Article.Status.values:
         articles = articles.filter(status=status)
-    return articles, {"q": q, "publisher": publisher, "status": status}
+    assignee = params.get("assignee", "")
+    if assignee == "me":
+        articles = articles.assigned_to(user)
+    elif assignee == "none":
+        articles = articles.unassigned()
+    elif assignee.isdigit():
+        articles = articles.filter(assignee_id=int(assignee))
+    else:
+        assignee = ""
+    suggestions = params.get("has_suggestions", "")
+    if suggestions in {"yes", "no"}:
+        articles = articles.with_suggestions(suggestions == "yes")
+    else:
+        suggestions = ""
+    filters = {
+        "q": q,
+        "publisher": publisher,
+        "status": status,
+        "assignee": assignee,
+        "has_suggestions": suggestions,
+    }
+    return articles, filters
+
+
+def queue_progress(articles) -> dict:
+    """How far the listed articles are: how many in each status, in each editor's queue,
+    and suggestions waiting in them. Three queries, whatever the number of articles."""
+    ids = articles.order_by().values("pk")
+    by_status = dict(
+        Article.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    per_assignee = list(
+        Article.objects.filter(pk__in=ids)
+        .order_by()
+        .values("assignee_id", "assignee__username")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=~Q(status=Article.Status.DONE)),
+        )
+        .order_by(F("assignee__username").asc(nulls_first=True))
+    )
+    waiting = Quote.objects.filter(article__in=ids, status=Quote.Status.SUGGESTED).count()
+    return {
+        "statuses": [
+            (value, label, by_status.get(value, 0)) for value, label in Article.Status.choices
+        ],
+        "assignees": per_assignee,
+        "suggestions_waiting": waiting,
+    }
+
+
+QUEUE_TABS = [("", "All articles"), ("me", "My articles"), ("none", "Unassigned")]
 
 
 def article_list_context(request, form=None) -> dict:
-    articles, filters = filtered_articles(request.GET)
+    articles, filters = filtered_articles(request.GET, request.user)
     page = Paginator(articles.order_by(F("published_at").desc(nulls_last=True), "-id"), PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     export = {"outlet": filters["publisher"]} if filters["publisher"] else {}
     keep = {k: v for k, v in filters.items() if v}
+    tabs = []
+    for value, label in QUEUE_TABS:
+        query = {
+            **{k: v for k, v in keep.items() if k != "assignee"},
+            **({"assignee": value} if value else {}),
+        }
+        tabs.append({"value": value, "label": label, "query": urlencode(query)})
+    editors = []
+    if is_admin(request.user):
+        editors = list(
+            User.objects.filter(is_active=True, role__in=[User.Role.EDITOR, User.Role.ADMIN])
+            .order_by("username")
+            .only("pk", "username")
+        )
     return {
         "page": page,
         "filters": filters,
         "query": urlencode(keep),
+        "tabs": tabs,
+        "progress": queue_progress(articles),
         "publishers": Outlet.objects.filter(
             Exists(Article.objects.filter(publisher=OuterRef("pk")))
         ),
         "statuses": Article.Status.choices,
+        "assignable": editors,
         "export_url": quotes_csv_url(**export),
         "form": form or ArticleForm(),
         "can_edit": can_edit(request.user),
+        "is_admin": is_admin(request.user),
     }
 
 
@@ -297,8 +374,9 @@ def article_create(request):
 @require_GET
 @login_required
 def article_detail(request, pk):
-    article = get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("publisher", "assignee"), pk=pk)
     context = workspace_context(request, article, select="")
+    context.update(workflow_context(request, article))
     if request.htmx and request.htmx.target == "workspace":
         return render(request, "annotations/article_detail.html#workspace", context)
     return render(request, "annotations/article_detail.html", context)
@@ -311,9 +389,7 @@ def article_status(request, pk):
     status = request.POST.get("status", "")
     if status not in Article.Status.values:
         return error_response(request, f"Unknown status {status[:20]!r}.", status=400)
-    article.status = status
-    article.stamp(request.user)
-    article.save()
+    article.set_status(status, by=request.user)
     return redirect(article)
 
 
@@ -690,3 +766,81 @@ def article_annotations_jsonld(request, pk: int):
         json.dumps(collection, ensure_ascii=False, indent=2),
         content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     )
+
+
+# --- Workflow: the queue, review, undo ----------------------------------------------------
+
+
+def back_to(request, fallback: str) -> HttpResponse:
+    """Redirect to the form's ``next`` (a path on this site), else to ``fallback``."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return redirect(target or fallback)
+
+
+def workflow_context(request, article: Article) -> dict:
+    """The article page's queue controls: who has it, take, assign (admins), next."""
+    admin = is_admin(request.user)
+    assignable = []
+    if admin:
+        assignable = list(
+            User.objects.filter(is_active=True, role__in=[User.Role.EDITOR, User.Role.ADMIN])
+            .order_by("username")
+            .only("pk", "username")
+        )
+    return {"is_admin": admin, "assignable": assignable}
+
+
+@require_POST
+@editor_required
+def article_take(request, pk):
+    """Put an unassigned article in my queue."""
+    with transaction.atomic():
+        article = get_object_or_404(Article.objects.select_for_update(), pk=pk)
+        if article.assignee_id not in (None, request.user.pk):
+            return error_response(
+                request,
+                f"{article.assignee.get_username()} has this article already; an admin can "
+                "give it to you.",
+                status=409,
+            )
+        if article.assignee_id is None:
+            article.assign(request.user, by=request.user)
+    return back_to(request, article.get_absolute_url())
+
+
+@require_POST
+@login_required
+def article_assign(request, pk):
+    """Admins give an article to an editor (or to nobody)."""
+    if not is_admin(request.user):
+        raise PermissionDenied("Only admins may give articles to editors.")
+    article = get_object_or_404(Article, pk=pk)
+    chosen = request.POST.get("assignee", "")
+    user = None
+    if chosen:
+        if not chosen.isdigit():
+            return error_response(request, "Choose an editor from the list.", status=400)
+        user = User.objects.filter(pk=int(chosen), is_active=True).first()
+        if user is None:
+            return error_response(request, "There is no such active user.", status=400)
+    try:
+        article.assign(user, by=request.user)
+    except ValidationError as exc:
+        return error_response(request, message_of(exc), status=400)
+    return back_to(request, article.get_absolute_url())
+
+
+@require_GET
+@login_required
+def article_next(request):
+    """The next article in my queue (key ``n``), or my queue's list when it is empty."""
+    following = Article.objects.queue_of(request.user)
+    current = request.GET.get("after", "")
+    if current.isdigit():
+        following = following.exclude(pk=int(current))
+    article = following.only("pk").first()
+    if article is None:
+        return redirect(reverse("annotations:article-list") + "?assignee=me&empty=1")
+    return redirect(article)

@@ -131,6 +131,11 @@ class QuoteFilter(filters.FilterSet):
 class ArticleFilter(filters.FilterSet):
     publisher = IdFilter(field_name="publisher_id", help_text="Published by this outlet (id).")
     status = filters.ChoiceFilter(choices=Article.Status.choices)
+    assignee = IdFilter(field_name="assignee_id", help_text="In this editor's queue (user id).")
+    has_suggestions = filters.BooleanFilter(
+        method="filter_has_suggestions",
+        help_text="true: articles with suggestions waiting for an editor; false: without.",
+    )
     language = filters.CharFilter(max_length=16)
     published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = DateTimeFilter(field_name="published_at", lookup_expr="lt")
@@ -144,6 +149,9 @@ class ArticleFilter(filters.FilterSet):
     class Meta:
         model = Article
         fields: list[str] = []
+
+    def filter_has_suggestions(self, queryset, name, value):
+        return queryset.with_suggestions(value)
 
 
 class _NameSearch(filters.FilterSet):

@@ -375,6 +375,16 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
     quote_count = serializers.IntegerField(
         read_only=True, help_text="Live quotes in the article, rejected suggestions excepted."
     )
+    assignee = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The editor whose queue it is in (user id)."
+    )
+    assignee_name = serializers.CharField(
+        source="assignee.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The assignee's user name.",
+    )
 
     class Meta:
         model = Article
@@ -391,6 +401,8 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "quote_count",
             "created_at",
             "updated_at",
+            "assignee",
+            "assignee_name",
         ]
         read_only_fields = ["created_at", "updated_at"]
 

@@ -114,7 +114,7 @@ def quote_queryset(queryset=None):
 
 
 def article_queryset(*, detail: bool = False):
-    queryset = Article.objects.select_related("publisher").annotate(
+    queryset = Article.objects.select_related("publisher", "assignee").annotate(
         quote_count=count_of(counted_quotes().filter(article=OuterRef("pk")))
     )
     if not detail:

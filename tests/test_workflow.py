@@ -1,0 +1,234 @@
+"""The newsroom's workflow: the queue of articles (status, assignee, take, assign, next),
+review of suggestions with undo, and what the article page says about them."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from annotations.models import Article, Quote
+
+from .factories import ArticleFactory, QuoteFactory, UserFactory
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def rows(page: str) -> str:
+    """The article table of the list page."""
+    return page.split('<table class="articles">')[1].split("</table>")[0]
+
+
+def queries_for(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# --- The queue ---------------------------------------------------------------------------
+
+
+def test_article_status_in_review_is_valid_and_unknown_status_refused_by_the_database(db):
+    from django.db import IntegrityError, transaction
+
+    article = ArticleFactory(status=Article.Status.IN_REVIEW)
+    assert Article.objects.get(pk=article.pk).status == "in_review"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status="published")
+
+
+def test_editor_takes_an_unassigned_article(editor_client, editor):
+    article = ArticleFactory()
+    response = editor_client.post(reverse("annotations:article-take", args=[article.pk]))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.assignee == editor
+    assert article.history.first().history_user == editor
+
+
+def test_editor_cannot_take_an_article_someone_else_has(editor_client):
+    other = UserFactory(username="olga")
+    article = ArticleFactory(assignee=other)
+    response = editor_client.post(reverse("annotations:article-take", args=[article.pk]))
+    assert response.status_code == 409
+    assert "olga has this article" in response.content.decode()
+    article.refresh_from_db()
+    assert article.assignee == other
+
+
+def test_analyst_cannot_take_an_article(client, analyst):
+    client.force_login(analyst)
+    article = ArticleFactory()
+    assert client.post(reverse("annotations:article-take", args=[article.pk])).status_code == 403
+    article.refresh_from_db()
+    assert article.assignee is None
+
+
+def test_admin_assigns_and_unassigns(admin_client, editor):
+    article = ArticleFactory()
+    url = reverse("annotations:article-assign", args=[article.pk])
+    response = admin_client.post(url, {"assignee": editor.pk, "next": "/?assignee=none"})
+    assert response.status_code == 302 and response["Location"] == "/?assignee=none"
+    article.refresh_from_db()
+    assert article.assignee == editor
+    admin_client.post(url, {"assignee": ""})
+    article.refresh_from_db()
+    assert article.assignee is None
+
+
+def test_assign_refuses_an_analyst_and_an_unknown_user(admin_client, analyst):
+    article = ArticleFactory()
+    url = reverse("annotations:article-assign", args=[article.pk])
+    response = admin_client.post(url, {"assignee": analyst.pk})
+    assert response.status_code == 400 and "only editors and admins" in response.content.decode()
+    assert admin_client.post(url, {"assignee": 999999}).status_code == 400
+    assert admin_client.post(url, {"assignee": "x"}).status_code == 400
+    article.refresh_from_db()
+    assert article.assignee is None
+
+
+def test_editor_cannot_assign(editor_client, editor):
+    article = ArticleFactory()
+    url = reverse("annotations:article-assign", args=[article.pk])
+    assert editor_client.post(url, {"assignee": editor.pk}).status_code == 403
+    article.refresh_from_db()
+    assert article.assignee is None
+
+
+def test_next_goes_off_site_never(admin_client, editor):
+    article = ArticleFactory()
+    url = reverse("annotations:article-assign", args=[article.pk])
+    response = admin_client.post(url, {"assignee": editor.pk, "next": "https://evil.example/"})
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_next_opens_the_next_article_in_my_queue(editor_client, editor):
+    done = ArticleFactory(assignee=editor, status=Article.Status.DONE)
+    new = ArticleFactory(assignee=editor, status=Article.Status.NEW)
+    review = ArticleFactory(assignee=editor, status=Article.Status.IN_REVIEW)
+    ArticleFactory(status=Article.Status.IN_REVIEW)  # nobody's
+    url = reverse("annotations:article-next")
+    assert editor_client.get(url)["Location"] == review.get_absolute_url()
+    assert editor_client.get(url, {"after": review.pk})["Location"] == new.get_absolute_url()
+    new.set_status(Article.Status.DONE)
+    response = editor_client.get(url, {"after": review.pk})
+    assert response["Location"] == "/?assignee=me&empty=1"
+    assert done.pk  # done articles are never next
+
+
+def test_list_tabs_filter_mine_and_unassigned(editor_client, editor):
+    ArticleFactory(title="Mine", assignee=editor)
+    ArticleFactory(title="Nobody's")
+    ArticleFactory(title="Olga's", assignee=UserFactory(username="olga"))
+    mine = editor_client.get("/", {"assignee": "me"}).content.decode()
+    assert "Mine" in mine and "Nobody&#x27;s" not in mine and "Olga" not in rows(mine)
+    nobody = rows(editor_client.get("/", {"assignee": "none"}).content.decode())
+    assert "Nobody&#x27;s" in nobody and "Mine" not in nobody
+    assert (
+        'aria-current="page">Unassigned'
+        in editor_client.get("/", {"assignee": "none"}).content.decode()
+    )
+
+
+def test_list_filters_by_suggestions_waiting_and_shows_progress(editor_client, editor):
+    waiting = ArticleFactory(title="Waiting", status=Article.Status.IN_PROGRESS, assignee=editor)
+    QuoteFactory(article=waiting, status=Quote.Status.SUGGESTED)
+    QuoteFactory(article=waiting, start=20, end=30, status=Quote.Status.SUGGESTED)
+    ArticleFactory(title="Quiet", status=Article.Status.DONE)
+    page = editor_client.get("/", {"has_suggestions": "yes"}).content.decode()
+    listed = rows(page)
+    assert "Waiting" in listed and "Quiet" not in listed
+    page = editor_client.get("/").content.decode()
+    assert 'data-status-count="in_progress">1<' in page
+    assert 'data-status-count="done">1<' in page
+    assert 'data-status-count="in_review">0<' in page
+    assert "data-suggestions-waiting>2<" in page
+    assert f'data-assignee-row="{editor.pk}"' in page and 'data-assignee-row="none"' in page
+    listed = rows(editor_client.get("/", {"has_suggestions": "no"}).content.decode())
+    assert "Quiet" in listed and "Waiting" not in listed
+
+
+def test_article_list_queries_do_not_grow_with_rows(admin_client, admin_user):
+    editors = [admin_user, *(UserFactory(username=f"ed{n}") for n in range(3))]
+    article = ArticleFactory(assignee=admin_user)
+    QuoteFactory(article=article, status=Quote.Status.SUGGESTED)
+    cases = ({}, {"assignee": "me"}, {"has_suggestions": "yes", "status": "new"})
+    few = [queries_for(admin_client, "/", params) for params in cases]
+    for n in range(12):
+        other = ArticleFactory(assignee=editors[n % 4] if n % 5 else None)
+        QuoteFactory(article=other, status=Quote.Status.SUGGESTED)
+    assert [queries_for(admin_client, "/", params) for params in cases] == few
+    page = admin_client.get("/").content.decode()
+    assert rows(page).count('data-action="assign"') == 13
+
+
+def test_article_page_shows_assignee_take_and_next(editor_client, editor):
+    article = ArticleFactory()
+    page = editor_client.get(article.get_absolute_url()).content.decode()
+    assert 'data-action="take"' in page and "data-next-article" in page
+    assert 'data-action="assign"' not in page
+    article.assign(editor)
+    page = editor_client.get(article.get_absolute_url()).content.decode()
+    assert f'data-assignee="{editor.pk}"' in page and 'data-action="take"' not in page
+
+
+def test_admin_sees_assign_form_on_article_page(admin_client, editor):
+    article = ArticleFactory()
+    page = admin_client.get(article.get_absolute_url()).content.decode()
+    assert 'data-action="assign"' in page and f'<option value="{editor.pk}">eddie</option>' in page
+
+
+# --- The API -----------------------------------------------------------------------------
+
+
+def test_api_articles_carry_assignee_and_filter_by_it(analyst_api, editor):
+    mine = ArticleFactory(assignee=editor, status=Article.Status.IN_REVIEW)
+    QuoteFactory(article=mine, status=Quote.Status.SUGGESTED)
+    other = ArticleFactory()
+    listed = analyst_api.get("/api/v1/articles/").json()["results"]
+    by_id = {a["id"]: a for a in listed}
+    assert by_id[mine.pk]["assignee"] == editor.pk
+    assert by_id[mine.pk]["assignee_name"] == "eddie"
+    assert by_id[other.pk]["assignee"] is None and by_id[other.pk]["assignee_name"] is None
+    detail = analyst_api.get(f"/api/v1/articles/{mine.pk}/").json()
+    assert detail["assignee"] == editor.pk
+    ids = lambda **p: [a["id"] for a in analyst_api.get("/api/v1/articles/", p).json()["results"]]  # noqa: E731
+    assert ids(assignee=editor.pk) == [mine.pk]
+    assert ids(status="in_review") == [mine.pk]
+    assert ids(has_suggestions="true") == [mine.pk]
+    assert ids(has_suggestions="false") == [other.pk]
+    assert analyst_api.get("/api/v1/articles/", {"assignee": "x"}).status_code == 400
+
+
+def test_api_assignee_is_read_only(editor_api, editor):
+    article = ArticleFactory()
+    response = editor_api.patch(
+        f"/api/v1/articles/{article.pk}/", {"assignee": editor.pk}, format="json"
+    )
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.assignee is None
+
+
+def test_api_article_list_queries_constant_with_assignees(
+    analyst_api, django_assert_max_num_queries
+):
+    for n in range(5):
+        ArticleFactory(assignee=UserFactory(username=f"u{n}"))
+    with CaptureQueriesContext(connection) as few:
+        analyst_api.get("/api/v1/articles/", {"page_size": 1})
+    with CaptureQueriesContext(connection) as many:
+        analyst_api.get("/api/v1/articles/", {"page_size": 5})
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -1350,6 +1350,10 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def quote_ids(self) -> list[int]:
+        return [item["id"] for item in self.quotes]
+
     @classmethod
     def last_for(cls, user, article) -> Action | None:
         """The user's latest change on the article that has not been undone."""
@@ -1416,10 +1420,17 @@ class _Tracking:
         return self.atomic.__exit__(exc_type, exc, tb)
 
     def _record(self) -> None:
+        # Read back: a change may bump other quotes of the batch (a rejected suggestion
+        # takes its proposed speaker from the quotes rejected before it).
+        now = dict(
+            Quote.all_objects.filter(pk__in=[q.pk for q, _, _ in self.before]).values_list(
+                "pk", "version"
+            )
+        )
         items = [
-            {"id": q.pk, "version": version, "after": q.version, "state": state}
+            {"id": q.pk, "version": version, "after": now[q.pk], "state": state}
             for q, version, state in self.before
-            if q.version != version
+            if q.pk in now and now[q.pk] != version
         ]
         if items and getattr(self.user, "is_authenticated", False):
             label = self.label or self.model.Kind(self.kind).label

@@ -13,6 +13,7 @@ Web Annotation export of one article's quotes.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -37,7 +38,7 @@ from .documents import articles_jsonl_lines
 from .exporting import web_annotation_collection
 from .forms import ArticleForm, ImportForm, QuoteForm, fit_selection
 from .importing import ImportReport, import_file, import_text
-from .models import Article, Fragment, Outlet, Quote, Speaker, User, ViaHop
+from .models import Action, Article, Fragment, Outlet, Quote, Speaker, User, ViaHop
 from .permissions import can_edit, is_admin
 
 PAGE_SIZE = 25
@@ -200,6 +201,7 @@ def workspace_context(request, article: Article, **extra) -> dict:
         "suggested_count": sum(q.status == Quote.Status.SUGGESTED for q in quotes),
         "body_html": highlight(article.body, quotes, article.boilerplate_spans()),
         "can_edit": can_edit(request.user),
+        "last_action": Action.last_for(request.user, article) if can_edit(request.user) else None,
         "export_url": quotes_csv_url(article=article.pk),
         # The list's buttons name their action; newsdesk.js sends it through htmx to
         # quote_url + ID + "/" + action + "/" (quote-edit, -delete, -accept, -reject).
@@ -516,7 +518,8 @@ def quote_update(request, pk):
     if not form.is_valid():
         return render_quote_form(request, form, status=422)
     try:
-        form.save(request.user, accept=bool(request.POST.get("accept")))
+        with Action.track(request.user, quote.article, Action.Kind.EDIT, [quote]):
+            form.save(request.user, accept=bool(request.POST.get("accept")))
     except Quote.VersionConflict:
         quote.refresh_from_db()
         form.add_error(None, form.stale_message())
@@ -546,7 +549,8 @@ def quote_add_fragment(request, pk):
 @editor_required
 def quote_delete(request, pk):
     quote = editable_quote(pk)
-    quote.soft_delete(by=request.user)
+    with Action.track(request.user, quote.article, Action.Kind.DELETE, [quote]):
+        quote.soft_delete(by=request.user)
     return workspace_response(request, quote.article, flash="Quote deleted.", undo=quote)
 
 
@@ -554,6 +558,13 @@ def quote_delete(request, pk):
 @editor_required
 def quote_restore(request, pk):
     quote = get_object_or_404(Quote.all_objects.select_related("article"), pk=pk)
+    last = Action.last_for(request.user, quote.article)
+    if last is not None and last.kind == Action.Kind.DELETE and last.quote_ids == [quote.pk]:
+        try:
+            last.undo(by=request.user)  # the delete's undo button: that action is undone
+        except ValidationError as exc:
+            return error_response(request, message_of(exc), status=409)
+        quote.refresh_from_db()
     if quote.is_deleted:
         quote.restore(by=request.user)
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote restored.")
@@ -563,7 +574,8 @@ def quote_restore(request, pk):
 @editor_required
 def quote_accept(request, pk):
     quote = editable_quote(pk)
-    quote.accept(by=request.user)
+    with Action.track(request.user, quote.article, Action.Kind.ACCEPT, [quote]):
+        quote.accept(by=request.user)
     return workspace_response(request, quote.article, select=quote.pk, flash="Suggestion accepted.")
 
 
@@ -571,7 +583,8 @@ def quote_accept(request, pk):
 @editor_required
 def quote_reject(request, pk):
     quote = editable_quote(pk)
-    quote.reject(by=request.user)
+    with Action.track(request.user, quote.article, Action.Kind.REJECT, [quote]):
+        quote.reject(by=request.user)
     return workspace_response(request, quote.article, flash="Suggestion rejected.")
 
 
@@ -844,3 +857,205 @@ def article_next(request):
     if article is None:
         return redirect(reverse("annotations:article-list") + "?assignee=me&empty=1")
     return redirect(article)
+
+
+# Reviewing suggestions one at a time. The review panel sits above the workspace; its
+# requests answer with the redrawn workspace (the next suggestion chosen) and the panel out
+# of band, so that one request per key moves on. static/review.js drives it.
+
+SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019)\]]*\s+|\n")
+CONTEXT_CHARS = 400
+
+
+def sentence_around(body: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or sentences) holding ``body[start:end]``: from the last sentence end
+    before ``start`` to the first after ``end``, at most ``CONTEXT_CHARS`` either side."""
+    lo = max(0, start - CONTEXT_CHARS)
+    left = lo
+    for m in SENTENCE_END.finditer(body, lo, start):
+        left = m.end()
+    if left == lo and lo > 0:
+        left = body.find(" ", lo, start) + 1 or lo
+    hi = min(len(body), end + CONTEXT_CHARS)
+    m = SENTENCE_END.search(body, end, hi)
+    right = m.start() + len(m.group().rstrip()) if m else hi
+    return left, max(right, end)
+
+
+def in_sentence(body: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """The sentence around a quote's fragments as pieces of text, each marked or not."""
+    left, right = sentence_around(body, spans[0][0], spans[-1][1])
+    pieces, at = [], left
+    for start, end in spans:
+        if start > at:
+            pieces.append((body[at:start], False))
+        pieces.append((body[start:end], True))
+        at = end
+    if right > at:
+        pieces.append((body[at:right], False))
+    return pieces
+
+
+def review_context(request, article: Article, *, after: Quote | None = None, at=None) -> dict:
+    """The review panel: the first suggestion at or after ``at`` (a quote, still suggested)
+    or strictly after ``after`` in text order, never wrapping back to the top by itself."""
+    suggestions = list(
+        Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
+        .select_related("speaker")
+        .order_by("start", "end", "id")
+        .only("pk", "start", "end", "kind", "cue", "speaker__name", "version", "article_id")
+    )
+    mark = at or after
+    key = (mark.start, mark.end, mark.pk) if mark is not None else None
+    current = None
+    for n, quote in enumerate(suggestions):
+        here = (quote.start, quote.end, quote.pk)
+        if key is None or here > key or (at is not None and here == key):
+            current, position = quote, n
+            break
+    context = {
+        "article": article,
+        "reviewing": True,
+        "review_total": len(suggestions),
+        "review_url": reverse("annotations:article-review", args=[article.pk]),
+        "bulk_url": reverse("annotations:article-bulk", args=[article.pk]),
+        "review_quote": current,
+    }
+    if current is None:
+        context["review_earlier"] = len(suggestions)
+        return context
+    spans = list(
+        Fragment.objects.filter(quote=current).order_by("start").values_list("start", "end")
+    )
+    hops = ViaHop.objects.filter(quote=current).select_related("outlet", "speaker")
+    by_speaker = sum(1 for q in suggestions if q.speaker_id == current.speaker_id)
+    context.update(
+        {
+            "review_position": position + 1,
+            "review_pieces": in_sentence(article.body, spans),
+            "review_via": " › ".join(hop.name for hop in hops),
+            "review_kind": Quote.Kind(current.kind).label,
+            "review_same_speaker": by_speaker if current.speaker_id else 0,
+        }
+    )
+    return context
+
+
+def review_response(request, article: Article, review: dict, *, flash: str = "", undo=None):
+    """The workspace with the review's suggestion chosen, and the panel out of band; the
+    article page with the panel open without htmx."""
+    select = review["review_quote"].pk if review["review_quote"] else None
+    if request.htmx:
+        context = workspace_context(request, article, select=select or "", flash=flash, undo=undo)
+        context.update(review)
+        return render(request, "annotations/review_response.html", context)
+    context = workspace_context(request, article, select=select or "", flash=flash)
+    context.update(workflow_context(request, article))
+    context.update(review)
+    return render(request, "annotations/article_detail.html", context)
+
+
+def article_quote(article: Article, value: str) -> Quote | None:
+    if not value.isdigit():
+        return None
+    return (
+        Quote.all_objects.filter(article=article, pk=int(value))
+        .select_related("article", "speaker")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def article_review(request, pk):
+    """GET: the panel at the first suggestion (``?from=ID``: that one if still suggested,
+    else the next; ``?after=ID``: the next after it, which is "skip"). POST ``quote``,
+    ``version`` and ``decision`` (accept or reject): decide it and move to the next."""
+    article = get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
+    params = request.POST if request.method == "POST" else request.GET
+    if request.method == "GET":
+        at = article_quote(article, params.get("from", ""))
+        after = article_quote(article, params.get("after", ""))
+        review = review_context(request, article, at=at, after=after)
+        if request.GET.get("panel"):
+            return render(request, "annotations/review_panel.html", review)
+        return review_response(request, article, review)
+    if not can_edit(request.user):
+        raise PermissionDenied("Your role may read but not change annotations.")
+    decision = params.get("decision", "")
+    quote = article_quote(article, params.get("quote", ""))
+    if decision not in {"accept", "reject"}:
+        return error_response(request, "Decide accept or reject.", status=400)
+    if quote is None or quote.is_deleted:
+        return error_response(request, "That suggestion is no longer in this article.", 404)
+    version = params.get("version", "")
+    expected = int(version) if version.isdigit() else quote.version
+    kind = Action.Kind.ACCEPT if decision == "accept" else Action.Kind.REJECT
+    try:
+        with Action.track(request.user, article, kind, [quote]):
+            getattr(quote, decision)(by=request.user, expected_version=expected)
+    except Quote.VersionConflict:
+        return error_response(
+            request,
+            "Someone changed this suggestion since you saw it; it is shown as it is now.",
+            status=409,
+        )
+    review = review_context(request, article, after=quote)
+    flash = "Suggestion accepted." if decision == "accept" else "Suggestion rejected."
+    return review_response(request, article, review, flash=flash)
+
+
+@require_POST
+@editor_required
+def article_bulk(request, pk):
+    """Accept or reject every suggestion in the article, or those of one speaker; one
+    action, undone in one go."""
+    article = get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
+    decision = request.POST.get("decision", "")
+    if decision not in {"accept", "reject"}:
+        return error_response(request, "Decide accept or reject.", status=400)
+    quotes = (
+        Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
+        .select_related("speaker")
+        .prefetch_related("fragments", "via_hops__outlet", "via_hops__speaker")
+        .order_by("start", "id")
+    )
+    speaker = request.POST.get("speaker", "")
+    who = ""
+    if speaker:
+        if not speaker.isdigit():
+            return error_response(request, "Unknown speaker.", status=400)
+        quotes = quotes.filter(speaker_id=int(speaker))
+        named = Speaker.objects.filter(pk=int(speaker)).first()
+        who = f" by {named.name}" if named else ""
+    quotes = list(quotes)
+    for quote in quotes:
+        quote.article = article
+    done = "Accepted" if decision == "accept" else "Rejected"
+    label = f"{done} {len(quotes)} suggestion{'s' if len(quotes) != 1 else ''}{who}"
+    kind = Action.Kind.BULK_ACCEPT if decision == "accept" else Action.Kind.BULK_REJECT
+    with Action.track(request.user, article, kind, quotes, label=label):
+        for quote in quotes:
+            getattr(quote, decision)(by=request.user)
+    review = review_context(request, article)
+    return review_response(request, article, review, flash=f"{label}.")
+
+
+@require_POST
+@editor_required
+def article_undo(request, pk):
+    """Undo my last change on this article that is not undone yet (it survives reloads)."""
+    article = get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
+    last = Action.last_for(request.user, article)
+    if last is None:
+        return error_response(request, "There is nothing of yours to undo here.", status=409)
+    try:
+        restored = last.undo(by=request.user)
+    except ValidationError as exc:
+        return error_response(request, message_of(exc), status=409)
+    flash = f"Undone: {last.label.lower()}."
+    first = min(restored, key=lambda q: (q.start, q.pk)) if restored else None
+    if request.POST.get("review"):
+        review = review_context(request, article, at=first)
+        return review_response(request, article, review, flash=flash)
+    return workspace_response(request, article, select=first.pk if first else None, flash=flash)

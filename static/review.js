@@ -1,8 +1,16 @@
 /* Newsdesk workflow keys, beside newsdesk.js: the queue (n) and, on the article page,
- * reviewing suggestions one at a time and undoing. No inline script; requests go through
- * htmx with the CSRF header set on <body>. */
+ * reviewing suggestions one at a time (v starts; a, r, e, s decide; Esc stops) and undo (u).
+ *
+ * The review panel (#review-slot) sits outside the workspace. A decision is one request that
+ * answers with the redrawn workspace, the next suggestion in text order chosen, and the panel
+ * out of band; focus then goes to the panel, which shows that next suggestion. No inline
+ * script; requests go through htmx with the CSRF header set on <body>. */
 (function () {
   "use strict";
+
+  var refocus = false; // focus the panel once the current swap settles
+  var ownRequest = false; // the workspace swap in flight answers one of ours
+  var editing = null; // id of the suggestion opened for editing from the panel
 
   function typing(target) {
     return (
@@ -11,14 +19,192 @@
     );
   }
 
-  document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-    if (event.key === "n") {
-      var next = document.querySelector("[data-next-article]");
-      if (next) {
-        event.preventDefault();
-        window.location.assign(next.href);
+  function panel() {
+    return document.querySelector("[data-review-panel]");
+  }
+
+  function slot() {
+    return document.getElementById("review-slot");
+  }
+
+  function reviewUrl() {
+    var p = panel();
+    if (p) return p.dataset.reviewUrl;
+    var start = document.querySelector("[data-review-start]");
+    return start ? start.dataset.reviewUrl : null;
+  }
+
+  function send(method, url, values) {
+    if (!window.htmx || !url) return;
+    ownRequest = true;
+    refocus = true;
+    window.htmx.ajax(method, url, { target: "#workspace", swap: "outerHTML", values: values || {} });
+  }
+
+  function start() {
+    send("GET", reviewUrl(), {});
+  }
+
+  function stop() {
+    var s = slot();
+    if (s) s.textContent = "";
+    editing = null;
+  }
+
+  function decide(decision) {
+    var p = panel();
+    if (!p || !p.dataset.quote) return false;
+    send("POST", p.dataset.reviewUrl, {
+      quote: p.dataset.quote,
+      version: p.dataset.version,
+      decision: decision,
+    });
+    return true;
+  }
+
+  function skip() {
+    var p = panel();
+    if (!p || !p.dataset.quote) return false;
+    send("GET", p.dataset.reviewUrl, { after: p.dataset.quote });
+    return true;
+  }
+
+  function edit() {
+    var p = panel();
+    var list = document.getElementById("quote-list");
+    if (!p || !p.dataset.quote || !list || !list.dataset.quoteUrl || !window.htmx) return false;
+    editing = p.dataset.quote;
+    window.htmx
+      .ajax("GET", list.dataset.quoteUrl + editing + "/edit/", {
+        target: "#quote-form-slot",
+        swap: "innerHTML",
+      })
+      .then(function () {
+        var field = document.querySelector("#quote-form-slot [data-speaker-input]");
+        if (field) field.focus();
+      });
+    return true;
+  }
+
+  function bulk(button) {
+    var p = panel();
+    if (!p) return;
+    var values = { decision: button.dataset.bulk };
+    if (button.dataset.speaker) values.speaker = button.dataset.speaker;
+    send("POST", p.dataset.bulkUrl, values);
+  }
+
+  function undo() {
+    var button = document.querySelector("[data-undo-bar] [data-action=undo]");
+    if (!button) return false;
+    send("POST", button.getAttribute("hx-post"), { review: "1" });
+    return true;
+  }
+
+  /* Capture phase on window: in review mode these keys are the panel's, before newsdesk.js
+   * (listening on document) would act on the quote chosen in the list. */
+  window.addEventListener(
+    "keydown",
+    function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (typing(event.target)) return;
+      var reviewing = Boolean(panel());
+      var handled = false;
+      switch (event.key) {
+        case "n":
+          var next = document.querySelector("[data-next-article]");
+          if (next) {
+            window.location.assign(next.href);
+            handled = true;
+          }
+          break;
+        case "v":
+          if (!reviewing && document.querySelector("[data-review-start]")) {
+            start();
+            handled = true;
+          }
+          break;
+        case "a":
+          handled = reviewing && decide("accept");
+          break;
+        case "r":
+          handled = reviewing && decide("reject");
+          break;
+        case "s":
+          handled = reviewing && skip();
+          break;
+        case "e":
+          handled = reviewing && edit();
+          break;
+        case "u":
+          handled = reviewing && undo();
+          break;
+        case "Escape":
+          if (reviewing && !document.querySelector("#quote-form-slot form")) {
+            var help = document.getElementById("help");
+            if (!help || help.hidden) {
+              stop();
+              handled = true;
+            }
+          }
+          break;
       }
+      if (handled) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
+  document.addEventListener("click", function (event) {
+    var t = event.target;
+    if (!(t instanceof Element)) return;
+    if (t.closest("[data-review-start]")) return start();
+    if (t.closest("[data-review-stop]")) return stop();
+    if (t.closest("[data-review-restart]")) return send("GET", reviewUrl(), {});
+    var b = t.closest("[data-review]");
+    if (b) {
+      var which = b.dataset.review;
+      if (which === "skip") return skip();
+      if (which === "edit") return edit();
+      return decide(which);
     }
+    var many = t.closest("[data-bulk]");
+    if (many) return bulk(many);
+  });
+
+  /* A workspace swap that is not ours (a save from the edit form, a decision from the list,
+   * an undo button) leaves the panel behind: bring it up to date from where it stood. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    var ws = document.getElementById("workspace");
+    var isWorkspace = ws && (target === ws || target.contains(ws));
+    if (isWorkspace && ownRequest) {
+      ownRequest = false;
+    } else if (isWorkspace && panel() && window.htmx) {
+      var p = panel();
+      var values = { panel: "1" };
+      if (editing && editing === p.dataset.quote) values.after = editing;
+      else if (p.dataset.quote) values.from = p.dataset.quote;
+      editing = null;
+      refocus = true;
+      window.htmx.ajax("GET", p.dataset.reviewUrl, {
+        target: "#review-slot",
+        swap: "innerHTML",
+        values: values,
+      });
+      return;
+    }
+    if (refocus && panel()) {
+      refocus = false;
+      panel().focus({ preventScroll: true });
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function () {
+    ownRequest = false;
+    refocus = false;
   });
 })();

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations.models import Article, Quote
+from annotations.models import Action, Article, Quote
 
 from .factories import ArticleFactory, QuoteFactory, UserFactory
 
@@ -232,3 +232,208 @@ def test_api_article_list_queries_constant_with_assignees(
     with CaptureQueriesContext(connection) as many:
         analyst_api.get("/api/v1/articles/", {"page_size": 5})
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- Review, bulk decisions and undo -------------------------------------------------------
+
+
+@pytest.fixture
+def suggested(seeded, editor):
+    """The seed article after "Suggest quotes", with none of its gold quotes: only the
+    suggestions, in text order."""
+    article = seeded
+    for quote in Quote.objects.filter(article=article):
+        quote.soft_delete()
+    Quote.all_objects.filter(article=article).delete()
+    made = article.suggest_quotes(by=editor)
+    assert len(made) >= 3
+    return article
+
+
+def waiting(article):
+    return list(
+        Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED).order_by(
+            "start", "end", "id"
+        )
+    )
+
+
+def test_review_panel_shows_the_first_suggestion_in_its_sentence(editor_client, suggested):
+    first = waiting(suggested)[0]
+    url = reverse("annotations:article-review", args=[suggested.pk])
+    page = editor_client.get(url).content.decode()  # a plain page, the panel open
+    assert f'data-quote="{first.pk}"' in page and "Suggestion 1 of" in page
+    sentence = page.split("data-review-sentence>")[1].split("</blockquote>")[0]
+    assert '<mark class="review-quote">' in sentence
+    if first.speaker:
+        assert first.speaker.name in page.split("data-review-speaker>")[1]
+    response = editor_client.get(url, **HX)
+    assert 'id="workspace"' in response.content.decode()
+    assert 'hx-swap-oob="true"' in response.content.decode()
+
+
+def test_sentence_around_stops_at_sentence_ends():
+    from annotations.views import sentence_around
+
+    body = 'First one. He said "hello there" today. Last one.'
+    start = body.index("hello")
+    lo, hi = sentence_around(body, start, start + 11)
+    assert body[lo:hi] == 'He said "hello there" today.'
+
+
+def test_review_decisions_move_to_the_next_suggestion_in_text_order(editor_client, suggested):
+    quotes = waiting(suggested)
+    url = reverse("annotations:article-review", args=[suggested.pk])
+    second, third = quotes[1], quotes[2]
+    # skip the first: the second is shown
+    page = editor_client.get(url, {"after": quotes[0].pk}, **HX).content.decode()
+    assert f'data-quote="{second.pk}"' in page and f'data-select="{second.pk}"' in page
+    page = editor_client.post(
+        url, {"quote": second.pk, "version": second.version, "decision": "accept"}, **HX
+    ).content.decode()
+    second.refresh_from_db()
+    assert second.status == Quote.Status.CONFIRMED
+    # the next is the third, not the skipped first at the top
+    assert f'data-quote="{third.pk}"' in page
+    page = editor_client.post(
+        url, {"quote": third.pk, "version": third.version, "decision": "reject"}, **HX
+    ).content.decode()
+    third.refresh_from_db()
+    assert third.status == Quote.Status.REJECTED
+    assert Action.objects.filter(kind="reject").count() == 1
+
+
+def test_review_reaches_the_end_without_wrapping(editor_client, suggested):
+    quotes = waiting(suggested)
+    url = reverse("annotations:article-review", args=[suggested.pk])
+    page = editor_client.get(url, {"after": quotes[-1].pk}, **HX).content.decode()
+    assert "No suggestions after this point" in page and "data-review-restart" in page
+
+
+def test_review_refuses_a_stale_version_and_changes_nothing(editor_client, suggested):
+    quote = waiting(suggested)[0]
+    url = reverse("annotations:article-review", args=[suggested.pk])
+    response = editor_client.post(
+        url, {"quote": quote.pk, "version": quote.version - 1 or 99, "decision": "accept"}, **HX
+    )
+    assert response.status_code == 409
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.SUGGESTED and not Action.objects.exists()
+
+
+def test_analyst_cannot_review_bulk_or_undo(client, analyst, suggested):
+    client.force_login(analyst)
+    quote = waiting(suggested)[0]
+    review = reverse("annotations:article-review", args=[suggested.pk])
+    assert client.get(review).status_code == 200  # reading is fine
+    assert client.post(review, {"quote": quote.pk, "decision": "accept"}).status_code == 403
+    bulk = reverse("annotations:article-bulk", args=[suggested.pk])
+    assert client.post(bulk, {"decision": "accept"}).status_code == 403
+    undo = reverse("annotations:article-undo", args=[suggested.pk])
+    assert client.post(undo).status_code == 403
+    assert len(waiting(suggested)) == len(waiting(suggested)) and not Action.objects.exists()
+
+
+def test_bulk_reject_all_then_one_undo_brings_back_exactly_those(editor_client, editor, suggested):
+    quotes = waiting(suggested)
+    before = {q.pk: (q.status, q.speaker_id is not None) for q in quotes}
+    confirmed = quotes[0]
+    confirmed.accept(by=editor)  # decided before: not part of the bulk action
+    bulk = reverse("annotations:article-bulk", args=[suggested.pk])
+    page = editor_client.post(bulk, {"decision": "reject"}, **HX).content.decode()
+    assert f"Rejected {len(quotes) - 1} suggestions" in page
+    assert waiting(suggested) == []
+    action = Action.objects.get(kind="bulk_reject")
+    assert sorted(action.quote_ids) == sorted(q.pk for q in quotes[1:])
+    response = editor_client.post(reverse("annotations:article-undo", args=[suggested.pk]), **HX)
+    assert response.status_code == 200 and "Undone" in response.content.decode()
+    back = waiting(suggested)
+    assert [q.pk for q in back] == [q.pk for q in quotes[1:]]
+    for quote in back:  # speakers dropped with the rejection come back by name
+        assert (quote.speaker_id is not None) == before[quote.pk][1]
+    confirmed.refresh_from_db()
+    assert confirmed.status == Quote.Status.CONFIRMED
+    action.refresh_from_db()
+    assert action.undone_at is not None
+
+
+def test_bulk_by_speaker_touches_only_that_speakers_suggestions(editor_client, suggested):
+    quotes = waiting(suggested)
+    speaker = next(q.speaker for q in quotes if q.speaker_id)
+    bulk = reverse("annotations:article-bulk", args=[suggested.pk])
+    editor_client.post(bulk, {"decision": "accept", "speaker": speaker.pk}, **HX)
+    for quote in quotes:
+        quote.refresh_from_db()
+        want = Quote.Status.CONFIRMED if quote.speaker_id == speaker.pk else Quote.Status.SUGGESTED
+        assert quote.status == want
+
+
+def test_every_change_from_the_page_can_be_undone(editor_client, editor):
+    article = ArticleFactory()
+    quote = QuoteFactory(article=article, status=Quote.Status.SUGGESTED, cue="said")
+    undo = reverse("annotations:article-undo", args=[article.pk])
+    editor_client.post(reverse("annotations:quote-accept", args=[quote.pk]), **HX)
+    page = editor_client.get(article.get_absolute_url()).content.decode()  # a reload
+    assert "Last change: Accepted" in page and f'hx-post="{undo}"' in page
+    editor_client.post(undo, **HX)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.SUGGESTED
+    editor_client.post(reverse("annotations:quote-reject", args=[quote.pk]), **HX)
+    editor_client.post(undo, **HX)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.SUGGESTED
+    editor_client.post(reverse("annotations:quote-delete", args=[quote.pk]), **HX)
+    editor_client.post(undo, **HX)
+    quote.refresh_from_db()
+    assert not quote.is_deleted
+    nothing = editor_client.post(undo, **HX)
+    assert nothing.status_code == 409 and "nothing of yours to undo" in nothing.content.decode()
+
+
+def test_undo_of_an_edit_puts_back_the_fields(editor_client, editor):
+    article = ArticleFactory()
+    quote = QuoteFactory(article=article, cue="said", note="first")
+    url = reverse("annotations:quote-update", args=[quote.pk])
+    response = editor_client.post(
+        url,
+        {
+            "kind": "direct",
+            "speaker_name": "Someone Else",
+            "cue": "claimed",
+            "note": "second",
+            "version": quote.version,
+            "fragment": ["0-10", "20-30"],
+        },
+        **HX,
+    )
+    assert response.status_code == 200, response.content.decode()[:500]
+    quote.refresh_from_db()
+    assert quote.cue == "claimed" and quote.fragments.count() == 2
+    editor_client.post(reverse("annotations:article-undo", args=[article.pk]), **HX)
+    quote = Quote.objects.get(pk=quote.pk)
+    assert (quote.kind, quote.cue, quote.note) == ("indirect", "said", "first")
+    assert [(f.start, f.end) for f in quote.fragments.all()] == [(0, 10)]
+
+
+def test_undo_is_refused_when_the_quote_changed_since(editor_client, editor):
+    article = ArticleFactory()
+    quote = QuoteFactory(article=article, status=Quote.Status.SUGGESTED)
+    editor_client.post(reverse("annotations:quote-accept", args=[quote.pk]), **HX)
+    quote.refresh_from_db()
+    quote.edit(note="someone else's note", by=UserFactory(username="olga"))
+    response = editor_client.post(reverse("annotations:article-undo", args=[article.pk]), **HX)
+    assert response.status_code == 409 and "changed since" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.CONFIRMED
+
+
+def test_undo_is_per_editor(client, editor, suggested):
+    other = UserFactory(username="olga")
+    quote = waiting(suggested)[0]
+    client.force_login(other)
+    client.post(reverse("annotations:quote-accept", args=[quote.pk]), **HX)
+    client.force_login(editor)
+    response = client.post(reverse("annotations:article-undo", args=[suggested.pk]), **HX)
+    assert response.status_code == 409
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.CONFIRMED

@@ -1,10 +1,12 @@
 """The newsroom's workflow in real Chromium: the queue (take, assign, key n), reviewing
 suggestions one at a time from the keyboard, bulk decisions and undo."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import Article
+from annotations.models import Article, Quote
 from tests.factories import ArticleFactory, UserFactory
 
 from .conftest import log_in_as
@@ -49,3 +51,101 @@ def test_admin_gives_an_article_to_an_editor(page):
     expect(page.locator("[data-workflow] .assignee")).to_have_text("eddie")
     article.refresh_from_db()
     assert article.assignee == editor
+
+
+def suggest_only(article, user):
+    """The seed article as an editor first sees it: only what "Suggest quotes" finds."""
+    Quote.all_objects.filter(article=article).delete()
+    made = article.suggest_quotes(by=user)
+    return sorted(made, key=lambda q: (q.start, q.end, q.pk))
+
+
+def panel_quote(page) -> str:
+    return page.locator("[data-review-panel]").get_attribute("data-quote")
+
+
+def test_reviewing_the_seed_articles_suggestions_from_the_keyboard(page, seeded):
+    editor = UserFactory(username="eddie")
+    suggestions = suggest_only(seeded, editor)
+    log_in_as(page, editor)
+    page.goto(seeded.get_absolute_url())
+    panel = page.locator("[data-review-panel]")
+    keys = 0
+    began = time.perf_counter()
+    page.keyboard.press("v")
+    keys += 1
+    first_five = None
+    for n, quote in enumerate(suggestions):
+        expect(panel).to_have_attribute("data-quote", str(quote.pk))
+        if n == 5:
+            first_five = (keys, time.perf_counter() - began)
+        expect(page.locator(f"#quote-{quote.pk}")).to_have_attribute("aria-current", "true")
+        assert page.evaluate("document.activeElement.matches('[data-review-panel]')")
+        page.keyboard.press("r" if n % 3 == 2 else "a")  # every third is a miss
+        keys += 1
+    expect(panel.locator("[data-review-end]")).to_contain_text("No suggestions are waiting")
+    seconds = time.perf_counter() - began
+    statuses = list(
+        Quote.objects.filter(pk__in=[q.pk for q in suggestions])
+        .order_by("start", "end", "id")
+        .values_list("status", flat=True)
+    )
+    assert statuses == ["rejected" if n % 3 == 2 else "confirmed" for n in range(len(suggestions))]
+    print(
+        f"\nREVIEW MEASUREMENT: {len(suggestions)} suggestions of the seed article reviewed in "
+        f"{keys} keystrokes and {seconds:.2f} s ({seconds / len(suggestions):.2f} s each, "
+        "Chromium headless, server round trip included)"
+    )
+    if first_five:
+        print(
+            f"REVIEW MEASUREMENT: the first 5 suggestions in {first_five[0]} keystrokes and "
+            f"{first_five[1]:.2f} s"
+        )
+
+
+def test_skip_moves_on_and_edit_returns_to_the_next_suggestion(page, seeded):
+    editor = UserFactory(username="eddie")
+    suggestions = suggest_only(seeded, editor)
+    log_in_as(page, editor)
+    page.goto(seeded.get_absolute_url())
+    panel = page.locator("[data-review-panel]")
+    page.keyboard.press("v")
+    expect(panel).to_have_attribute("data-quote", str(suggestions[0].pk))
+    page.keyboard.press("s")
+    expect(panel).to_have_attribute("data-quote", str(suggestions[1].pk))
+    page.keyboard.press("e")
+    form = page.locator("#quote-form-slot [data-quote-form]")
+    expect(form).to_be_visible()
+    form.locator('[data-action="save-accept"]').click()
+    expect(panel).to_have_attribute("data-quote", str(suggestions[2].pk))
+    expect(page.locator("[data-review-position]")).to_contain_text(
+        f"Suggestion 2 of {len(suggestions) - 1}"
+    )
+    assert Quote.objects.get(pk=suggestions[1].pk).status == "confirmed"
+    assert Quote.objects.get(pk=suggestions[0].pk).status == "suggested"
+    page.keyboard.press("u")  # undoes the edit and accept: back to that suggestion
+    expect(panel).to_have_attribute("data-quote", str(suggestions[1].pk))
+    assert Quote.objects.get(pk=suggestions[1].pk).status == "suggested"
+    page.keyboard.press("Escape")
+    expect(panel).to_have_count(0)
+
+
+def test_bulk_reject_by_speaker_and_undo_after_a_reload(page, seeded):
+    editor = UserFactory(username="eddie")
+    suggestions = suggest_only(seeded, editor)
+    log_in_as(page, editor)
+    page.goto(seeded.get_absolute_url())
+    page.click("[data-review-start]")
+    speaker = suggestions[0].speaker
+    theirs = [q.pk for q in suggestions if q.speaker_id == speaker.pk]
+    page.click(f'[data-bulk="reject"][data-speaker="{speaker.pk}"]')
+    expect(page.locator("#flash")).to_contain_text(
+        f"Rejected {len(theirs)} suggestions by {speaker.name}"
+    )
+    assert set(Quote.objects.filter(status="rejected").values_list("pk", flat=True)) == set(theirs)
+    page.reload()
+    expect(page.locator("[data-undo-bar]")).to_contain_text(f"Rejected {len(theirs)}")
+    page.keyboard.press("u")
+    expect(page.locator("#flash")).to_contain_text("Undone")
+    assert not Quote.objects.filter(status="rejected").exists()
+    assert Quote.objects.filter(status="suggested").count() == len(suggestions)

@@ -621,14 +621,15 @@ class Article(Tracked):
         return [(b.start, b.end) for b in self.boilerplate.all()]
 
     @transaction.atomic
-    def suggest_quotes(self, by=None) -> list[Quote]:
+    def suggest_quotes(self, by=None) -> Suggested:
         """Run the quote suggester over the body and store what it finds as quotes with
         status ``suggested``.
 
         Nothing is proposed inside boilerplate ranges, nor where a quote already stands
         (confirmed, suggested, rejected or deleted: an editor's "no" is remembered).
         Speakers and outlets are matched by name or alias; a name that matches none becomes
-        a new, *proposed* speaker or outlet (see :class:`Proposable`). Returns the new quotes.
+        a new, *proposed* speaker or outlet (see :class:`Proposable`). Returns the new quotes,
+        as a list that also counts what was left out (:class:`Suggested`).
         """
         existing = list(
             Quote.all_objects.filter(article=self).prefetch_related("fragments", "speaker__aliases")
@@ -639,12 +640,20 @@ class Article(Tracked):
             if q.speaker is not None
         }
         taken = [[(f.start, f.end) for f in q.fragments.all()] for q in existing]
+        # An editor's word on a quote: confirmed, rejected or deleted (a suggestion no one
+        # has looked at yet is not).
+        decided = [q.status != Quote.Status.SUGGESTED or q.is_deleted for q in existing]
         speakers: dict[str, Speaker] = {}
         outlets: dict[str, Outlet] = {}
-        created = []
+        created = Suggested()
         for found in suggest(self.body, skip=self.boilerplate_spans(), known_speakers=known):
             spans = [(f.start, f.end) for f in found.fragments]
-            if any(_span_similarity(spans, other) >= 0.5 for other in taken):
+            near = [n for n, other in enumerate(taken) if _span_similarity(spans, other) >= 0.5]
+            if near:
+                if any(decided[n] for n in near):
+                    created.decided += 1
+                else:
+                    created.pending += 1
                 continue
             speaker = None
             if found.speaker_name:
@@ -674,8 +683,31 @@ class Article(Tracked):
                 by=by,
             )
             taken.append(spans)
+            decided.append(False)
             created.append(quote)
         return created
+
+
+class Suggested(list):
+    """The quotes :meth:`Article.suggest_quotes` made, with what it left out: ``decided``,
+    where an editor had already confirmed, rejected or deleted a quote; ``pending``, where a
+    suggestion was already waiting."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.decided = 0
+        self.pending = 0
+
+    def summary(self) -> str:
+        """For people: "Added 3 suggestions; left out 2 that an editor had already
+        decided." """
+        added = len(self)
+        text = f"Added {added} suggestion{'s' if added != 1 else ''}"
+        if self.decided:
+            text += f"; left out {self.decided} that an editor had already decided"
+        if self.pending:
+            text += f"; {self.pending} already waiting"
+        return text + "."
 
 
 class BoilerplateRange(models.Model):

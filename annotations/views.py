@@ -391,6 +391,30 @@ def article_status(request, pk):
     status = request.POST.get("status", "")
     if status not in Article.Status.values:
         return error_response(request, f"Unknown status {status[:20]!r}.", status=400)
+    if status == Article.Status.DONE:
+        waiting = Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
+        pending = waiting.count()
+        if pending and request.POST.get("pending") != "reject":
+            # Ask first, on the page: the waiting suggestions would be marked done unseen.
+            page = get_object_or_404(Article.objects.select_related("publisher", "assignee"), pk=pk)
+            context = workspace_context(request, page, select="")
+            context.update(workflow_context(request, page))
+            context["confirm_done"] = pending
+            return render(request, "annotations/article_detail.html", context, status=409)
+        if pending:
+            quotes = list(
+                waiting.select_related("speaker").prefetch_related(
+                    "fragments", "via_hops__outlet", "via_hops__speaker"
+                )
+            )
+            for quote in quotes:
+                quote.article = article
+            label = f"Rejected {pending} waiting suggestion{'s' if pending != 1 else ''}"
+            with Action.track(request.user, article, Action.Kind.BULK_REJECT, quotes, label=label):
+                for quote in quotes:
+                    quote.reject(by=request.user)
+                article.set_status(status, by=request.user)
+            return redirect(article)
     article.set_status(status, by=request.user)
     return redirect(article)
 
@@ -399,8 +423,8 @@ def article_status(request, pk):
 @editor_required
 def article_suggest(request, pk):
     article = get_object_or_404(Article, pk=pk)
-    article.suggest_quotes(by=request.user)
-    return workspace_response(request, article, flash="Suggestions refreshed.")
+    made = article.suggest_quotes(by=request.user)
+    return workspace_response(request, article, flash=made.summary())
 
 
 # --- Quotes ------------------------------------------------------------------------------

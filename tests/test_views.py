@@ -215,7 +215,7 @@ def test_editor_asks_for_suggestions_again(editor_client):
     article = ArticleFactory(body="\u201cWe will win the vote,\u201d John Smith said on Monday.")
     url = reverse("annotations:article-suggest", args=[article.pk])
     response = editor_client.post(url, **HX)
-    assert response.status_code == 200 and "Suggestions refreshed" in response.content.decode()
+    assert response.status_code == 200 and "Added 1 suggestion." in response.content.decode()
     assert article.quotes.filter(status=Quote.Status.SUGGESTED).count() == 1
 
 

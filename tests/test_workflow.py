@@ -247,6 +247,7 @@ def suggested(seeded, editor):
     Quote.all_objects.filter(article=article).delete()
     made = article.suggest_quotes(by=editor)
     assert len(made) >= 3
+    article.set_status(Article.Status.IN_PROGRESS)
     return article
 
 
@@ -437,3 +438,63 @@ def test_undo_is_per_editor(client, editor, suggested):
     assert response.status_code == 409
     quote.refresh_from_db()
     assert quote.status == Quote.Status.CONFIRMED
+
+
+# --- Done with suggestions waiting; what "Suggest quotes" left out --------------------------
+
+
+def test_done_with_suggestions_waiting_asks_first_and_changes_nothing(editor_client, suggested):
+    count = len(waiting(suggested))
+    url = reverse("annotations:article-status", args=[suggested.pk])
+    response = editor_client.post(url, {"status": "done"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f"{count} suggestions are still waiting: reject them and mark done?" in page
+    assert 'name="pending" value="reject"' in page
+    suggested.refresh_from_db()
+    assert suggested.status != Article.Status.DONE and len(waiting(suggested)) == count
+
+
+def test_done_after_confirming_rejects_the_waiting_ones_undoably(editor_client, suggested):
+    quotes = waiting(suggested)
+    url = reverse("annotations:article-status", args=[suggested.pk])
+    response = editor_client.post(url, {"status": "done", "pending": "reject"})
+    assert response.status_code == 302
+    suggested.refresh_from_db()
+    assert suggested.status == Article.Status.DONE and waiting(suggested) == []
+    assert Quote.objects.filter(status="rejected").count() == len(quotes)
+    editor_client.post(reverse("annotations:article-undo", args=[suggested.pk]), **HX)
+    assert len(waiting(suggested)) == len(quotes)
+
+
+def test_done_without_suggestions_waiting_needs_no_confirmation(editor_client):
+    article = ArticleFactory()
+    QuoteFactory(article=article)
+    url = reverse("annotations:article-status", args=[article.pk])
+    assert editor_client.post(url, {"status": "done"}).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.DONE
+
+
+def test_suggest_quotes_counts_what_editors_had_decided(seeded, editor):
+    """The seed's nine gold quotes stand where the suggester finds its nine: all left
+    out. Reject one, delete one and the others are still decided; a fresh suggestion
+    waiting is counted apart."""
+    made = seeded.suggest_quotes(by=editor)
+    assert len(made) == 0 and made.decided == 9 and made.pending == 0
+    assert made.summary() == "Added 0 suggestions; left out 9 that an editor had already decided."
+    gold = list(Quote.objects.filter(article=seeded).order_by("start"))
+    gold[0].reject(by=editor)
+    gold[1].soft_delete(by=editor)
+    Quote.all_objects.filter(pk=gold[2].pk).delete()
+    made = seeded.suggest_quotes(by=editor)
+    assert len(made) == 1 and made.decided == 8
+    again = seeded.suggest_quotes(by=editor)
+    assert len(again) == 0 and again.decided == 8 and again.pending == 1
+    assert again.summary().endswith("; 1 already waiting.")
+
+
+def test_suggest_button_says_what_it_added_and_left_out(editor_client, seeded):
+    url = reverse("annotations:article-suggest", args=[seeded.pk])
+    page = editor_client.post(url, **HX).content.decode()
+    assert "Added 0 suggestions; left out 9 that an editor had already decided." in page

@@ -149,3 +149,37 @@ def test_bulk_reject_by_speaker_and_undo_after_a_reload(page, seeded):
     expect(page.locator("#flash")).to_contain_text("Undone")
     assert not Quote.objects.filter(status="rejected").exists()
     assert Quote.objects.filter(status="suggested").count() == len(suggestions)
+
+
+def test_mark_done_with_suggestions_waiting_asks_first(page, seeded):
+    editor = UserFactory(username="eddie")
+    suggestions = suggest_only(seeded, editor)
+    seeded.set_status(Article.Status.IN_PROGRESS)
+    log_in_as(page, editor)
+    page.goto(seeded.get_absolute_url())
+    page.click('[data-action="done"]')
+    dialog = page.locator("[data-confirm-done]")
+    expect(dialog).to_contain_text(
+        f"{len(suggestions)} suggestions are still waiting: reject them and mark done?"
+    )
+    seeded.refresh_from_db()
+    assert seeded.status == Article.Status.IN_PROGRESS
+    page.click('[data-action="reject-and-done"]')
+    expect(page.locator(".article-head .badge.status-done")).to_be_visible()
+    assert not Quote.objects.filter(status="suggested").exists()
+    page.keyboard.press("u")
+    expect(page.locator("#flash")).to_contain_text("Undone")
+    assert Quote.objects.filter(status="suggested").count() == len(suggestions)
+
+
+def test_suggest_quotes_says_what_it_added_and_left_out(page, seeded):
+    editor = UserFactory(username="eddie")
+    gold = Quote.objects.filter(article=seeded).order_by("start").first()
+    gold.soft_delete(by=editor)
+    Quote.all_objects.filter(pk=gold.pk).delete()
+    log_in_as(page, editor)
+    page.goto(seeded.get_absolute_url())
+    page.click("text=Suggest quotes")
+    expect(page.locator("#flash")).to_contain_text(
+        "Added 1 suggestion; left out 8 that an editor had already decided."
+    )

@@ -81,6 +81,9 @@ CSV_COLUMNS = (
     "note",
     "created_at",
     "updated_at",
+    "confirmed_by",
+    "checked_by",
+    "checked_at",
 )
 VIA_SEPARATOR = " > "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -169,6 +172,9 @@ def csv_queryset(queryset):
         _note=_defused("note"),
         _created=CsvTimestamp("created_at"),
         _updated=CsvTimestamp("updated_at"),
+        _confirmed_by=_defused("confirmed_by__username"),
+        _checked_by=_defused("checked_by__username"),
+        _checked=CsvTimestamp("checked_at"),
     ).values_list(
         "article_id",
         "_title",
@@ -189,6 +195,9 @@ def csv_queryset(queryset):
         "_note",
         "_created",
         "_updated",
+        "_confirmed_by",
+        "_checked_by",
+        "_checked",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -617,6 +618,65 @@ class Article(Tracked):
         self._change_reason = f"status {status}"
         self.save(update_fields=["status", "updated_by", "updated_at"])
 
+    def is_reviewed_by(self, user) -> bool:
+        """Whether the article is in review in ``user``'s queue."""
+        return (
+            self.status == self.Status.IN_REVIEW
+            and getattr(user, "pk", None) is not None
+            and self.assignee_id == user.pk
+        )
+
+    def annotators(self) -> set[int]:
+        """Ids of the editors who annotated the article: who it was assigned to before
+        review, who made or confirmed its confirmed quotes."""
+        confirmed = Quote.objects.filter(article=self, status=Quote.Status.CONFIRMED)
+        ids = set(confirmed.values_list("confirmed_by", flat=True))
+        ids |= set(confirmed.values_list("created_by", flat=True))
+        if self.assignee_id and self.status != self.Status.IN_REVIEW:
+            ids.add(self.assignee_id)
+        ids.discard(None)
+        return ids
+
+    def reviewers(self):
+        """Editors who may review the article (none of its annotators), those with the
+        fewest articles waiting in review first."""
+        waiting = models.Count(
+            "assigned_articles", filter=Q(assigned_articles__status=self.Status.IN_REVIEW)
+        )
+        return (
+            User.objects.filter(is_active=True, role__in=[User.Role.EDITOR, User.Role.ADMIN])
+            .exclude(pk__in=self.annotators())
+            .annotate(in_review=waiting)
+            .order_by("in_review", "username")
+        )
+
+    @transaction.atomic
+    def send_to_review(self, reviewer=None, *, by=None) -> None:
+        """Move the article to "in review" and into the queue of ``reviewer`` (by default
+        the free-est editor who did not annotate it). An editor never reviews their own."""
+        if reviewer is None:
+            reviewer = self.reviewers().first()
+            if reviewer is None:
+                raise ValidationError(
+                    "No other editor can review this article: everyone who could annotated it.",
+                    code="no_reviewer",
+                )
+        elif reviewer.pk in self.annotators():
+            raise ValidationError(
+                f"{reviewer.get_username()} annotated this article; another editor reviews it.",
+                code="review_own",
+            )
+        elif not reviewer.can_edit:
+            raise ValidationError(
+                f"{reviewer.get_username()} may not annotate, so cannot review.",
+                code="reviewer_cannot_edit",
+            )
+        self.status = self.Status.IN_REVIEW
+        self.assignee = reviewer
+        self.stamp(by)
+        self._change_reason = f"sent to review by {reviewer.get_username()}"
+        self.save(update_fields=["status", "assignee", "updated_by", "updated_at"])
+
     def boilerplate_spans(self) -> list[tuple[int, int]]:
         return [(b.start, b.end) for b in self.boilerplate.all()]
 
@@ -842,6 +902,25 @@ class Quote(Tracked):
         related_name="+",
         editable=False,
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who confirmed the quote (made it, or accepted the suggestion).",
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who checked the quote in review: another editor than who confirmed it.",
+    )
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords(get_user=history_user)
 
     objects = LiveQuoteManager()
@@ -915,6 +994,7 @@ class Quote(Tracked):
             }
         )
         quote.stamp(by)
+        quote._note_confirmation(None, by)
         return quote
 
     @classmethod
@@ -1010,16 +1090,67 @@ class Quote(Tracked):
         self._hops = list(changes["via"]) if "via" in changes else None
         # The speaker and article are instances the caller holds; the named constraints
         # are the database's to hold.
-        self.clean_fields(exclude=["article", "speaker", "created_by", "updated_by", "deleted_by"])
+        self.clean_fields(
+            exclude=[
+                "article",
+                "speaker",
+                "created_by",
+                "updated_by",
+                "deleted_by",
+                "confirmed_by",
+                "checked_by",
+            ]
+        )
         self.clean()
 
     def _change(self, changes: dict[str, Any], by, expected_version: int | None) -> None:
         was = self.status
         self._apply(changes)
         self.stamp(by)
+        self._note_confirmation(was, by)
         with transaction.atomic():
             self._claim(expected_version, deleted=False)
             self._store(was=was)
+
+    def _note_confirmation(self, was: str | None, by) -> None:
+        """Who confirmed the quote: whoever made its status confirmed; nobody once it is
+        not."""
+        if self.status == self.Status.CONFIRMED:
+            if was != self.status:
+                self.confirmed_by = _user_or_none(by)
+        else:
+            self.confirmed_by = None
+
+    @property
+    def confirmer_id(self) -> int | None:
+        """Who stands behind the quote: who confirmed it, else who made it."""
+        return self.confirmed_by_id or self.created_by_id
+
+    def can_be_checked_by(self, user) -> bool:
+        return self.status == self.Status.CONFIRMED and user.pk != self.confirmer_id
+
+    def mark_checked(self, by, *, expected_version: int | None = None) -> None:
+        """The second check: ``by``, another editor than whoever confirmed the quote, says
+        it is right as it stands. Bumps the version."""
+        if self.status != self.Status.CONFIRMED:
+            raise ValidationError(
+                "Only a confirmed quote can be checked: accept or reject the suggestion first.",
+                code="check_unconfirmed",
+            )
+        if by is not None and by.pk == self.confirmer_id:
+            raise ValidationError(
+                "You confirmed this quote; another editor checks it.", code="check_own"
+            )
+        self._set_check(_user_or_none(by), timezone.now(), by, expected_version, "checked")
+
+    def _set_check(self, checker, at, by, expected_version: int | None, reason: str) -> None:
+        with transaction.atomic():
+            self._claim(expected_version, deleted=False)
+            self.checked_by = checker
+            self.checked_at = at
+            self.stamp(by)
+            self._change_reason = reason
+            self.save()
 
     def _claim(self, expected_version: int | None, *, deleted: bool) -> None:
         """Bump the version. With ``expected_version``, only if the row is still at that
@@ -1218,6 +1349,9 @@ class Quote(Tracked):
             ],
             "note": self.note,
             "deleted": self.is_deleted,
+            "confirmed_by": self.confirmed_by_id,
+            "checked_by": self.checked_by_id,
+            "checked_at": self.checked_at.isoformat() if self.checked_at else None,
         }
 
     def put_back(self, state: dict[str, Any], *, by=None, expected_version: int) -> None:
@@ -1248,6 +1382,19 @@ class Quote(Tracked):
                 changes["via"] = [_hop_again(kind, pk, name, by) for kind, pk, name in state["via"]]
             if changes:
                 self.edit(by=by, expected_version=version, **changes)
+                version = self.version
+            confirmer = state.get("confirmed_by")
+            if self.status == self.Status.CONFIRMED and self.confirmed_by_id != confirmer:
+                # Who confirmed it before the change, rather than whoever undid it.
+                if confirmer is not None and not User.objects.filter(pk=confirmer).exists():
+                    confirmer = None
+                Quote.all_objects.filter(pk=self.pk).update(confirmed_by_id=confirmer)
+                self.confirmed_by_id = confirmer
+            checked = (state.get("checked_by"), state.get("checked_at"))
+            if (now["checked_by"], now["checked_at"]) != checked:
+                checker = User.objects.filter(pk=checked[0]).first() if checked[0] else None
+                at = datetime.fromisoformat(checked[1]) if checked[1] and checker else None
+                self._set_check(checker, at, by, version, "check undone")
                 version = self.version
             if state["deleted"] and not self.is_deleted:
                 self.soft_delete(by=by, expected_version=version)
@@ -1357,6 +1504,7 @@ class Action(models.Model):
         DELETE = "delete", "Deleted"
         BULK_ACCEPT = "bulk_accept", "Accepted all"
         BULK_REJECT = "bulk_reject", "Rejected all"
+        CHECK = "check", "Checked"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quote_actions"

@@ -391,6 +391,18 @@ def article_status(request, pk):
     status = request.POST.get("status", "")
     if status not in Article.Status.values:
         return error_response(request, f"Unknown status {status[:20]!r}.", status=400)
+    if status == Article.Status.IN_REVIEW:
+        chosen = request.POST.get("reviewer", "")
+        reviewer = None
+        if chosen:
+            reviewer = User.objects.filter(pk=chosen if chosen.isdigit() else 0).first()
+            if reviewer is None:
+                return error_response(request, "Choose a reviewer from the list.", status=400)
+        try:
+            article.send_to_review(reviewer, by=request.user)
+        except ValidationError as exc:
+            return error_response(request, message_of(exc), status=400)
+        return redirect(article)
     if status == Article.Status.DONE:
         waiting = Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
         pending = waiting.count()
@@ -544,6 +556,8 @@ def quote_update(request, pk):
     try:
         with Action.track(request.user, quote.article, Action.Kind.EDIT, [quote]):
             form.save(request.user, accept=bool(request.POST.get("accept")))
+            if quote.article.is_reviewed_by(request.user) and quote.can_be_checked_by(request.user):
+                quote.mark_checked(request.user)  # the reviewer's correction checks it
     except Quote.VersionConflict:
         quote.refresh_from_db()
         form.add_error(None, form.stale_message())
@@ -826,7 +840,15 @@ def workflow_context(request, article: Article) -> dict:
             .order_by("username")
             .only("pk", "username")
         )
-    return {"is_admin": admin, "assignable": assignable}
+    context = {"is_admin": admin, "assignable": assignable}
+    if can_edit(request.user) and article.status in {
+        Article.Status.NEW,
+        Article.Status.IN_PROGRESS,
+    }:
+        context["reviewers"] = list(article.reviewers().only("pk", "username"))
+    if article.is_reviewed_by(request.user):
+        context["to_check"] = review_items(request, article, "check").count()
+    return context
 
 
 @require_POST
@@ -920,11 +942,24 @@ def in_sentence(body: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool
     return pieces
 
 
-def review_context(request, article: Article, *, after: Quote | None = None, at=None) -> dict:
-    """The review panel: the first suggestion at or after ``at`` (a quote, still suggested)
-    or strictly after ``after`` in text order, never wrapping back to the top by itself."""
+def review_items(request, article: Article, mode: str):
+    """What the panel walks through: the suggestions, or (``check``) the confirmed quotes
+    nobody has checked that someone else confirmed."""
+    if mode == "check":
+        return Quote.objects.filter(
+            article=article, status=Quote.Status.CONFIRMED, checked_by__isnull=True
+        ).exclude(confirmed_by=request.user)
+    return Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
+
+
+def review_context(
+    request, article: Article, *, after: Quote | None = None, at=None, mode: str = "suggest"
+) -> dict:
+    """The review panel: the first item at or after ``at`` (a quote, still waiting) or
+    strictly after ``after`` in text order, never wrapping back to the top by itself."""
+    mode = "check" if mode == "check" else "suggest"
     suggestions = list(
-        Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
+        review_items(request, article, mode)
         .select_related("speaker")
         .order_by("start", "end", "id")
         .only("pk", "start", "end", "kind", "cue", "speaker__name", "version", "article_id")
@@ -940,6 +975,7 @@ def review_context(request, article: Article, *, after: Quote | None = None, at=
     context = {
         "article": article,
         "reviewing": True,
+        "review_mode": mode,
         "review_total": len(suggestions),
         "review_url": reverse("annotations:article-review", args=[article.pk]),
         "bulk_url": reverse("annotations:article-bulk", args=[article.pk]),
@@ -997,10 +1033,11 @@ def article_review(request, pk):
     ``version`` and ``decision`` (accept or reject): decide it and move to the next."""
     article = get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
     params = request.POST if request.method == "POST" else request.GET
+    mode = params.get("mode", "")
     if request.method == "GET":
         at = article_quote(article, params.get("from", ""))
         after = article_quote(article, params.get("after", ""))
-        review = review_context(request, article, at=at, after=after)
+        review = review_context(request, article, at=at, after=after, mode=mode)
         if request.GET.get("panel"):
             return render(request, "annotations/review_panel.html", review)
         return review_response(request, article, review)
@@ -1008,25 +1045,33 @@ def article_review(request, pk):
         raise PermissionDenied("Your role may read but not change annotations.")
     decision = params.get("decision", "")
     quote = article_quote(article, params.get("quote", ""))
-    if decision not in {"accept", "reject"}:
-        return error_response(request, "Decide accept or reject.", status=400)
+    if decision not in DECISIONS:
+        return error_response(request, "Decide accept, reject or check.", status=400)
     if quote is None or quote.is_deleted:
-        return error_response(request, "That suggestion is no longer in this article.", 404)
+        return error_response(request, "That quote is no longer in this article.", 404)
     version = params.get("version", "")
     expected = int(version) if version.isdigit() else quote.version
-    kind = Action.Kind.ACCEPT if decision == "accept" else Action.Kind.REJECT
+    kind, method, flash = DECISIONS[decision]
     try:
         with Action.track(request.user, article, kind, [quote]):
-            getattr(quote, decision)(by=request.user, expected_version=expected)
+            getattr(quote, method)(by=request.user, expected_version=expected)
     except Quote.VersionConflict:
         return error_response(
             request,
-            "Someone changed this suggestion since you saw it; it is shown as it is now.",
+            "Someone changed this quote since you saw it; it is shown as it is now.",
             status=409,
         )
-    review = review_context(request, article, after=quote)
-    flash = "Suggestion accepted." if decision == "accept" else "Suggestion rejected."
+    except ValidationError as exc:
+        return error_response(request, message_of(exc), status=400)
+    review = review_context(request, article, after=quote, mode=mode)
     return review_response(request, article, review, flash=flash)
+
+
+DECISIONS = {
+    "accept": (Action.Kind.ACCEPT, "accept", "Suggestion accepted."),
+    "reject": (Action.Kind.REJECT, "reject", "Rejected."),
+    "check": (Action.Kind.CHECK, "mark_checked", "Checked."),
+}
 
 
 @require_POST
@@ -1080,6 +1125,6 @@ def article_undo(request, pk):
     flash = f"Undone: {last.label.lower()}."
     first = min(restored, key=lambda q: (q.start, q.pk)) if restored else None
     if request.POST.get("review"):
-        review = review_context(request, article, at=first)
+        review = review_context(request, article, at=first, mode=request.POST.get("mode", ""))
         return review_response(request, article, review, flash=flash)
     return workspace_response(request, article, select=first.pk if first else None, flash=flash)

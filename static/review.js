@@ -27,13 +27,6 @@
     return document.getElementById("review-slot");
   }
 
-  function reviewUrl() {
-    var p = panel();
-    if (p) return p.dataset.reviewUrl;
-    var start = document.querySelector("[data-review-start]");
-    return start ? start.dataset.reviewUrl : null;
-  }
-
   function send(method, url, values) {
     if (!window.htmx || !url) return;
     ownRequest = true;
@@ -41,8 +34,18 @@
     window.htmx.ajax(method, url, { target: "#workspace", swap: "outerHTML", values: values || {} });
   }
 
-  function start() {
-    send("GET", reviewUrl(), {});
+  function mode() {
+    var p = panel();
+    return p ? p.dataset.mode : "suggest";
+  }
+
+  function start(which) {
+    var button = document.querySelector(
+      which === "check" ? '[data-review-start="check"]' : '[data-review-start=""]'
+    );
+    if (!button) return false;
+    send("GET", button.dataset.reviewUrl, which === "check" ? { mode: "check" } : {});
+    return true;
   }
 
   function stop() {
@@ -54,10 +57,12 @@
   function decide(decision) {
     var p = panel();
     if (!p || !p.dataset.quote) return false;
+    if (decision === "accept" && mode() === "check") decision = "check";
     send("POST", p.dataset.reviewUrl, {
       quote: p.dataset.quote,
       version: p.dataset.version,
       decision: decision,
+      mode: mode(),
     });
     return true;
   }
@@ -65,7 +70,7 @@
   function skip() {
     var p = panel();
     if (!p || !p.dataset.quote) return false;
-    send("GET", p.dataset.reviewUrl, { after: p.dataset.quote });
+    send("GET", p.dataset.reviewUrl, { after: p.dataset.quote, mode: mode() });
     return true;
   }
 
@@ -97,7 +102,7 @@
   function undo() {
     var button = document.querySelector("[data-undo-bar] [data-action=undo]");
     if (!button) return false;
-    send("POST", button.getAttribute("hx-post"), { review: "1" });
+    send("POST", button.getAttribute("hx-post"), { review: "1", mode: mode() });
     return true;
   }
 
@@ -119,10 +124,10 @@
           }
           break;
         case "v":
-          if (!reviewing && document.querySelector("[data-review-start]")) {
-            start();
-            handled = true;
-          }
+          handled = !reviewing && start("suggest");
+          break;
+        case "c":
+          handled = !reviewing && start("check");
           break;
         case "a":
           handled = reviewing && decide("accept");
@@ -160,9 +165,12 @@
   document.addEventListener("click", function (event) {
     var t = event.target;
     if (!(t instanceof Element)) return;
-    if (t.closest("[data-review-start]")) return start();
+    var starter = t.closest("[data-review-start]");
+    if (starter) return start(starter.dataset.reviewStart === "check" ? "check" : "suggest");
     if (t.closest("[data-review-stop]")) return stop();
-    if (t.closest("[data-review-restart]")) return send("GET", reviewUrl(), {});
+    if (t.closest("[data-review-restart]")) {
+      return send("GET", panel().dataset.reviewUrl, { mode: mode() });
+    }
     var b = t.closest("[data-review]");
     if (b) {
       var which = b.dataset.review;
@@ -185,7 +193,7 @@
       ownRequest = false;
     } else if (isWorkspace && panel() && window.htmx) {
       var p = panel();
-      var values = { panel: "1" };
+      var values = { panel: "1", mode: p.dataset.mode };
       if (editing && editing === p.dataset.quote) values.after = editing;
       else if (p.dataset.quote) values.from = p.dataset.quote;
       editing = null;

@@ -498,3 +498,117 @@ def test_suggest_button_says_what_it_added_and_left_out(editor_client, seeded):
     url = reverse("annotations:article-suggest", args=[seeded.pk])
     page = editor_client.post(url, **HX).content.decode()
     assert "Added 0 suggestions; left out 9 that an editor had already decided." in page
+
+
+# --- The second check ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def annotated(editor):
+    """An article eddie annotated: two quotes he confirmed, one suggestion he accepted."""
+    article = ArticleFactory(assignee=editor, status=Article.Status.IN_PROGRESS)
+    QuoteFactory(article=article, start=0, end=10, status=Quote.Status.SUGGESTED).accept(by=editor)
+    made = Quote.create(article, kind="indirect", fragments=[(20, 30)], by=editor)
+    suggestion = QuoteFactory(article=article, start=40, end=50, status=Quote.Status.SUGGESTED)
+    suggestion.accept(by=editor)
+    assert made.confirmed_by == editor and suggestion.confirmed_by == editor
+    return article
+
+
+def test_confirmed_by_follows_the_status(editor):
+    quote = QuoteFactory(status=Quote.Status.SUGGESTED)
+    assert quote.confirmed_by is None
+    quote.accept(by=editor)
+    assert Quote.objects.get(pk=quote.pk).confirmed_by == editor
+    quote.reject(by=editor)
+    assert Quote.objects.get(pk=quote.pk).confirmed_by is None
+
+
+def test_send_to_review_goes_to_another_editor(editor_client, editor, annotated):
+    olga = UserFactory(username="olga")
+    UserFactory(username="ana", role="analyst")
+    url = reverse("annotations:article-status", args=[annotated.pk])
+    page = editor_client.get(annotated.get_absolute_url()).content.decode()
+    assert f'<option value="{olga.pk}">olga</option>' in page
+    assert f'<option value="{editor.pk}">eddie</option>' not in page.split("data-send-review")[1]
+    assert editor_client.post(url, {"status": "in_review"}).status_code == 302
+    annotated.refresh_from_db()
+    assert annotated.status == Article.Status.IN_REVIEW and annotated.assignee == olga
+
+
+def test_an_editor_cannot_review_their_own(editor_client, editor, annotated):
+    url = reverse("annotations:article-status", args=[annotated.pk])
+    response = editor_client.post(url, {"status": "in_review", "reviewer": editor.pk})
+    assert response.status_code == 400
+    assert "eddie annotated this article" in response.content.decode()
+    annotated.refresh_from_db()
+    assert annotated.status == Article.Status.IN_PROGRESS and annotated.assignee == editor
+    response = editor_client.post(url, {"status": "in_review"})  # nobody else is there
+    assert response.status_code == 400 and "No other editor" in response.content.decode()
+
+
+def test_reviewer_checks_and_corrects_quotes(client, editor, annotated):
+    olga = UserFactory(username="olga")
+    annotated.send_to_review(olga, by=editor)
+    client.force_login(olga)
+    page = client.get(annotated.get_absolute_url()).content.decode()
+    assert "Check quotes (3)" in page
+    review = reverse("annotations:article-review", args=[annotated.pk])
+    quotes = list(Quote.objects.filter(article=annotated).order_by("start"))
+    page = client.get(review, {"mode": "check"}, **HX).content.decode()
+    assert f'data-quote="{quotes[0].pk}"' in page and "Quote 1 of 3 to check" in page
+    page = client.post(
+        review, {"quote": quotes[0].pk, "decision": "check", "mode": "check"}, **HX
+    ).content.decode()
+    assert f'data-quote="{quotes[1].pk}"' in page
+    quotes[0].refresh_from_db()
+    assert quotes[0].checked_by == olga and quotes[0].checked_at is not None
+    # a correction through the form checks it too
+    url = reverse("annotations:quote-update", args=[quotes[1].pk])
+    response = client.post(
+        url,
+        {"kind": "direct", "cue": "said", "version": quotes[1].version, "fragment": ["20-30"]},
+        **HX,
+    )
+    assert response.status_code == 200
+    quotes[1].refresh_from_db()
+    assert quotes[1].kind == "direct" and quotes[1].checked_by == olga
+    # and the check is undone with the correction
+    client.post(reverse("annotations:article-undo", args=[annotated.pk]), **HX)
+    quotes[1].refresh_from_db()
+    assert quotes[1].kind == "indirect" and quotes[1].checked_by is None
+
+
+def test_nobody_checks_a_quote_they_confirmed(client, editor, annotated):
+    quote = Quote.objects.filter(article=annotated).order_by("start")[1]
+    client.force_login(editor)
+    review = reverse("annotations:article-review", args=[annotated.pk])
+    response = client.post(review, {"quote": quote.pk, "decision": "check"}, **HX)
+    assert response.status_code == 400 and "another editor checks it" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.checked_by is None
+
+
+def test_api_and_csv_carry_confirmed_and_checked(analyst_api, editor, annotated):
+    olga = UserFactory(username="olga")
+    quote = Quote.objects.filter(article=annotated).order_by("start").first()
+    quote.mark_checked(olga)
+    data = analyst_api.get(f"/api/v1/quotes/{quote.pk}/").json()
+    assert data["confirmed_by"] == editor.pk and data["confirmed_by_name"] == "eddie"
+    assert data["checked_by"] == olga.pk and data["checked_by_name"] == "olga"
+    assert data["checked_at"].endswith("Z")
+    listed = analyst_api.get("/api/v1/quotes/", {"article": annotated.pk}).json()["results"]
+    assert [q["checked_by_name"] for q in listed] == ["olga", None, None]
+    import csv
+    import io
+
+    response = analyst_api.get("/api/v1/quotes/", {"article": annotated.pk, "format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:15] == [
+        "article_id", "article_title", "article_url", "publisher", "published_at", "quote_id",
+        "kind", "speaker", "speaker_role", "cue", "via", "text", "start", "end", "status",
+    ]  # fmt: skip
+    assert rows[0][-3:] == ["confirmed_by", "checked_by", "checked_at"]
+    assert rows[1][-3:-1] == ["eddie", "olga"] and rows[1][-1]
+    assert rows[2][-3:] == ["eddie", "", ""]

@@ -191,6 +191,17 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
     )
     via = ViaHopSerializer(many=True, required=False, max_length=MAX_VIA_HOPS)
     version = serializers.IntegerField(read_only=True)
+    confirmed_by = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Who confirmed the quote (user id)."
+    )
+    confirmed_by_name = serializers.CharField(read_only=True, allow_null=True)
+    checked_by = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="Who checked the quote in review, another editor than who confirmed it.",
+    )
+    checked_by_name = serializers.CharField(read_only=True, allow_null=True)
+    checked_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Quote
@@ -213,6 +224,11 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "version",
             "created_at",
             "updated_at",
+            "confirmed_by",
+            "confirmed_by_name",
+            "checked_by",
+            "checked_by_name",
+            "checked_at",
         ]
         read_only_fields = ["text", "start", "end", "created_at", "updated_at"]
         list_serializer_class = QuoteListSerializer
@@ -248,7 +264,20 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "version": quote.version,
             "created_at": iso_utc(quote.created_at),
             "updated_at": iso_utc(quote.updated_at),
+            "confirmed_by": quote.confirmed_by_id,
+            "confirmed_by_name": self._user_name(quote, "confirmed_by"),
+            "checked_by": quote.checked_by_id,
+            "checked_by_name": self._user_name(quote, "checked_by"),
+            "checked_at": iso_utc(quote.checked_at) if quote.checked_at else None,
         }
+
+    @staticmethod
+    def _user_name(quote: Quote, field: str) -> str | None:
+        if getattr(quote, f"{field}_id") is None:
+            return None
+        if hasattr(quote, f"{field}_name"):
+            return getattr(quote, f"{field}_name")
+        return getattr(quote, field).username  # not fetched through quote_queryset()
 
     @staticmethod
     def _span(quote: Quote, prefix: str) -> dict[str, Any] | None:

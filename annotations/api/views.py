@@ -106,6 +106,8 @@ def quote_queryset(queryset=None):
     queryset = Quote.objects.all() if queryset is None else queryset
     return queryset.annotate(
         speaker_name=F("speaker__name"),
+        confirmed_by_name=F("confirmed_by__username"),
+        checked_by_name=F("checked_by__username"),
         mention_text=Substr(
             "article__body", F("mention_start") + 1, F("mention_end") - F("mention_start")
         ),

@@ -183,3 +183,42 @@ def test_suggest_quotes_says_what_it_added_and_left_out(page, seeded):
     expect(page.locator("#flash")).to_contain_text(
         "Added 1 suggestion; left out 8 that an editor had already decided."
     )
+
+
+def test_second_check_by_another_editor(page, seeded):
+    eddie = UserFactory(username="eddie")
+    olga = UserFactory(username="olga")
+    quotes = list(Quote.objects.filter(article=seeded).order_by("start", "end", "id"))
+    for quote in quotes:
+        Quote.all_objects.filter(pk=quote.pk).update(created_by=eddie, confirmed_by=eddie)
+    seeded.set_status(Article.Status.IN_PROGRESS)
+    seeded.assign(eddie)
+    log_in_as(page, eddie)
+    page.goto(seeded.get_absolute_url())
+    expect(page.locator("[data-send-review] select option")).to_have_text(
+        ["Whoever has least to review", "olga"]
+    )
+    page.click('[data-action="send-review"]')
+    expect(page.locator(".article-head .badge.status-in_review")).to_be_visible()
+    seeded.refresh_from_db()
+    assert seeded.assignee == olga
+    page.context.clear_cookies()
+    log_in_as(page, olga)
+    page.goto(seeded.get_absolute_url())
+    panel = page.locator("[data-review-panel]")
+    page.keyboard.press("c")
+    expect(panel).to_have_attribute("data-quote", str(quotes[0].pk))
+    expect(page.locator("[data-review-position]")).to_have_text(
+        f"Quote 1 of {len(quotes)} to check"
+    )
+    page.keyboard.press("a")
+    expect(panel).to_have_attribute("data-quote", str(quotes[1].pk))
+    page.keyboard.press("e")
+    form = page.locator("#quote-form-slot [data-quote-form]")
+    expect(form).to_be_visible()
+    form.locator('[name="note"]').fill("checked against the wire")
+    form.locator('button[type="submit"]').first.click()
+    expect(panel).to_have_attribute("data-quote", str(quotes[2].pk))
+    checked = Quote.objects.filter(checked_by=olga).order_by("start")
+    assert [q.pk for q in checked] == [quotes[0].pk, quotes[1].pk]
+    assert checked[1].note == "checked against the wire"

@@ -692,7 +692,9 @@ class Article(Tracked):
         as a list that also counts what was left out (:class:`Suggested`).
         """
         existing = list(
-            Quote.all_objects.filter(article=self).prefetch_related("fragments", "speaker__aliases")
+            Quote.all_objects.filter(article=self, annotator__isnull=True).prefetch_related(
+                "fragments", "speaker__aliases"
+            )
         )
         known = {
             q.speaker.name: [a.name for a in q.speaker.aliases.all()]
@@ -921,6 +923,16 @@ class Quote(Tracked):
         help_text="Who checked the quote in review: another editor than who confirmed it.",
     )
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Set on the quotes of one editor's independent annotation for an agreement "
+        "task; the article's own quotes have none.",
+    )
     history = HistoricalRecords(get_user=history_user)
 
     objects = LiveQuoteManager()
@@ -1621,3 +1633,97 @@ class _Tracking:
                 label=label[:300],
                 quotes=items,
             )
+
+
+class AgreementTask(models.Model):
+    """One article annotated by two editors independently: each sees only their own quotes
+    (``Quote.annotator``) until both are done; then the differences are settled into the
+    article's own set of quotes."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="agreement_tasks")
+    first = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    first_done_at = models.DateTimeField(null=True, blank=True)
+    second_done_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(first=F("second")), name="annotations_agreementtask_two_editors"
+            ),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(settled_at__isnull=True),
+                name="annotations_agreementtask_one_open_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} ({self.first} and {self.second})"
+
+    @classmethod
+    def open_for(cls, article) -> AgreementTask | None:
+        return cls.objects.filter(article=article, settled_at__isnull=True).first()
+
+    def clean(self) -> None:
+        if self.first_id is not None and self.first_id == self.second_id:
+            raise ValidationError("Agreement needs two different editors.")
+
+    def is_annotator(self, user) -> bool:
+        return getattr(user, "pk", None) in {self.first_id, self.second_id}
+
+    def is_done_by(self, user) -> bool:
+        if user.pk == self.first_id:
+            return self.first_done_at is not None
+        return user.pk == self.second_id and self.second_done_at is not None
+
+    @property
+    def both_done(self) -> bool:
+        return self.first_done_at is not None and self.second_done_at is not None
+
+    def mark_done(self, user) -> None:
+        """``user`` (one of the two) has finished their annotation."""
+        field = "first_done_at" if user.pk == self.first_id else "second_done_at"
+        if not self.is_annotator(user):
+            raise ValidationError("Only the two editors of this task can finish it.")
+        setattr(self, field, timezone.now())
+        self.save(update_fields=[field])
+
+    @transaction.atomic
+    def settle(self, chosen: Iterable[Quote], *, by=None) -> list[Quote]:
+        """Make the article's own quotes from ``chosen`` (quotes of either editor), confirmed
+        and named as ``by``'s, and close the task. The two editors' quotes are kept."""
+        if not self.both_done:
+            raise ValidationError("Both editors must be done before the differences are settled.")
+        made = []
+        for quote in chosen:
+            if quote.annotator_id not in {self.first_id, self.second_id}:
+                raise ValidationError(f"Quote #{quote.pk} is not part of this task.")
+            made.append(
+                Quote.create(
+                    self.article,
+                    kind=quote.kind,
+                    fragments=[(f.start, f.end) for f in quote.fragments.all()],
+                    status=Quote.Status.CONFIRMED,
+                    speaker=quote.speaker,
+                    mention=quote.speaker_mention,
+                    cue=quote.cue,
+                    cue_span=quote.cue_span,
+                    via=[Hop(outlet=h.outlet, speaker=h.speaker) for h in quote.via_hops.all()],
+                    note=quote.note,
+                    by=by,
+                )
+            )
+        self.settled_at = timezone.now()
+        self.settled_by = _user_or_none(by)
+        self.save(update_fields=["settled_at", "settled_by"])
+        return made

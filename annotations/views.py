@@ -34,11 +34,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from .agreement import task_agreement
 from .documents import articles_jsonl_lines
 from .exporting import web_annotation_collection
 from .forms import ArticleForm, ImportForm, QuoteForm, fit_selection
 from .importing import ImportReport, import_file, import_text
-from .models import Action, Article, Fragment, Outlet, Quote, Speaker, User, ViaHop
+from .models import Action, AgreementTask, Article, Fragment, Outlet, Quote, Speaker, User, ViaHop
 from .permissions import can_edit, is_admin
 
 PAGE_SIZE = 25
@@ -147,27 +148,27 @@ def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[in
     return mark_safe("".join(out))  # noqa: S308 - every text piece above is escaped
 
 
-def article_quotes(article: Article) -> list[Quote]:
+def article_quotes(article: Article, annotator=None) -> list[Quote]:
     """The article's live, not rejected quotes in text order, each with its fragment
     ``spans`` and ``via_label``, in three queries whatever their number. (Not
     ``with_related``: joining the article would copy its body into every row, and
     ``prefetch_related`` spends more on a thousand related managers than on the rows.)"""
     quotes = list(
-        Quote.objects.filter(article=article)
+        Quote.objects.filter(article=article, annotator=annotator)
         .exclude(status=Quote.Status.REJECTED)
         .select_related("speaker")
         .order_by("start", "end", "id")
     )
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for quote_id, start, end in (
-        Fragment.objects.filter(quote__article=article)
+        Fragment.objects.filter(quote__article=article, quote__annotator=annotator)
         .order_by("quote_id", "start")
         .values_list("quote_id", "start", "end")
     ):
         spans[quote_id].append((start, end))
     via: dict[int, list[str]] = defaultdict(list)
     for quote_id, outlet, speaker in (
-        ViaHop.objects.filter(quote__article=article)
+        ViaHop.objects.filter(quote__article=article, quote__annotator=annotator)
         .order_by("quote_id", "position")
         .values_list("quote_id", "outlet__name", "speaker__name")
     ):
@@ -194,12 +195,16 @@ def url_maker(name: str) -> Callable[[int], str]:
 
 
 def workspace_context(request, article: Article, **extra) -> dict:
-    quotes = article_quotes(article)
+    task = AgreementTask.open_for(article)
+    # One of two editors annotating independently sees and makes only their own quotes.
+    annotator = request.user if task and task.is_annotator(request.user) else None
+    quotes = article_quotes(article, annotator)
     return {
         "article": article,
         "quotes": quotes,
         "suggested_count": sum(q.status == Quote.Status.SUGGESTED for q in quotes),
         "body_html": highlight(article.body, quotes, article.boilerplate_spans()),
+        "agreement_task": task,
         "can_edit": can_edit(request.user),
         "last_action": Action.last_for(request.user, article) if can_edit(request.user) else None,
         "export_url": quotes_csv_url(article=article.pk),
@@ -505,6 +510,10 @@ def quote_create(request, pk):
     if not form.is_valid():
         return render_quote_form(request, form, status=422)
     quote = form.save(request.user)
+    task = AgreementTask.open_for(article)
+    if task and task.is_annotator(request.user):
+        quote.annotator = request.user  # part of this editor's independent annotation
+        quote.save(update_fields=["annotator"])
     return workspace_response(request, article, select=quote.pk, flash="Quote saved.")
 
 
@@ -949,7 +958,9 @@ def review_items(request, article: Article, mode: str):
         return Quote.objects.filter(
             article=article, status=Quote.Status.CONFIRMED, checked_by__isnull=True
         ).exclude(confirmed_by=request.user)
-    return Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
+    return Quote.objects.filter(
+        article=article, status=Quote.Status.SUGGESTED, annotator__isnull=True
+    )
 
 
 def review_context(
@@ -1128,3 +1139,119 @@ def article_undo(request, pk):
         review = review_context(request, article, at=first, mode=request.POST.get("mode", ""))
         return review_response(request, article, review, flash=flash)
     return workspace_response(request, article, select=first.pk if first else None, flash=flash)
+
+
+# Agreement: two editors annotate one article independently, then an admin settles.
+
+
+@require_POST
+@login_required
+def agreement_start(request, pk):
+    """Admins have an article annotated by two editors independently."""
+    if not is_admin(request.user):
+        raise PermissionDenied("Only admins may set agreement tasks.")
+    article = get_object_or_404(Article, pk=pk)
+    ids = [request.POST.get("first", ""), request.POST.get("second", "")]
+    if not all(i.isdigit() for i in ids) or ids[0] == ids[1]:
+        return error_response(request, "Choose two different editors.", status=400)
+    editors = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in=[int(i) for i in ids],
+            is_active=True,
+            role__in=[User.Role.EDITOR, User.Role.ADMIN],
+        )
+    }
+    if len(editors) != 2:
+        return error_response(request, "Both must be active editors.", status=400)
+    if AgreementTask.open_for(article):
+        return error_response(request, "This article has an agreement task already.", 409)
+    AgreementTask.objects.create(
+        article=article,
+        first=editors[int(ids[0])],
+        second=editors[int(ids[1])],
+        created_by=request.user,
+    )
+    return redirect(article)
+
+
+@require_POST
+@editor_required
+def agreement_done(request, pk):
+    """One of the two editors has finished their annotation."""
+    article = get_object_or_404(Article, pk=pk)
+    task = AgreementTask.open_for(article)
+    if task is None or not task.is_annotator(request.user):
+        raise PermissionDenied("You are not one of this article's two editors.")
+    task.mark_done(request.user)
+    return redirect(article)
+
+
+def agreement_task_for(request, article) -> AgreementTask:
+    task = AgreementTask.open_for(article)
+    if task is None:
+        raise PermissionDenied("This article has no open agreement task.")
+    if not (is_admin(request.user) or task.is_annotator(request.user)):
+        raise PermissionDenied("Only admins and the task's two editors see its agreement.")
+    if not task.both_done:
+        raise PermissionDenied("Neither editor sees the other's quotes until both are done.")
+    return task
+
+
+@require_GET
+@login_required
+def agreement_page(request, pk):
+    """The figures and the two sets side by side, matched quotes in one row."""
+    article = get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
+    task = agreement_task_for(request, article)
+    result = task_agreement(task)
+    only_first, only_second = result.unmatched()
+    rows = [{"first": a, "second": b, "similarity": round(sim, 2)} for a, b, sim in result.pairs]
+    rows += [{"first": a, "second": None} for a in only_first]
+    rows += [{"first": None, "second": b} for b in only_second]
+    rows.sort(key=lambda r: (r["first"] or r["second"]).spans[0])
+    body = article.body
+    for row in rows:
+        for side in ("first", "second"):
+            item = row[side]
+            if item is not None:
+                row[f"{side}_text"] = " … ".join(body[s:e] for s, e in item.spans)
+    return render(
+        request,
+        "annotations/agreement.html",
+        {
+            "article": article,
+            "task": task,
+            "figures": result.figures(),
+            "rows": rows,
+            "can_settle": is_admin(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def agreement_settle(request, pk):
+    """Admins settle the differences: each row keeps one side's quote, or neither."""
+    if not is_admin(request.user):
+        raise PermissionDenied("Only admins settle agreement tasks.")
+    article = get_object_or_404(Article, pk=pk)
+    task = agreement_task_for(request, article)
+    ids = [
+        int(v)
+        for key in request.POST
+        if key == "keep" or key.startswith("keep-")
+        for v in request.POST.getlist(key)
+        if v.isdigit()
+    ]
+    chosen = list(
+        Quote.objects.filter(pk__in=ids, article=article)
+        .select_related("speaker")
+        .prefetch_related("fragments", "via_hops__outlet", "via_hops__speaker")
+        .order_by("start", "id")
+    )
+    try:
+        task.settle(chosen, by=request.user)
+    except ValidationError as exc:
+        return error_response(request, message_of(exc), status=400)
+    return redirect(article)

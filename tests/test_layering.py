@@ -16,7 +16,7 @@ LAYERS = [
     {"documents"},
     {"importing"},
     {"exporting"},
-    {"corpus", "evaluation"},
+    {"corpus", "evaluation", "agreement"},
     {"permissions"},
     {"forms"},
     {"views"},

@@ -612,3 +612,142 @@ def test_api_and_csv_carry_confirmed_and_checked(analyst_api, editor, annotated)
     assert rows[0][-3:] == ["confirmed_by", "checked_by", "checked_at"]
     assert rows[1][-3:-1] == ["eddie", "olga"] and rows[1][-1]
     assert rows[2][-3:] == ["eddie", "", ""]
+
+
+# --- Agreement ----------------------------------------------------------------------------
+
+
+def test_compare_matches_greedily_by_overlap_with_the_scorers_thresholds():
+    from annotations.agreement import Item, compare
+
+    first = [
+        Item(1, "direct", ((0, 100),), 7, "Igor Konashenkov"),
+        Item(2, "indirect", ((200, 300),), 8, "Steven Warren"),
+        Item(3, "direct", ((400, 450),), None, ""),
+    ]
+    second = [
+        Item(11, "direct", ((5, 100),), None, "Konashenkov"),  # IoU .95, same surname
+        Item(12, "indirect", ((250, 400),), 9, "Warren"),  # IoU .25: under 0.3
+        Item(13, "direct", ((400, 430),), None, ""),  # IoU .6: under 0.8 for direct
+        Item(14, "mixed", ((210, 290),), 9, "Someone"),  # IoU .8 with #2
+    ]
+    result = compare(first, second)
+    assert [(a.id, b.id) for a, b, _ in result.pairs] == [(1, 11), (2, 14)]
+    figures = result.figures()
+    assert figures["matched"] == 2 and figures["f1"] == round(4 / 7, 3)
+    assert figures["speaker"] == 0.5 and figures["kind"] == 0.5
+    covered_first, covered_second = 100 + 100 + 50, 95 + 150 + 30 + 80 - 40  # 14 within 12
+    shared = 95 + 90 + 30  # 200-300 meets 210-300 of #12 and #14
+    assert figures["span_f1"] == round(2 * shared / (covered_first + covered_second), 3)
+
+
+def test_compare_is_one_to_one():
+    from annotations.agreement import Item, compare
+
+    result = compare(
+        [Item(1, "direct", ((0, 100),))],
+        [Item(2, "direct", ((0, 95),)), Item(3, "direct", ((0, 100),))],
+    )
+    assert [(a.id, b.id) for a, b, _ in result.pairs] == [(1, 3)]
+
+
+@pytest.fixture
+def task(admin_user, editor):
+    olga = UserFactory(username="olga")
+    article = ArticleFactory()
+    QuoteFactory(article=article, start=0, end=20)  # the article's own quote
+    from annotations.models import AgreementTask
+
+    return AgreementTask.objects.create(article=article, first=editor, second=olga)
+
+
+def make_own(client, article, start, end):
+    url = reverse("annotations:quote-create", args=[article.pk])
+    response = client.post(
+        url, {"kind": "indirect", "fragment": [f"{start}-{end}"], "cue": "said"}, **HX
+    )
+    assert response.status_code == 200, response.content.decode()[:300]
+
+
+def test_agreement_each_editor_sees_only_their_own_quotes(client, editor, task):
+    olga = task.second
+    article = task.article
+    client.force_login(editor)
+    make_own(client, article, 0, 40)
+    client.force_login(olga)
+    make_own(client, article, 2, 40)
+    make_own(client, article, 90, 120)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count('class="quote-item') == 2
+    client.force_login(editor)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count('class="quote-item') == 1
+    assert Quote.objects.filter(article=article, annotator=editor).count() == 1
+    # nobody sees the agreement before both are done
+    url = reverse("annotations:agreement", args=[article.pk])
+    assert client.get(url).status_code == 403
+    client.post(reverse("annotations:agreement-done", args=[article.pk]))
+    assert client.get(url).status_code == 403
+    client.force_login(olga)
+    client.post(reverse("annotations:agreement-done", args=[article.pk]))
+    page = client.get(url).content.decode()
+    assert 'data-figure="matched">1<' in page and 'data-figure="f1">0.667<' in page
+    assert "Settle" not in page  # only admins settle
+
+
+def test_admin_starts_and_settles_an_agreement(admin_client, admin_user, editor):
+    olga = UserFactory(username="olga")
+    article = ArticleFactory()
+    start = reverse("annotations:agreement-start", args=[article.pk])
+    assert admin_client.post(start, {"first": editor.pk, "second": editor.pk}).status_code == 400
+    assert admin_client.post(start, {"first": editor.pk, "second": olga.pk}).status_code == 302
+    assert admin_client.post(start, {"first": editor.pk, "second": olga.pk}).status_code == 409
+    task = article.agreement_tasks.get()
+    mine = Quote.create(article, kind="indirect", fragments=[(0, 40)], by=editor)
+    theirs = Quote.create(article, kind="indirect", fragments=[(2, 40)], by=olga)
+    extra = Quote.create(article, kind="direct", fragments=[(90, 120)], by=olga)
+    for quote, who in ((mine, editor), (theirs, olga), (extra, olga)):
+        quote.annotator = who
+        quote.save(update_fields=["annotator"])
+    task.mark_done(editor)
+    task.mark_done(olga)
+    page = admin_client.get(reverse("annotations:agreement", args=[article.pk])).content.decode()
+    assert 'data-action="settle"' in page
+    settle = reverse("annotations:agreement-settle", args=[article.pk])
+    response = admin_client.post(settle, {"keep-1": theirs.pk, "keep": extra.pk})
+    assert response.status_code == 302
+    own = Quote.objects.filter(article=article, annotator__isnull=True).order_by("start")
+    assert [(q.start, q.end, q.status) for q in own] == [
+        (2, 40, "confirmed"),
+        (90, 120, "confirmed"),
+    ]
+    task.refresh_from_db()
+    assert task.settled_at is not None
+
+
+def test_editor_cannot_start_or_settle_an_agreement(editor_client, editor):
+    article = ArticleFactory()
+    olga = UserFactory(username="olga")
+    start = reverse("annotations:agreement-start", args=[article.pk])
+    assert editor_client.post(start, {"first": editor.pk, "second": olga.pk}).status_code == 403
+    settle = reverse("annotations:agreement-settle", args=[article.pk])
+    assert editor_client.post(settle).status_code == 403
+
+
+def test_manage_agreement_prints_the_figures(editor, task, capsys):
+    from django.core.management import call_command
+
+    olga = task.second
+    for start, end, who in ((0, 40, editor), (2, 40, olga)):
+        quote = Quote.create(task.article, kind="indirect", fragments=[(start, end)], by=who)
+        quote.annotator = who
+        quote.save(update_fields=["annotator"])
+    task.mark_done(editor)
+    task.mark_done(olga)
+    call_command("agreement")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split("\t") == [
+        "article", "editors", "first", "second", "matched", "f1", "span_f1", "speaker", "kind",
+    ]  # fmt: skip
+    assert out[1].split("\t")[:6] == [str(task.article_id), "eddie/olga", "1", "1", "1", "1.0"]
+    assert out[-1].startswith("all\t1 articles\t1\t1\t1\t1.0\t0.974")

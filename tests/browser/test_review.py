@@ -222,3 +222,46 @@ def test_second_check_by_another_editor(page, seeded):
     checked = Quote.objects.filter(checked_by=olga).order_by("start")
     assert [q.pk for q in checked] == [quotes[0].pk, quotes[1].pk]
     assert checked[1].note == "checked against the wire"
+
+
+def test_agreement_two_editors_independently_then_settled(page):
+    admin = UserFactory(username="ada", role="admin")
+    eddie = UserFactory(username="eddie")
+    olga = UserFactory(username="olga")
+    article = ArticleFactory(title="Agreed story")
+    log_in_as(page, admin)
+    page.goto(article.get_absolute_url())
+    page.click("text=Agreement: have two editors annotate this article independently")
+    page.select_option("#agree-first", str(eddie.pk))
+    page.select_option("#agree-second", str(olga.pk))
+    page.click('[data-action="agreement-start"]')
+    expect(page.locator("[data-agreement]")).to_contain_text("eddie (annotating) and olga")
+    own = {}
+    for who, spans in ((eddie, [(0, 40)]), (olga, [(2, 40), (90, 120)])):
+        for span in spans:
+            quote = Quote.create(article, kind="indirect", fragments=[span], by=who)
+            quote.annotator = who
+            quote.save(update_fields=["annotator"])
+            own.setdefault(who.username, []).append(quote.pk)
+    for who in (eddie, olga):
+        page.context.clear_cookies()
+        log_in_as(page, who)
+        page.goto(article.get_absolute_url())
+        items = page.locator("#quote-list .quote-item")
+        expect(items).to_have_count(len(own[who.username]))
+        page.click('[data-action="agreement-done"]')
+    expect(page.locator('[data-action="agreement"]')).to_be_visible()
+    page.context.clear_cookies()
+    log_in_as(page, admin)
+    page.goto(article.get_absolute_url())
+    page.click('[data-action="agreement"]')
+    expect(page.locator('[data-figure="matched"]')).to_have_text("1")
+    expect(page.locator('[data-figure="f1"]')).to_have_text("0.667")
+    expect(page.locator("[data-row]")).to_have_count(2)
+    page.check(f'input[value="{own["olga"][0]}"]')
+    page.check(f'input[value="{own["olga"][1]}"]')
+    page.click('[data-action="settle"]')
+    page.wait_for_url(f"**/articles/{article.pk}/")
+    expect(page.locator("#quote-list .quote-item")).to_have_count(2)
+    settled = Quote.objects.filter(article=article, annotator__isnull=True).order_by("start")
+    assert [(q.start, q.end) for q in settled] == [(2, 40), (90, 120)]

@@ -36,6 +36,12 @@ urlpatterns = [
     path("articles/<int:pk>/agreement/start/", views.agreement_start, name="agreement-start"),
     path("articles/<int:pk>/agreement/done/", views.agreement_done, name="agreement-done"),
     path("articles/<int:pk>/agreement/settle/", views.agreement_settle, name="agreement-settle"),
+    path("articles/<int:pk>/history/", views.article_history, name="article-history"),
+    path(
+        "quotes/<int:pk>/history/<int:history_id>/restore/",
+        views.quote_history_restore,
+        name="quote-history-restore",
+    ),
     path("via-row/", views.via_row, name="via-row"),
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/options/", views.speaker_options, name="speaker-options"),

@@ -1,6 +1,8 @@
 """The newsroom's workflow: the queue of articles (status, assignee, take, assign, next),
 review of suggestions with undo, and what the article page says about them."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -751,3 +753,78 @@ def test_manage_agreement_prints_the_figures(editor, task, capsys):
     ]  # fmt: skip
     assert out[1].split("\t")[:6] == [str(task.article_id), "eddie/olga", "1", "1", "1", "1.0"]
     assert out[-1].startswith("all\t1 articles\t1\t1\t1\t1.0\t0.974")
+
+
+# --- History ------------------------------------------------------------------------------
+
+
+def test_timeline_tells_who_did_what(editor_client, editor, admin_user):
+    article = ArticleFactory()
+    article.assign(editor, by=admin_user)
+    quote = Quote.create(
+        article, kind="indirect", fragments=[(0, 10)], status="suggested", by=editor
+    )
+    quote.accept(by=editor)
+    quote.edit(cue="said", by=editor)
+    quote.mark_checked(admin_user)
+    quote.soft_delete(by=editor)
+    quote.restore(by=editor)
+    article.set_status(Article.Status.DONE, by=editor)
+    page = editor_client.get(reverse("annotations:article-history", args=[article.pk])).content
+    whats = re.findall(r"data-what>([^<]+)<", page.decode())
+    assert whats == [
+        "status done", "restored", "deleted", "checked", "edited", "accepted", "suggested",
+        "assigned to eddie", "article added",
+    ]  # fmt: skip
+    assert page.decode().count('data-action="restore-version"') == 4  # not the latest, not deleted
+
+
+def test_timeline_queries_do_not_grow_with_changes(editor_client, editor):
+    article = ArticleFactory()
+    quote = Quote.create(article, kind="indirect", fragments=[(0, 10)], by=editor)
+    url = reverse("annotations:article-history", args=[article.pk])
+    few = queries_for(editor_client, url)
+    for n in range(10):
+        quote.edit(note=f"note {n}", by=editor)
+        Quote.create(article, kind="indirect", fragments=[(20 + n, 21 + n)], by=editor)
+        article.set_status("in_progress" if n % 2 else "new", by=editor)
+    assert queries_for(editor_client, url) == few
+    assert queries_for(editor_client, article.get_absolute_url(), {"history": 1}) == (
+        queries_for(editor_client, article.get_absolute_url()) + 2
+    )
+
+
+def test_restore_an_earlier_version_through_edit(editor_client, editor):
+    article = ArticleFactory()
+    quote = Quote.create(
+        article, kind="indirect", fragments=[(0, 10), (20, 30)], cue="said", note="one", by=editor
+    )
+    first = quote.history.earliest()
+    quote.edit(kind="direct", fragments=[(40, 50)], cue="claimed", note="two", by=editor)
+    url = reverse("annotations:quote-history-restore", args=[quote.pk, first.history_id])
+    stale = editor_client.post(url, {"version": quote.version - 1})
+    assert stale.status_code == 409
+    response = editor_client.post(url, {"version": quote.version})
+    assert response.status_code == 302 and response["Location"].endswith("?history=1#history")
+    quote = Quote.objects.get(pk=quote.pk)
+    assert (quote.kind, quote.cue, quote.note) == ("indirect", "said", "one")
+    assert [(f.start, f.end) for f in quote.fragments.all()] == [(0, 10), (20, 30)]
+    assert quote.version == 3 and quote.history.first().history_user == editor
+    # and it is an undoable change like any other
+    editor_client.post(reverse("annotations:article-undo", args=[article.pk]), **HX)
+    quote = Quote.objects.get(pk=quote.pk)
+    assert quote.kind == "direct" and quote.note == "two"
+
+
+def test_analyst_cannot_restore_a_version(client, analyst, editor):
+    client.force_login(analyst)
+    quote = Quote.create(ArticleFactory(), kind="indirect", fragments=[(0, 10)], by=editor)
+    quote.edit(note="x", by=editor)
+    url = reverse(
+        "annotations:quote-history-restore", args=[quote.pk, quote.history.earliest().history_id]
+    )
+    assert client.post(url).status_code == 403
+    assert (
+        client.get(reverse("annotations:article-history", args=[quote.article_id])).status_code
+        == 200
+    )

@@ -265,3 +265,20 @@ def test_agreement_two_editors_independently_then_settled(page):
     expect(page.locator("#quote-list .quote-item")).to_have_count(2)
     settled = Quote.objects.filter(article=article, annotator__isnull=True).order_by("start")
     assert [(q.start, q.end) for q in settled] == [(2, 40), (90, 120)]
+
+
+def test_history_timeline_and_restoring_an_earlier_version(page):
+    editor = UserFactory(username="eddie")
+    article = ArticleFactory()
+    quote = Quote.create(article, kind="indirect", fragments=[(0, 10)], cue="said", by=editor)
+    quote.edit(cue="claimed", by=editor)
+    log_in_as(page, editor)
+    page.goto(article.get_absolute_url())
+    page.click("#history summary")
+    timeline = page.locator("#history [data-timeline]")
+    expect(timeline.locator("[data-what]")).to_have_text(["edited", "made", "article added"])
+    timeline.locator('[data-action="restore-version"]').click()
+    page.wait_for_url("**/?history=1#history")
+    expect(page.locator("#history [data-what]").first).to_have_text("edited")
+    expect(page.locator(f"#quote-{quote.pk} .cue-label")).to_have_text("said")
+    assert Quote.objects.get(pk=quote.pk).cue == "said"

@@ -106,11 +106,95 @@
     return true;
   }
 
+  /* --- Nothing typed is lost by accident ------------------------------------------------
+   * A quote form is "changed" when what it would send differs from what it held when it
+   * appeared (picking a mention or cue fills hidden fields, so values are compared rather
+   * than input events counted). Leaving a changed form asks first: Escape, Cancel, opening
+   * another quote or form, any action that redraws the workspace, and leaving the page. */
+
+  var initial = new WeakMap();
+  var LEAVE = "This quote has changes that are not saved. Leave them?";
+
+  function serialize(form) {
+    var pairs = [];
+    new FormData(form).forEach(function (value, key) {
+      if (key !== "csrfmiddlewaretoken") pairs.push(key + "=" + value);
+    });
+    return pairs.join("&");
+  }
+
+  function openForm() {
+    return document.querySelector("#quote-form-slot [data-quote-form]");
+  }
+
+  function changedForm() {
+    var form = openForm();
+    return form && initial.has(form) && serialize(form) !== initial.get(form) ? form : null;
+  }
+
+  function mayLeave() {
+    if (!changedForm()) return true;
+    if (window.confirm(LEAVE)) {
+      initial.delete(openForm()); // asked once: leaving now goes ahead
+      return true;
+    }
+    return false;
+  }
+
+  function remember(event) {
+    var form = openForm();
+    if (!form || initial.has(form)) return;
+    var xhr = event && event.detail && event.detail.xhr;
+    // A form the server sent back refused still holds what was typed, unsaved.
+    initial.set(form, xhr && xhr.status === 422 ? "\u0000refused" : serialize(form));
+  }
+
+  document.addEventListener("htmx:afterSettle", remember);
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = changedForm();
+    if (!form) return;
+    var source = event.detail.elt;
+    if (source instanceof Element && form.contains(source)) return; // its own save, a lookup
+    var target = event.detail.target;
+    var replaces =
+      target instanceof Element &&
+      (target.id === "quote-form-slot" || target.id === "workspace" || target.contains(form));
+    if (replaces && !mayLeave()) event.preventDefault();
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (changedForm()) {
+      event.preventDefault();
+      event.returnValue = LEAVE;
+    }
+  });
+
+  window.addEventListener(
+    "click",
+    function (event) {
+      var t = event.target;
+      if (t instanceof Element && t.closest("[data-cancel-form]") && !mayLeave()) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
   /* Capture phase on window: in review mode these keys are the panel's, before newsdesk.js
    * (listening on document) would act on the quote chosen in the list. */
   window.addEventListener(
     "keydown",
     function (event) {
+      if (event.key === "Escape" && changedForm()) {
+        var help = document.getElementById("help");
+        if ((!help || help.hidden) && !mayLeave()) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          return;
+        }
+      }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (typing(event.target)) return;
       var reviewing = Boolean(panel());

@@ -282,3 +282,69 @@ def test_history_timeline_and_restoring_an_earlier_version(page):
     expect(page.locator("#history [data-what]").first).to_have_text("edited")
     expect(page.locator(f"#quote-{quote.pk} .cue-label")).to_have_text("said")
     assert Quote.objects.get(pk=quote.pk).cue == "said"
+
+
+LEAVE = "This quote has changes that are not saved. Leave them?"
+
+
+def open_edit_form(page, quote):
+    page.click(f"#quote-{quote.pk}")
+    page.keyboard.press("e")
+    form = page.locator("#quote-form-slot [data-quote-form]")
+    expect(form).to_be_visible()
+    return form
+
+
+def test_leaving_a_changed_quote_form_asks_first(page):
+    editor = UserFactory(username="eddie")
+    article = ArticleFactory()
+    quote = Quote.create(article, kind="indirect", fragments=[(0, 10)], cue="said", by=editor)
+    other = Quote.create(article, kind="indirect", fragments=[(20, 30)], cue="said", by=editor)
+    log_in_as(page, editor)
+    page.goto(article.get_absolute_url())
+    # an unchanged form closes without a question
+    form = open_edit_form(page, quote)
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0)
+    assert page.dialogs == []
+    # a changed one asks (the test browser answers "no"): Escape, Cancel, another quote
+    form = open_edit_form(page, quote)
+    form.locator('[name="note"]').fill("half-typed thought")
+    page.keyboard.press("Escape")
+    assert page.dialogs == [LEAVE]
+    expect(form.locator('[name="note"]')).to_have_value("half-typed thought")
+    form.locator("[data-cancel-form]").click()
+    assert page.dialogs == [LEAVE] * 2
+    form.locator('[name="note"]').blur()
+    page.click(f"#quote-{other.pk}")
+    page.keyboard.press("e")
+    page.wait_for_timeout(300)
+    assert page.dialogs == [LEAVE] * 3
+    expect(form.locator('[name="note"]')).to_have_value("half-typed thought")
+    page.click(f'#quote-{other.pk} [data-action="delete"]')
+    page.wait_for_timeout(300)
+    assert len(page.dialogs) == 4 and not Quote.objects.get(pk=other.pk).is_deleted
+    # leaving the page asks too
+    page.click("text=Speakers")
+    page.wait_for_timeout(500)
+    assert len(page.dialogs) == 5
+    assert page.url.endswith(article.get_absolute_url())
+    # saving is not leaving
+    form.locator('[data-action="save"]').click()
+    expect(page.locator("#flash")).to_contain_text("Quote saved.")
+    assert len(page.dialogs) == 5
+    assert Quote.objects.get(pk=quote.pk).note == "half-typed thought"
+
+
+def test_saying_yes_leaves_the_changes(page):
+    editor = UserFactory(username="eddie")
+    article = ArticleFactory()
+    quote = Quote.create(article, kind="indirect", fragments=[(0, 10)], cue="said", by=editor)
+    log_in_as(page, editor)
+    page.goto(article.get_absolute_url())
+    form = open_edit_form(page, quote)
+    form.locator('[name="cue"]').fill("claimed")
+    page.evaluate("window.confirm = () => true")  # the editor answers "yes, leave them"
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0)
+    assert Quote.objects.get(pk=quote.pk).cue == "said"

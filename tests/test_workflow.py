@@ -828,3 +828,22 @@ def test_analyst_cannot_restore_a_version(client, analyst, editor):
         client.get(reverse("annotations:article-history", args=[quote.article_id])).status_code
         == 200
     )
+
+
+def test_api_schema_describes_the_workflow_fields(client):
+    from drf_spectacular.validation import validate_schema
+
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    validate_schema(schema)
+    components = schema["components"]["schemas"]
+    article = components["Article"]["properties"]
+    assert article["assignee"]["readOnly"] and article["assignee"]["nullable"]
+    assert article["assignee_name"]["readOnly"]
+    quote = components["Quote"]["properties"]
+    for name in ("confirmed_by", "confirmed_by_name", "checked_by", "checked_by_name", "checked_at"):
+        assert quote[name]["readOnly"] and quote[name]["nullable"], name
+    assert "in_review" in components["ArticleStatusEnum"]["enum"]
+    params = {
+        p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]
+    }
+    assert {"assignee", "status", "has_suggestions"} <= params

@@ -227,7 +227,7 @@ class QuoteForm(forms.Form):
         return Speaker.objects.find_or_create(name, by=user)
 
     @transaction.atomic
-    def save(self, user, *, accept: bool = False) -> Quote:
+    def save(self, user, *, accept: bool = False, annotator=None) -> Quote:
         """Create the quote, or change the one being edited, recording ``user``. Raises
         :class:`Quote.VersionConflict` when the quote changed since the form was opened."""
         data = self.cleaned_data
@@ -249,7 +249,7 @@ class QuoteForm(forms.Form):
             "by": user,
         }
         if self.quote is None:
-            quote = Quote.create(self.article, **fields)
+            quote = Quote.create(self.article, annotator=annotator, **fields)
         else:
             quote = self.quote
             if accept:

@@ -988,10 +988,13 @@ class Quote(Tracked):
         via: Sequence[Hop] = (),
         note: str = "",
         by=None,
+        annotator=None,
     ) -> Quote:
         """A new quote, checked against the article's body but not stored yet (see
-        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once)."""
-        quote = cls(article=article)
+        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once). With
+        ``annotator``, it belongs to that editor's independent annotation (an
+        :class:`AgreementTask`)."""
+        quote = cls(article=article, annotator=annotator)
         quote._apply(
             {
                 "kind": kind,

@@ -396,7 +396,7 @@ def article_detail(request, pk):
     context = workspace_context(request, article, select="")
     context.update(workflow_context(request, article))
     if request.GET.get("history"):
-        context["timeline"] = article_timeline(article)
+        context["timeline"] = article_timeline(article, request.user)
     if request.htmx and request.htmx.target == "workspace":
         return render(request, "annotations/article_detail.html#workspace", context)
     return render(request, "annotations/article_detail.html", context)
@@ -522,11 +522,10 @@ def quote_create(request, pk):
     form = QuoteForm(request.POST, article=article)
     if not form.is_valid():
         return render_quote_form(request, form, status=422)
-    quote = form.save(request.user)
     task = AgreementTask.open_for(article)
-    if task and task.is_annotator(request.user):
-        quote.annotator = request.user  # part of this editor's independent annotation
-        quote.save(update_fields=["annotator"])
+    # One of an agreement task's two editors annotates on their own.
+    annotator = request.user if task and task.is_annotator(request.user) else None
+    quote = form.save(request.user, annotator=annotator)
     return workspace_response(request, article, select=quote.pk, flash="Quote saved.")
 
 
@@ -703,6 +702,7 @@ def name_options(request):
 def quote_page(request, quotes):
     quotes = (
         quotes.exclude(status=Quote.Status.REJECTED)
+        .filter(annotator__isnull=True)
         .with_related()
         .defer("article__body")
         .order_by(F("article__published_at").desc(nulls_last=True), "-created_at", "-id")
@@ -1299,13 +1299,17 @@ def quote_change(before, after) -> str:
     return "edited"
 
 
-def article_timeline(article: Article) -> list[dict]:
+def article_timeline(article: Article, user) -> list[dict]:
     """The article's changes, newest first: quotes made, edited, accepted, rejected,
-    deleted, checked, and its status and assignee. Two queries whatever the history."""
+    deleted, checked, and its status and assignee. Two queries whatever the history. An
+    agreement task's quotes show only to the editor who made them."""
     entries = []
     previous: dict[int, object] = {}
+    mine = Q(annotator_id__isnull=True)
+    if getattr(user, "pk", None) is not None:
+        mine |= Q(annotator_id=user.pk)
     for record in (
-        Quote.history.model.objects.filter(article_id=article.pk)
+        Quote.history.model.objects.filter(mine, article_id=article.pk)
         .select_related("history_user", "speaker")
         .order_by("id", "history_date", "history_id")
     ):
@@ -1363,7 +1367,7 @@ def article_history(request, pk):
     article = get_object_or_404(Article.objects.defer("body"), pk=pk)
     context = {
         "article": article,
-        "timeline": article_timeline(article),
+        "timeline": article_timeline(article, request.user),
         "can_edit": can_edit(request.user),
     }
     template = "annotations/article_history.html"

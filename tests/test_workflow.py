@@ -840,10 +840,33 @@ def test_api_schema_describes_the_workflow_fields(client):
     assert article["assignee"]["readOnly"] and article["assignee"]["nullable"]
     assert article["assignee_name"]["readOnly"]
     quote = components["Quote"]["properties"]
-    for name in ("confirmed_by", "confirmed_by_name", "checked_by", "checked_by_name", "checked_at"):
+    for name in (
+        "confirmed_by",
+        "confirmed_by_name",
+        "checked_by",
+        "checked_by_name",
+        "checked_at",
+    ):
         assert quote[name]["readOnly"] and quote[name]["nullable"], name
     assert "in_review" in components["ArticleStatusEnum"]["enum"]
-    params = {
-        p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]
-    }
+    params = {p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]}
     assert {"assignee", "status", "has_suggestions"} <= params
+
+
+def test_agreement_quotes_stay_out_of_the_api_lists_and_the_others_timeline(
+    client, analyst_api, editor, task
+):
+    olga = task.second
+    article = task.article
+    client.force_login(editor)
+    make_own(client, article, 0, 40)
+    mine = Quote.objects.get(article=article, annotator=editor)
+    assert mine.history.earliest().annotator_id == editor.pk  # from its first record on
+    listed = analyst_api.get("/api/v1/quotes/", {"article": article.pk}).json()["results"]
+    assert mine.pk not in [q["id"] for q in listed] and len(listed) == 1
+    detail = analyst_api.get(f"/api/v1/articles/{article.pk}/").json()
+    assert detail["quote_count"] == 1 and len(detail["quotes"]) == 1
+    history = reverse("annotations:article-history", args=[article.pk])
+    assert f'data-quote="{mine.pk}"' in client.get(history).content.decode()
+    client.force_login(olga)
+    assert f'data-quote="{mine.pk}"' not in client.get(history).content.decode()

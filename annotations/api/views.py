@@ -93,7 +93,7 @@ def count_of(queryset):
 def counted_quotes():
     """The quotes that ``quote_count`` counts: live, and not rejected (rejected suggestions
     are kept only so that they are not suggested again)."""
-    return Quote.objects.exclude(status=Quote.Status.REJECTED)
+    return Quote.objects.exclude(status=Quote.Status.REJECTED).filter(annotator__isnull=True)
 
 
 def quote_queryset(queryset=None):
@@ -103,7 +103,8 @@ def quote_queryset(queryset=None):
     the quotes being shown, in one query each (``serializers.attach_parts``). The quote list
     is the API's hot path: plain values there, rather than related model instances and
     Django's prefetch machinery, halve its cost."""
-    queryset = Quote.objects.all() if queryset is None else queryset
+    # An agreement task's two independent annotations are not the article's quotes (yet).
+    queryset = Quote.objects.filter(annotator__isnull=True) if queryset is None else queryset
     return queryset.annotate(
         speaker_name=F("speaker__name"),
         confirmed_by_name=F("confirmed_by__username"),

@@ -13,1154 +13,416 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="User",
+            name='User',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("password", models.CharField(max_length=128, verbose_name="password")),
-                (
-                    "last_login",
-                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
-                ),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                (
-                    "username",
-                    models.CharField(
-                        error_messages={"unique": "A user with that username already exists."},
-                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
-                        max_length=150,
-                        unique=True,
-                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
-                        verbose_name="username",
-                    ),
-                ),
-                (
-                    "first_name",
-                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
-                ),
-                (
-                    "last_name",
-                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
-                ),
-                (
-                    "email",
-                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
-                ),
-                (
-                    "is_staff",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates whether the user can log into this admin site.",
-                        verbose_name="staff status",
-                    ),
-                ),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
-                        verbose_name="active",
-                    ),
-                ),
-                (
-                    "date_joined",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="date joined"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("analyst", "Analyst"), ("editor", "Editor"), ("admin", "Admin")],
-                        default="analyst",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "groups",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.group",
-                        verbose_name="groups",
-                    ),
-                ),
-                (
-                    "user_permissions",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Specific permissions for this user.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.permission",
-                        verbose_name="user permissions",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('password', models.CharField(max_length=128, verbose_name='password')),
+                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
+                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
+                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
+                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
+                ('role', models.CharField(choices=[('analyst', 'Analyst'), ('editor', 'Editor'), ('admin', 'Admin')], default='analyst', max_length=16)),
+                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             managers=[
-                ("objects", django.contrib.auth.models.UserManager()),
+                ('objects', django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("title", models.CharField(max_length=500)),
-                ("body", models.TextField()),
-                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
-                ("byline", models.CharField(blank=True, max_length=300)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("language", models.CharField(default="en", max_length=16)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("new", "New"), ("in_progress", "In progress"), ("done", "Done")],
-                        default="new",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('title', models.CharField(max_length=500)),
+                ('body', models.TextField()),
+                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
+                ('byline', models.CharField(blank=True, max_length=300)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('language', models.CharField(default='en', max_length=16)),
+                ('status', models.CharField(choices=[('new', 'New'), ('in_progress', 'In progress'), ('done', 'Done')], default='new', max_length=16)),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-published_at", "-id"],
+                'ordering': ['-published_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="BoilerplateRange",
+            name='BoilerplateRange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                ("note", models.CharField(blank=True, max_length=300)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="boilerplate",
-                        to="annotations.article",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('note', models.CharField(blank=True, max_length=300)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='boilerplate', to='annotations.article')),
             ],
             options={
-                "ordering": ["start"],
+                'ordering': ['start'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalOutlet",
+            name='HistoricalOutlet',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("newspaper", "Newspaper"),
-                            ("news_agency", "News agency"),
-                            ("broadcaster", "Broadcaster"),
-                            ("online", "Online"),
-                            ("other", "Other"),
-                        ],
-                        default="other",
-                        max_length=16,
-                    ),
-                ),
-                ("home_page", models.URLField(blank=True, max_length=500)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('name', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('newspaper', 'Newspaper'), ('news_agency', 'News agency'), ('broadcaster', 'Broadcaster'), ('online', 'Online'), ('other', 'Other')], default='other', max_length=16)),
+                ('home_page', models.URLField(blank=True, max_length=500)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical outlet",
-                "verbose_name_plural": "historical outlets",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical outlet',
+                'verbose_name_plural': 'historical outlets',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSpeaker",
+            name='HistoricalSpeaker',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("person", "Person"),
-                            ("organisation", "Organisation"),
-                            ("group", "Group"),
-                            ("unnamed", "Unnamed source"),
-                        ],
-                        default="person",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True, help_text="Role or title as the news gives it.", max_length=300
-                    ),
-                ),
-                ("affiliation", models.CharField(blank=True, max_length=300)),
-                (
-                    "wikidata_id",
-                    models.CharField(
-                        blank=True,
-                        max_length=20,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^Q[1-9][0-9]*$", "A Wikidata id looks like Q42."
-                            )
-                        ],
-                        verbose_name="Wikidata id",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('name', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation'), ('group', 'Group'), ('unnamed', 'Unnamed source')], default='person', max_length=16)),
+                ('role', models.CharField(blank=True, help_text='Role or title as the news gives it.', max_length=300)),
+                ('affiliation', models.CharField(blank=True, max_length=300)),
+                ('wikidata_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical speaker",
-                "verbose_name_plural": "historical speakers",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical speaker',
+                'verbose_name_plural': 'historical speakers',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Outlet",
+            name='Outlet',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("newspaper", "Newspaper"),
-                            ("news_agency", "News agency"),
-                            ("broadcaster", "Broadcaster"),
-                            ("online", "Online"),
-                            ("other", "Other"),
-                        ],
-                        default="other",
-                        max_length=16,
-                    ),
-                ),
-                ("home_page", models.URLField(blank=True, max_length=500)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('newspaper', 'Newspaper'), ('news_agency', 'News agency'), ('broadcaster', 'Broadcaster'), ('online', 'Online'), ('other', 'Other')], default='other', max_length=16)),
+                ('home_page', models.URLField(blank=True, max_length=500)),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalArticle",
+            name='HistoricalArticle',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("title", models.CharField(max_length=500)),
-                ("body", models.TextField()),
-                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
-                ("byline", models.CharField(blank=True, max_length=300)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("language", models.CharField(default="en", max_length=16)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("new", "New"), ("in_progress", "In progress"), ("done", "Done")],
-                        default="new",
-                        max_length=16,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "publisher",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="annotations.outlet",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('title', models.CharField(max_length=500)),
+                ('body', models.TextField()),
+                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
+                ('byline', models.CharField(blank=True, max_length=300)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('language', models.CharField(default='en', max_length=16)),
+                ('status', models.CharField(choices=[('new', 'New'), ('in_progress', 'In progress'), ('done', 'Done')], default='new', max_length=16)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('publisher', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.outlet')),
             ],
             options={
-                "verbose_name": "historical article",
-                "verbose_name_plural": "historical articles",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical article',
+                'verbose_name_plural': 'historical articles',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name="article",
-            name="publisher",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="articles",
-                to="annotations.outlet",
-            ),
+            model_name='article',
+            name='publisher',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='annotations.outlet'),
         ),
         migrations.CreateModel(
-            name="OutletAlias",
+            name='OutletAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "outlet",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="aliases",
-                        to="annotations.outlet",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='annotations.outlet')),
             ],
             options={
-                "verbose_name_plural": "outlet aliases",
+                'verbose_name_plural': 'outlet aliases',
             },
         ),
         migrations.CreateModel(
-            name="Quote",
+            name='Quote',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("direct", "Direct"),
-                            ("indirect", "Indirect"),
-                            ("mixed", "Mixed"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("suggested", "Suggested"),
-                            ("confirmed", "Confirmed"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="confirmed",
-                        max_length=16,
-                    ),
-                ),
-                ("mention_start", models.PositiveIntegerField(blank=True, null=True)),
-                ("mention_end", models.PositiveIntegerField(blank=True, null=True)),
-                ("cue", models.CharField(blank=True, max_length=200)),
-                ("cue_start", models.PositiveIntegerField(blank=True, null=True)),
-                ("cue_end", models.PositiveIntegerField(blank=True, null=True)),
-                ("note", models.TextField(blank=True, max_length=5000)),
-                ("start", models.PositiveIntegerField(editable=False)),
-                ("end", models.PositiveIntegerField(editable=False)),
-                ("text", models.TextField(editable=False)),
-                ("version", models.PositiveIntegerField(default=1, editable=False)),
-                ("deleted_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="quotes",
-                        to="annotations.article",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "deleted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('kind', models.CharField(choices=[('direct', 'Direct'), ('indirect', 'Indirect'), ('mixed', 'Mixed')], max_length=16)),
+                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='confirmed', max_length=16)),
+                ('mention_start', models.PositiveIntegerField(blank=True, null=True)),
+                ('mention_end', models.PositiveIntegerField(blank=True, null=True)),
+                ('cue', models.CharField(blank=True, max_length=200)),
+                ('cue_start', models.PositiveIntegerField(blank=True, null=True)),
+                ('cue_end', models.PositiveIntegerField(blank=True, null=True)),
+                ('note', models.TextField(blank=True, max_length=5000)),
+                ('start', models.PositiveIntegerField(editable=False)),
+                ('end', models.PositiveIntegerField(editable=False)),
+                ('text', models.TextField(editable=False)),
+                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='annotations.article')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('deleted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["article_id", "start", "id"],
-                "base_manager_name": "all_objects",
+                'ordering': ['article_id', 'start', 'id'],
+                'base_manager_name': 'all_objects',
             },
             managers=[
-                ("objects", django.db.models.manager.Manager()),
-                ("all_objects", django.db.models.manager.Manager()),
+                ('objects', django.db.models.manager.Manager()),
+                ('all_objects', django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name="Fragment",
+            name='Fragment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                ("text", models.TextField()),
-                (
-                    "quote",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="fragments",
-                        to="annotations.quote",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('text', models.TextField()),
+                ('quote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fragments', to='annotations.quote')),
             ],
             options={
-                "ordering": ["start"],
+                'ordering': ['start'],
             },
         ),
         migrations.CreateModel(
-            name="Speaker",
+            name='Speaker',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("person", "Person"),
-                            ("organisation", "Organisation"),
-                            ("group", "Group"),
-                            ("unnamed", "Unnamed source"),
-                        ],
-                        default="person",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True, help_text="Role or title as the news gives it.", max_length=300
-                    ),
-                ),
-                ("affiliation", models.CharField(blank=True, max_length=300)),
-                (
-                    "wikidata_id",
-                    models.CharField(
-                        blank=True,
-                        max_length=20,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^Q[1-9][0-9]*$", "A Wikidata id looks like Q42."
-                            )
-                        ],
-                        verbose_name="Wikidata id",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation'), ('group', 'Group'), ('unnamed', 'Unnamed source')], default='person', max_length=16)),
+                ('role', models.CharField(blank=True, help_text='Role or title as the news gives it.', max_length=300)),
+                ('affiliation', models.CharField(blank=True, max_length=300)),
+                ('wikidata_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="quote",
-            name="speaker",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="quotes",
-                to="annotations.speaker",
-            ),
+            model_name='quote',
+            name='speaker',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='quotes', to='annotations.speaker'),
         ),
         migrations.CreateModel(
-            name="HistoricalQuote",
+            name='HistoricalQuote',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("direct", "Direct"),
-                            ("indirect", "Indirect"),
-                            ("mixed", "Mixed"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("suggested", "Suggested"),
-                            ("confirmed", "Confirmed"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="confirmed",
-                        max_length=16,
-                    ),
-                ),
-                ("mention_start", models.PositiveIntegerField(blank=True, null=True)),
-                ("mention_end", models.PositiveIntegerField(blank=True, null=True)),
-                ("cue", models.CharField(blank=True, max_length=200)),
-                ("cue_start", models.PositiveIntegerField(blank=True, null=True)),
-                ("cue_end", models.PositiveIntegerField(blank=True, null=True)),
-                ("note", models.TextField(blank=True, max_length=5000)),
-                ("start", models.PositiveIntegerField(editable=False)),
-                ("end", models.PositiveIntegerField(editable=False)),
-                ("text", models.TextField(editable=False)),
-                ("version", models.PositiveIntegerField(default=1, editable=False)),
-                ("deleted_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="annotations.article",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "deleted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "speaker",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="annotations.speaker",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('kind', models.CharField(choices=[('direct', 'Direct'), ('indirect', 'Indirect'), ('mixed', 'Mixed')], max_length=16)),
+                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='confirmed', max_length=16)),
+                ('mention_start', models.PositiveIntegerField(blank=True, null=True)),
+                ('mention_end', models.PositiveIntegerField(blank=True, null=True)),
+                ('cue', models.CharField(blank=True, max_length=200)),
+                ('cue_start', models.PositiveIntegerField(blank=True, null=True)),
+                ('cue_end', models.PositiveIntegerField(blank=True, null=True)),
+                ('note', models.TextField(blank=True, max_length=5000)),
+                ('start', models.PositiveIntegerField(editable=False)),
+                ('end', models.PositiveIntegerField(editable=False)),
+                ('text', models.TextField(editable=False)),
+                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('article', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.article')),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('deleted_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('speaker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.speaker')),
             ],
             options={
-                "verbose_name": "historical quote",
-                "verbose_name_plural": "historical quotes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical quote',
+                'verbose_name_plural': 'historical quotes',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="SpeakerAlias",
+            name='SpeakerAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "speaker",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="aliases",
-                        to="annotations.speaker",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('speaker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='annotations.speaker')),
             ],
             options={
-                "verbose_name_plural": "speaker aliases",
+                'verbose_name_plural': 'speaker aliases',
             },
         ),
         migrations.CreateModel(
-            name="ViaHop",
+            name='ViaHop',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField()),
-                (
-                    "outlet",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="via_hops",
-                        to="annotations.outlet",
-                    ),
-                ),
-                (
-                    "quote",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="via_hops",
-                        to="annotations.quote",
-                    ),
-                ),
-                (
-                    "speaker",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="via_hops",
-                        to="annotations.speaker",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField()),
+                ('outlet', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='via_hops', to='annotations.outlet')),
+                ('quote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='via_hops', to='annotations.quote')),
+                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='via_hops', to='annotations.speaker')),
             ],
             options={
-                "ordering": ["position"],
+                'ordering': ['position'],
             },
         ),
         migrations.AddConstraint(
-            model_name="user",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("role__in", ["analyst", "editor", "admin"])),
-                name="annotations_user_role_valid",
-            ),
+            model_name='user',
+            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['analyst', 'editor', 'admin'])), name='annotations_user_role_valid'),
         ),
         migrations.AddConstraint(
-            model_name="boilerplaterange",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
-                name="annotations_boilerplaterange_start_before_end",
-            ),
+            model_name='boilerplaterange',
+            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='annotations_boilerplaterange_start_before_end'),
         ),
         migrations.AddConstraint(
-            model_name="outlet",
-            constraint=models.UniqueConstraint(
-                django.db.models.functions.text.Lower("name"), name="annotations_outlet_name_unique"
-            ),
+            model_name='outlet',
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='annotations_outlet_name_unique'),
         ),
         migrations.AddConstraint(
-            model_name="outlet",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("kind__in", ["newspaper", "news_agency", "broadcaster", "online", "other"])
-                ),
-                name="annotations_outlet_kind_valid",
-            ),
+            model_name='outlet',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['newspaper', 'news_agency', 'broadcaster', 'online', 'other'])), name='annotations_outlet_kind_valid'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["published_at"], name="annotations_article_pub_idx"),
+            model_name='article',
+            index=models.Index(fields=['published_at'], name='annotations_article_pub_idx'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["status"], name="annotations_article_status_idx"),
+            model_name='article',
+            index=models.Index(fields=['status'], name='annotations_article_status_idx'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("url", ""), _negated=True),
-                fields=("url",),
-                name="annotations_article_url_unique",
-            ),
+            model_name='article',
+            constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='annotations_article_url_unique'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["new", "in_progress", "done"])),
-                name="annotations_article_status_valid",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'in_progress', 'done'])), name='annotations_article_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("body", ""), _negated=True),
-                name="annotations_article_body_not_empty",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='annotations_article_body_not_empty'),
         ),
         migrations.AddConstraint(
-            model_name="outletalias",
-            constraint=models.UniqueConstraint(
-                models.F("outlet"),
-                django.db.models.functions.text.Lower("name"),
-                name="annotations_outletalias_unique_per_outlet",
-            ),
+            model_name='outletalias',
+            constraint=models.UniqueConstraint(models.F('outlet'), django.db.models.functions.text.Lower('name'), name='annotations_outletalias_unique_per_outlet'),
         ),
         migrations.AddConstraint(
-            model_name="fragment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
-                name="annotations_fragment_start_before_end",
-            ),
+            model_name='fragment',
+            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='annotations_fragment_start_before_end'),
         ),
         migrations.AddConstraint(
-            model_name="fragment",
-            constraint=models.UniqueConstraint(
-                fields=("quote", "start"), name="annotations_fragment_unique_start"
-            ),
+            model_name='fragment',
+            constraint=models.UniqueConstraint(fields=('quote', 'start'), name='annotations_fragment_unique_start'),
         ),
         migrations.AddIndex(
-            model_name="speaker",
-            index=models.Index(
-                django.db.models.functions.text.Lower("name"), name="annotations_speaker_name_idx"
-            ),
+            model_name='speaker',
+            index=models.Index(django.db.models.functions.text.Lower('name'), name='annotations_speaker_name_idx'),
         ),
         migrations.AddConstraint(
-            model_name="speaker",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["person", "organisation", "group", "unnamed"])),
-                name="annotations_speaker_kind_valid",
-            ),
+            model_name='speaker',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organisation', 'group', 'unnamed'])), name='annotations_speaker_kind_valid'),
         ),
         migrations.AddIndex(
-            model_name="quote",
-            index=models.Index(fields=["article", "start"], name="annotations_quote_article_idx"),
+            model_name='quote',
+            index=models.Index(fields=['article', 'start'], name='annotations_quote_article_idx'),
         ),
         migrations.AddIndex(
-            model_name="quote",
-            index=models.Index(
-                fields=["speaker", "-created_at"], name="annotations_quote_speaker_idx"
-            ),
+            model_name='quote',
+            index=models.Index(fields=['speaker', '-created_at'], name='annotations_quote_speaker_idx'),
         ),
         migrations.AddIndex(
-            model_name="quote",
-            index=models.Index(fields=["status"], name="annotations_quote_status_idx"),
+            model_name='quote',
+            index=models.Index(fields=['status'], name='annotations_quote_status_idx'),
         ),
         migrations.AddConstraint(
-            model_name="quote",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["direct", "indirect", "mixed"])),
-                name="annotations_quote_kind_valid",
-            ),
+            model_name='quote',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['direct', 'indirect', 'mixed'])), name='annotations_quote_kind_valid'),
         ),
         migrations.AddConstraint(
-            model_name="quote",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["suggested", "confirmed", "rejected"])),
-                name="annotations_quote_status_valid",
-            ),
+            model_name='quote',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['suggested', 'confirmed', 'rejected'])), name='annotations_quote_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="quote",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
-                name="annotations_quote_start_before_end",
-            ),
+            model_name='quote',
+            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='annotations_quote_start_before_end'),
         ),
         migrations.AddConstraint(
-            model_name="quote",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("mention_start__isnull", False),
-                        ("mention_end__isnull", False),
-                        ("mention_start__gte", 0),
-                        ("mention_start__lt", models.F("mention_end")),
-                    ),
-                    models.Q(("mention_start__isnull", True), ("mention_end__isnull", True)),
-                    _connector="OR",
-                ),
-                name="annotations_quote_mention_start_before_end",
-            ),
+            model_name='quote',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('mention_start__isnull', False), ('mention_end__isnull', False), ('mention_start__gte', 0), ('mention_start__lt', models.F('mention_end'))), models.Q(('mention_start__isnull', True), ('mention_end__isnull', True)), _connector='OR'), name='annotations_quote_mention_start_before_end'),
         ),
         migrations.AddConstraint(
-            model_name="quote",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("cue_start__isnull", False),
-                        ("cue_end__isnull", False),
-                        ("cue_start__gte", 0),
-                        ("cue_start__lt", models.F("cue_end")),
-                    ),
-                    models.Q(("cue_start__isnull", True), ("cue_end__isnull", True)),
-                    _connector="OR",
-                ),
-                name="annotations_quote_cue_start_before_end",
-            ),
+            model_name='quote',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cue_start__isnull', False), ('cue_end__isnull', False), ('cue_start__gte', 0), ('cue_start__lt', models.F('cue_end'))), models.Q(('cue_start__isnull', True), ('cue_end__isnull', True)), _connector='OR'), name='annotations_quote_cue_start_before_end'),
         ),
         migrations.AddIndex(
-            model_name="speakeralias",
-            index=models.Index(
-                django.db.models.functions.text.Lower("name"), name="annotations_alias_name_idx"
-            ),
+            model_name='speakeralias',
+            index=models.Index(django.db.models.functions.text.Lower('name'), name='annotations_alias_name_idx'),
         ),
         migrations.AddConstraint(
-            model_name="speakeralias",
-            constraint=models.UniqueConstraint(
-                models.F("speaker"),
-                django.db.models.functions.text.Lower("name"),
-                name="annotations_speakeralias_unique_per_speaker",
-            ),
+            model_name='speakeralias',
+            constraint=models.UniqueConstraint(models.F('speaker'), django.db.models.functions.text.Lower('name'), name='annotations_speakeralias_unique_per_speaker'),
         ),
         migrations.AddConstraint(
-            model_name="viahop",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("outlet__isnull", False), ("speaker__isnull", True)),
-                    models.Q(("outlet__isnull", True), ("speaker__isnull", False)),
-                    _connector="OR",
-                ),
-                name="annotations_viahop_outlet_xor_speaker",
-            ),
+            model_name='viahop',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outlet__isnull', False), ('speaker__isnull', True)), models.Q(('outlet__isnull', True), ('speaker__isnull', False)), _connector='OR'), name='annotations_viahop_outlet_xor_speaker'),
         ),
         migrations.AddConstraint(
-            model_name="viahop",
-            constraint=models.UniqueConstraint(
-                fields=("quote", "position"), name="annotations_viahop_unique_position"
-            ),
+            model_name='viahop',
+            constraint=models.UniqueConstraint(fields=('quote', 'position'), name='annotations_viahop_unique_position'),
         ),
     ]

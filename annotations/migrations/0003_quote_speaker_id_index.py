@@ -4,17 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("annotations", "0002_quote_text_search_index"),
+        ('annotations', '0002_quote_text_search_index'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="quote",
-            name="annotations_quote_speaker_idx",
+            model_name='quote',
+            name='annotations_quote_speaker_idx',
         ),
         migrations.AddIndex(
-            model_name="quote",
-            index=models.Index(fields=["speaker", "id"], name="annotations_quote_speaker_idx"),
+            model_name='quote',
+            index=models.Index(fields=['speaker', 'id'], name='annotations_quote_speaker_idx'),
         ),
     ]

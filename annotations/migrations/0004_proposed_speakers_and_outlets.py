@@ -4,45 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("annotations", "0003_quote_speaker_id_index"),
+        ('annotations', '0003_quote_speaker_id_index'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicaloutlet",
-            name="proposed",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by the suggester for suggestions that no editor has accepted yet.",
-            ),
+            model_name='historicaloutlet',
+            name='proposed',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by the suggester for suggestions that no editor has accepted yet.'),
         ),
         migrations.AddField(
-            model_name="historicalspeaker",
-            name="proposed",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by the suggester for suggestions that no editor has accepted yet.",
-            ),
+            model_name='historicalspeaker',
+            name='proposed',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by the suggester for suggestions that no editor has accepted yet.'),
         ),
         migrations.AddField(
-            model_name="outlet",
-            name="proposed",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by the suggester for suggestions that no editor has accepted yet.",
-            ),
+            model_name='outlet',
+            name='proposed',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by the suggester for suggestions that no editor has accepted yet.'),
         ),
         migrations.AddField(
-            model_name="speaker",
-            name="proposed",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by the suggester for suggestions that no editor has accepted yet.",
-            ),
+            model_name='speaker',
+            name='proposed',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by the suggester for suggestions that no editor has accepted yet.'),
         ),
     ]

@@ -8,13 +8,14 @@ import json
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import jobs
 from .exporting import articles_jsonl_lines, web_annotation_collection
-from .importing import IMPORTABLE, ImportReport, import_file, import_text
+from .importing import IMPORTABLE
 from .models import Article
 from .permissions import can_edit
 
@@ -53,44 +54,43 @@ def _require_editor(request) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_page(request):
-    """Editors paste or upload articles here and see what was imported, skipped and
-    refused. A refused file changes nothing."""
+    """Editors paste or upload articles here. The file is checked at once (type, size,
+    encoding) and its articles are imported by a background job: the answer is a redirect
+    to the job's page, which shows the progress and then what was imported, skipped and
+    refused."""
     _require_editor(request)
-    report: ImportReport | None = None
-    status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             publisher = data["publisher"].strip() or None
-            if data["file"]:
-                upload = data["file"]
-                report = import_file(
-                    upload.name,
-                    upload.read(),
-                    publisher=publisher,
-                    user=request.user,
-                    suggest=data["suggest"],
-                )
+            try:
+                if data["file"]:
+                    upload = data["file"]
+                    job = jobs.start_import(
+                        upload.name,
+                        upload.read(),
+                        publisher=publisher,
+                        user=request.user,
+                        suggest=data["suggest"],
+                    )
+                else:
+                    job = jobs.start_text_import(
+                        data["text"],
+                        title=data["title"],
+                        publisher=publisher,
+                        user=request.user,
+                        suggest=data["suggest"],
+                    )
+            except ValidationError as exc:
+                form.add_error("file", exc)
             else:
-                report = import_text(
-                    data["text"],
-                    title=data["title"],
-                    publisher=publisher,
-                    user=request.user,
-                    suggest=data["suggest"],
-                )
-            if report.refused:
-                status = 400
-            else:
-                form = ImportForm(initial={"suggest": data["suggest"]})
-        else:
-            status = 400
+                return redirect(job)
+        status = 400
     else:
         form = ImportForm()
-    return render(
-        request, "annotations/import.html", {"form": form, "report": report}, status=status
-    )
+        status = 200
+    return render(request, "annotations/import.html", {"form": form}, status=status)
 
 
 @require_GET

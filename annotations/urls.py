@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import importing_views, views
+from . import importing_views, job_views, views
 
 app_name = "annotations"
 
@@ -33,4 +33,11 @@ urlpatterns = [
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker-detail"),
     path("outlets/", views.outlet_list, name="outlet-list"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet-detail"),
+    path("jobs/", job_views.job_list, name="job-list"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/cancel/", job_views.job_cancel, name="job-cancel"),
+    path("jobs/<int:pk>/rerun/", job_views.job_rerun, name="job-rerun"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job-download"),
+    path("jobs/suggest/", job_views.suggest_articles, name="job-suggest"),
+    path("jobs/export/", job_views.export_articles_job, name="job-export"),
 ]

@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from . import jobs
 from .forms import ArticleForm, QuoteForm, fit_selection
 from .models import Article, Fragment, Outlet, Quote, Speaker, ViaHop
 from .permissions import can_edit
@@ -282,7 +283,7 @@ def article_create(request):
         context["adding"] = True
         return render(request, "annotations/article_list.html", context, status=422)
     article = form.save_for(request.user)
-    article.suggest_quotes(by=request.user)
+    jobs.start_suggest([article.pk], user=request.user)  # the page never waits on it
     return redirect(article)
 
 
@@ -313,8 +314,10 @@ def article_status(request, pk):
 @editor_required
 def article_suggest(request, pk):
     article = get_object_or_404(Article, pk=pk)
-    article.suggest_quotes(by=request.user)
-    return workspace_response(request, article, flash="Suggestions refreshed.")
+    job = jobs.start_suggest([article.pk], user=request.user)
+    return workspace_response(
+        request, article, flash=f"Suggesting quotes in the background (job #{job.pk})…"
+    )
 
 
 # --- Quotes ------------------------------------------------------------------------------

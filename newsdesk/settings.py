@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -146,6 +148,16 @@ NEWSDESK_MAX_BODY_CHARS = int(os.environ.get("NEWSDESK_MAX_BODY_CHARS", "500000"
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 2**20)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 NEWSDESK_MAX_IMPORT_BYTES = int(os.environ.get("NEWSDESK_MAX_IMPORT_BYTES", str(20 * 2**20)))
+
+# Background jobs: Django's tasks framework (the django-tasks backport) with its database
+# backend, so the queue lives in the project's own database. `manage.py worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The longest the suggester may spend on one article before it is stopped and skipped.
+NEWSDESK_SUGGEST_SECONDS = float(os.environ.get("NEWSDESK_SUGGEST_SECONDS", "10"))
+# A running job whose worker has given no sign of life for this long is marked failed.
+NEWSDESK_JOB_STALE_SECONDS = float(os.environ.get("NEWSDESK_JOB_STALE_SECONDS", "60"))
+# Files written by jobs (exports), served only through access-checked views.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -317,3 +317,86 @@ def test_report_titles_are_escaped(editor_client, editor):
     [job] = jobs.run_queued()
     page = editor_client.get(job.get_absolute_url()).content.decode()
     assert "<script>x</script>" not in page and "&lt;script&gt;" in page
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_api_import_answers_202_with_the_job_and_lists_it(editor_api, editor):
+    upload = SimpleUploadedFile("docs.jsonl", jsonl(doc(1), doc(2), "{oops"))
+    response = editor_api.post("/api/v1/imports/", {"file": upload}, format="multipart")
+    assert response.status_code == 202, response.content
+    job = Job.objects.get()
+    assert response["Location"].endswith(f"/api/v1/jobs/{job.pk}/")
+    assert response.json()["state"] == "queued" and response.json()["total"] == 3
+    jobs.run_queued()
+    data = editor_api.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert data["state"] == "done" and data["done"] == data["total"] == 3
+    assert data["rate"] > 0 and data["seconds_left"] is None and data["percent"] == 100
+    assert [e["line"] for e in data["report"]["refused"]] == [3]
+    assert len(data["report"]["imported"]) == 2
+    listed = editor_api.get("/api/v1/jobs/").json()
+    assert [j["id"] for j in listed["results"]] == [job.pk]
+    assert "report" not in listed["results"][0]
+
+
+def test_api_import_of_text_and_refusals(editor_api):
+    response = editor_api.post("/api/v1/imports/", {"text": "Vote\n" + SAID}, format="json")
+    assert response.status_code == 202
+    response = editor_api.post("/api/v1/imports/", {}, format="json")
+    assert response.status_code == 400 and Job.objects.count() == 1
+    upload = SimpleUploadedFile("x.jsonl", b"a\x00b")
+    response = editor_api.post("/api/v1/imports/", {"file": upload}, format="multipart")
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+
+
+def test_api_suggest_with_the_list_filters(editor_api):
+    a = ArticleFactory(title="Vote one", body=SAID, status="new")
+    ArticleFactory(title="Vote two", body=SAID, status="done")
+    response = editor_api.post("/api/v1/articles/suggest/?status=new")
+    assert response.status_code == 202
+    assert Job.objects.get().params["article_ids"] == [a.pk]
+    response = editor_api.post("/api/v1/articles/suggest/?colour=red")
+    assert response.status_code == 400 and Job.objects.count() == 1
+
+
+def test_api_export_job_and_download(analyst_api, editor_api):
+    ArticleFactory(title="One")
+    response = analyst_api.post("/api/v1/exports/")
+    assert response.status_code == 202
+    jobs.run_queued()
+    data = analyst_api.get(response["Location"]).json()
+    assert data["state"] == "done" and data["download"]
+    body = b"".join(analyst_api.get(data["download"]).streaming_content)
+    assert json.loads(body)["article"]["title"] == "One"
+    assert editor_api.get(data["download"]).status_code == 404  # not their job
+
+
+def test_api_job_permissions(client, analyst_api, editor_api, editor):
+    job = jobs.start_import("docs.jsonl", jsonl(doc(1)), user=editor)
+    assert client.get("/api/v1/jobs/").status_code == 401
+    assert analyst_api.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+    assert analyst_api.post(f"/api/v1/jobs/{job.pk}/cancel/").status_code == 404
+    upload = SimpleUploadedFile("docs.jsonl", jsonl(doc(1)))
+    response = analyst_api.post("/api/v1/imports/", {"file": upload}, format="multipart")
+    assert response.status_code == 403
+    assert analyst_api.post("/api/v1/articles/suggest/").status_code == 403
+    response = editor_api.post(f"/api/v1/jobs/{job.pk}/cancel/")
+    assert response.status_code == 200 and response.json()["state"] == "cancelled"
+
+
+def test_api_job_list_queries_do_not_grow(editor_api, editor, django_assert_max_num_queries):
+    for n in range(5):
+        jobs.start_import("docs.jsonl", jsonl(doc(n)), user=editor)
+    with django_assert_max_num_queries(4):
+        response = editor_api.get("/api/v1/jobs/")
+    assert len(response.json()["results"]) == 5
+
+
+def test_api_suggest_one_article_is_time_limited(editor_api, settings, monkeypatch):
+    settings.NEWSDESK_SUGGEST_SECONDS = 0.5
+    monkeypatch.setattr("annotations.suggesting.suggest", slow_suggest)
+    article = ArticleFactory(body="This one is slow. " + SAID)
+    response = editor_api.post(f"/api/v1/articles/{article.pk}/suggest/")
+    assert response.status_code == 503 and "too slow" in response.json()["detail"]
+    assert not article.quotes.exists()

@@ -24,7 +24,10 @@ run: install
 	@echo
 	@echo "  Newsdesk is at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as '$(DEMO_USER)' with password '$(DEMO_PASSWORD)'."
+	@echo "  A job worker runs beside the server; Ctrl-C stops both."
 	@echo
+	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(PY) manage.py worker & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.

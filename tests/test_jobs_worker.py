@@ -124,7 +124,7 @@ def no_partial_articles():
 
 def test_worker_runs_a_job_queued_running_done(start_worker):
     user = User.objects.create(username="eddie", role=User.Role.EDITOR)
-    job = jobs.start_import("docs.jsonl", jsonl(150), user=user)
+    job = jobs.start_import("docs.jsonl", jsonl(40), user=user)
     assert state(job)[0] == "queued"
     start_worker()
     seen = []
@@ -138,20 +138,20 @@ def test_worker_runs_a_job_queued_running_done(start_worker):
     wait_for(finished, what="the job to finish")
     job.refresh_from_db()
     assert seen[0] in ("queued", "running") and "running" in seen and seen[-1] == "done"
-    assert job.done == job.total == 150 and len(job.report["imported"]) == 150
+    assert job.done == job.total == 40 and len(job.report["imported"]) == 40
     assert job.started_at <= job.finished_at and job.rate > 0
-    assert Article.objects.count() == 150
+    assert Article.objects.count() == 40
     no_partial_articles()
 
 
 def test_worker_killed_mid_job_leaves_no_half_article_and_a_rerun_completes(start_worker):
     from django_tasks_db.models import DBTaskResult
 
-    count = 400
+    count = 150
     user = User.objects.create(username="eddie", role=User.Role.EDITOR)
     job = jobs.start_import("docs.jsonl", jsonl(count), user=user)
     first = start_worker()
-    wait_for(lambda: state(job)[1] >= 10, what="the import to get going")
+    wait_for(lambda: state(job)[1] >= 5, what="the import to get going")
     first.send_signal(signal.SIGKILL)
     first.wait()
     kept = Article.objects.count()

@@ -184,6 +184,21 @@ def start_import(
     """An import of an uploaded file (``.txt``, ``.html``, ``.jsonl``). The file is checked
     here (type, size, UTF-8, NUL: ``ValidationError``) and kept with the job; its articles
     are read by the worker."""
+    params, total = import_params(name, data, publisher=publisher, suggest=suggest)
+    return start(Job.Kind.IMPORT, f"Import of {name}", user=user, params=params,
+                 payload=data, total=total)  # fmt: skip
+
+
+def import_params(
+    name: str,
+    data: bytes,
+    *,
+    publisher: str | None = None,
+    suggest: bool = True,
+    max_bytes: int | None = None,
+) -> tuple[dict[str, Any], int]:
+    """Check a file before it is queued (type, size, UTF-8, NUL: ``ValidationError``);
+    returns the job's parameters and its number of articles."""
     from .importing import IMPORTABLE
 
     suffix = Path(name).suffix.lower()
@@ -191,11 +206,9 @@ def start_import(
         raise ValidationError(
             f"{name}: Newsdesk imports {', '.join(IMPORTABLE)} files, not {suffix or 'this'}."
         )
-    text = decode_upload(data, name)
-    total = sum(1 for line in text.split("\n") if line.strip()) if suffix in JSONL else 1
-    params = {"name": name, "publisher": publisher, "suggest": suggest}
-    return start(Job.Kind.IMPORT, f"Import of {name}", user=user, params=params,
-                 payload=data, total=total)  # fmt: skip
+    text = decode_upload(data, name, max_bytes=max_bytes)
+    total = sum(1 for _ in _lines(text)) if suffix in JSONL else 1
+    return {"name": name, "publisher": publisher, "suggest": suggest}, total
 
 
 def start_text_import(
@@ -243,6 +256,27 @@ def rerun(job: Job, *, user=None) -> Job:
 # --------------------------------------------------------------------------- running
 
 
+def run_here(
+    kind: str,
+    title: str,
+    *,
+    user=None,
+    params: dict[str, Any] | None = None,
+    payload: bytes | None = None,
+    total: int = 0,
+    on_step: Callable[[Job], None] | None = None,
+) -> Job:
+    """Run a job in this process, now (the management commands). It is recorded like
+    any other job, but never queued for a worker."""
+    job = Job.objects.create(
+        kind=kind, title=title[:300], params=params or {}, payload=payload, total=total,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )  # fmt: skip
+    job.claim()
+    execute(job, on_step=on_step)
+    return job
+
+
 @task()
 def run_job(job_id: int) -> str:
     """The task the worker runs: one job, start to end. Returns its final state."""
@@ -253,9 +287,10 @@ def run_job(job_id: int) -> str:
     return execute(job)
 
 
-def execute(job: Job) -> str:
-    """Run a claimed job to its end and record how it ended."""
-    progress = Progress(job)
+def execute(job: Job, *, on_step: Callable[[Job], None] | None = None) -> str:
+    """Run a claimed job to its end and record how it ended. ``on_step`` is called after
+    each article (a progress bar)."""
+    progress = Progress(job, on_step)
     try:
         RUNNERS[job.kind](job, progress)
     except Cancelled:
@@ -307,8 +342,9 @@ def sweep_stale(seconds: float | None = None) -> list[Job]:
 class Progress:
     """Counts, report lists and heartbeats of a running job."""
 
-    def __init__(self, job: Job):
+    def __init__(self, job: Job, on_step: Callable[[Job], None] | None = None):
         self.job = job
+        self.on_step = on_step
         self.where = ""
         self.last_beat = self.last_report = 0.0
         job.report = {"imported": [], "skipped": [], "refused": [], "slow": [], "more": {}}
@@ -328,6 +364,8 @@ class Progress:
         """One unit done: write progress now and then; raise :class:`Cancelled` when the
         job was cancelled meanwhile."""
         self.job.done += 1
+        if self.on_step is not None:
+            self.on_step(self.job)
         self.beat(force=force)
 
     def beat(self, *, force: bool = False) -> None:
@@ -488,7 +526,9 @@ __all__ = [
     "TimeLimitedSuggester",
     "execute",
     "export_path",
+    "import_params",
     "rerun",
+    "run_here",
     "run_job",
     "run_queued",
     "start",

@@ -400,3 +400,34 @@ def test_api_suggest_one_article_is_time_limited(editor_api, settings, monkeypat
     response = editor_api.post(f"/api/v1/articles/{article.pk}/suggest/")
     assert response.status_code == 503 and "too slow" in response.json()["detail"]
     assert not article.quotes.exists()
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def test_suggest_articles_command_is_quiet_off_a_terminal(db, capsys):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ArticleFactory(body=SAID, status="new")
+    ArticleFactory(body=SAID, status="done")
+    out = StringIO()
+    call_command("suggest_articles", "--status", "new", stdout=out)
+    assert "1 articles: 1 quotes suggested, 0 too slow" in out.getvalue()
+    assert capsys.readouterr().err == ""  # no progress bar when not on a terminal
+    assert Job.objects.get().state == Job.State.DONE
+
+
+def test_import_articles_command_keeps_good_lines(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    (tmp_path / "docs.jsonl").write_bytes(jsonl(doc(1), "{oops", doc(2)))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 refused"):
+        call_command("import_articles", str(tmp_path / "docs.jsonl"), stdout=out, stderr=err)
+    assert "2 imported" in out.getvalue() and "line 2: not valid JSON" in err.getvalue()
+    assert Article.objects.count() == 2

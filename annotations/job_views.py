@@ -59,8 +59,8 @@ def job_cancel(request, pk: int):
 @editor_required
 def job_rerun(request, pk: int):
     job = job_for(request, pk)
-    if not job.is_finished:
-        raise PermissionDenied("The job is still running.")
+    if not job.can_rerun:
+        raise PermissionDenied("This job is running, or finished with nothing left to do.")
     return redirect(jobs.rerun(job, user=request.user))
 
 

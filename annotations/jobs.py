@@ -157,7 +157,12 @@ def start(
     total: int = 0,
     rerun_of: Job | None = None,
 ) -> Job:
-    """Make a job and put it on the queue; returns at once."""
+    """Make a job and put it on the queue (one transaction); returns at once."""
+    with transaction.atomic():
+        return _start(kind, title, user, params, payload, total, rerun_of)
+
+
+def _start(kind, title, user, params, payload, total, rerun_of) -> Job:
     job = Job.objects.create(
         kind=kind,
         title=title[:300],

@@ -996,6 +996,17 @@ class Job(models.Model):
         return self.state == self.State.CANCELLED and self.started_at and not self.finished_at
 
     @property
+    def can_rerun(self) -> bool:
+        """Finished, with something to do again: a finished import lets its upload go."""
+        if not self.is_finished:
+            return False
+        return not (
+            self.kind == self.Kind.IMPORT
+            and self.state == self.State.DONE
+            and "text" not in self.params
+        )
+
+    @property
     def percent(self) -> int:
         if self.state == self.State.DONE:
             return 100

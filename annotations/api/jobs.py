@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes, permission_classes
 from rest_framework.exceptions import ValidationError
@@ -127,10 +127,17 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-def _as_bool(value, default: bool = True) -> bool:
-    if value is None or value == "":
-        return default
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text=".txt, .html or .jsonl")
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="An article")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    suggest = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs):
+        if bool(attrs.get("file")) == bool((attrs.get("text") or "").strip()):
+            raise serializers.ValidationError("Send a file or some text, one of the two.")
+        return attrs
 
 
 @extend_schema(
@@ -138,39 +145,33 @@ def _as_bool(value, default: bool = True) -> bool:
     description="A file (multipart `file`: .txt, .html, .jsonl) or pasted `text` (with an "
     "optional `title`). The file is checked at once (type, size, UTF-8); its articles are "
     "imported by a job, each in its own transaction.",
-    request=inline_serializer(
-        "ImportRequest",
-        fields={
-            "file": serializers.FileField(required=False),
-            "text": serializers.CharField(required=False),
-            "title": serializers.CharField(required=False),
-            "publisher": serializers.CharField(required=False),
-            "suggest": serializers.BooleanField(required=False, default=True),
-        },
-    ),
+    request=ImportRequestSerializer,
     responses={202: JobDetailSerializer, 400: ERROR, 401: ERROR, 403: ERROR},
 )
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])
 def import_articles(request):
-    upload = request.FILES.get("file")
-    text = request.data.get("text") or ""
-    publisher = (request.data.get("publisher") or "").strip() or None
-    suggest = _as_bool(request.data.get("suggest"))
-    if bool(upload) == bool(text.strip()):
-        raise ValidationError({"detail": "Send a file or some text, one of the two."})
+    given = ImportRequestSerializer(data=request.data)
+    given.is_valid(raise_exception=True)
+    data = given.validated_data
+    publisher = (data.get("publisher") or "").strip() or None
     try:
-        if upload:
+        if data.get("file"):
+            upload = data["file"]
             job = jobs.start_import(
-                upload.name, upload.read(), user=request.user, publisher=publisher, suggest=suggest
+                upload.name,
+                upload.read(),
+                user=request.user,
+                publisher=publisher,
+                suggest=data["suggest"],
             )
         else:
             job = jobs.start_text_import(
-                text,
-                title=request.data.get("title") or "",
+                data["text"],
+                title=data.get("title") or "",
                 user=request.user,
                 publisher=publisher,
-                suggest=suggest,
+                suggest=data["suggest"],
             )
     except DjangoValidationError as exc:
         raise ValidationError({"detail": " ".join(exc.messages)}) from None

@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from annotations import jobs
 from annotations.models import Hop, Quote
 from newsdesk.wsgi import application
 
@@ -61,6 +62,7 @@ def rows(db, settings, wsgi_keeps_connection):
         speakers=[quotes[0].speaker_id, SpeakerFactory().pk],
         outlets=[article.publisher_id, OutletFactory().pk],
         quotes=[q.pk for q in quotes],
+        jobs=[jobs.start_export(user=editor).pk],
     )
 
 

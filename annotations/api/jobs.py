@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes, permission_classes
 from rest_framework.exceptions import ValidationError
@@ -23,7 +23,7 @@ from annotations.models import Job
 
 from .filters import ArticleFilter, StrictFilterBackend
 from .pagination import IdCursorPagination
-from .views import ERROR, article_queryset
+from .views import COMMON_ERRORS, ERROR, FIELD_ERRORS, LIST_ERRORS, article_queryset
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -85,6 +85,10 @@ def accepted(request, job: Job) -> Response:
     return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: JobSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(responses={200: JobDetailSerializer, 404: ERROR, **COMMON_ERRORS}),
+)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Your background jobs (admins: everyone's), newest last; the detail adds the
     report."""
@@ -102,7 +106,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return JobSerializer if self.action == "list" else JobDetailSerializer
 
-    @extend_schema(request=None, responses={200: JobDetailSerializer, 404: ERROR})
+    @extend_schema(request=None, responses={200: JobDetailSerializer, 404: ERROR, **COMMON_ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Stop the job: a queued one never starts, a running one stops after the article
@@ -111,7 +115,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         job.cancel()
         return Response(JobDetailSerializer(job, context={"request": request}).data)
 
-    @extend_schema(responses={(200, "application/x-ndjson"): bytes, 404: ERROR})
+    @extend_schema(responses={(200, "application/x-ndjson"): bytes, 404: ERROR, **COMMON_ERRORS})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file an export job wrote."""
@@ -146,7 +150,7 @@ class ImportRequestSerializer(serializers.Serializer):
     "optional `title`). The file is checked at once (type, size, UTF-8); its articles are "
     "imported by a job, each in its own transaction.",
     request=ImportRequestSerializer,
-    responses={202: JobDetailSerializer, 400: ERROR, 401: ERROR, 403: ERROR},
+    responses={202: JobDetailSerializer, 400: FIELD_ERRORS, 401: ERROR, 403: ERROR},
 )
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])
@@ -184,7 +188,7 @@ def import_articles(request):
     "`status`, `language`, `published_after`, `published_before`, `q`).",
     parameters=[OpenApiParameter("q", str, required=False)],
     request=None,
-    responses={202: JobDetailSerializer, 400: ERROR, 401: ERROR, 403: ERROR},
+    responses={202: JobDetailSerializer, 400: FIELD_ERRORS, 401: ERROR, 403: ERROR},
 )
 @api_view(["POST"])
 def suggest_articles(request):

@@ -27,7 +27,7 @@ def job_for(request, pk: int) -> Job:
 @require_GET
 @login_required
 def job_list(request):
-    job_rows = Job.objects.visible_to(request.user).defer("payload", "report")
+    job_rows = Job.objects.visible_to(request.user).defer("payload", "report", "params")
     job_rows = job_rows.select_related("created_by")[:LIST_SIZE]
     context = {"jobs": job_rows, "running": any(not j.is_finished for j in job_rows)}
     if request.htmx and request.htmx.target == "job-rows":

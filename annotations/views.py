@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
@@ -315,9 +316,12 @@ def article_status(request, pk):
 def article_suggest(request, pk):
     article = get_object_or_404(Article, pk=pk)
     job = jobs.start_suggest([article.pk], user=request.user)
-    return workspace_response(
-        request, article, flash=f"Suggesting quotes in the background (job #{job.pk})…"
+    flash = format_html(
+        'Suggesting quotes in the background (<a href="{}">job #{}</a>); reload to see them.',
+        job.get_absolute_url(),
+        job.pk,
     )
+    return workspace_response(request, article, flash=flash)
 
 
 # --- Quotes ------------------------------------------------------------------------------

@@ -37,6 +37,11 @@ def jsonl(*docs) -> bytes:
     ).encode()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)

@@ -189,6 +189,8 @@ SPECTACULAR_SETTINGS = {
         "ArticleStatusEnum": "annotations.models.Article.Status",
         "OutletKindEnum": "annotations.models.Outlet.Kind",
         "SpeakerKindEnum": "annotations.models.Speaker.Kind",
+        "JobKindEnum": "annotations.models.Job.Kind",
+        "JobStateEnum": "annotations.models.Job.State",
     },
 }
 

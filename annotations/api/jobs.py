@@ -183,6 +183,7 @@ def import_articles(request):
 
 
 @extend_schema(
+    operation_id="articles_suggest_matching",
     summary="Suggest quotes in every matching article, in the background (editors)",
     description="Takes the article list's filters as query parameters (`publisher`, "
     "`status`, `language`, `published_after`, `published_before`, `q`).",

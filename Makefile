@@ -26,7 +26,9 @@ run: install
 	@echo "  Sign in as '$(DEMO_USER)' with password '$(DEMO_PASSWORD)'."
 	@echo "  A job worker runs beside the server; Ctrl-C stops both."
 	@echo
-	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	@# Ctrl-C reaches both: the worker ends its job after the article in hand, so on INT
+	@# only wait for it; otherwise (the server stopped some other way) stop it.
+	@trap 'wait $$worker' INT; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT TERM; \
 	$(PY) manage.py worker & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -63,7 +63,7 @@ run: check-port install
 	@echo "  Newsdesk is at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as '$(DEMO_USER)' with password '$(DEMO_PASSWORD)'."
 	@echo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.
 chromium:

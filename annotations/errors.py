@@ -1,0 +1,113 @@
+"""Error answers: a page for people, ``{"detail": ...}`` JSON under /api/. Neither shows a
+traceback or a setting, and neither touches the database, which may be what failed."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import sys
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views.debug import SafeExceptionReporterFilter
+
+# Seconds a client should wait before trying again when the database is unavailable.
+RETRY_AFTER = 5
+
+MESSAGES = {
+    400: "The request was not understood: something in it is malformed or too large.",
+    403: "You may not do this.",
+    404: "There is nothing here.",
+    429: "Too many requests: wait a little and try again.",
+    500: "Something went wrong on our side. It has been logged; please try again later.",
+    503: "Newsdesk cannot reach its database just now. Please try again in a few seconds.",
+}
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [
+        OperationalError,
+        InterfaceError,
+        sqlite3.OperationalError,
+        sqlite3.InterfaceError,
+    ]
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover  (psycopg is a dependency)
+        pass
+    else:
+        errors += [psycopg.OperationalError, psycopg.InterfaceError]
+    return tuple(errors)
+
+
+# What the database raises when it is down or a connection dropped (Django's wrappers and
+# the drivers' own classes, for code that talks to a driver directly).
+UNAVAILABLE = _unavailable_errors()
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    return isinstance(exc, UNAVAILABLE)
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    """The error as JSON under /api/, as the site's error page elsewhere."""
+    message = message or MESSAGES[status]
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=status)
+    context = {"message": message, "title": MESSAGES[status].split(":")[0].split(".")[0]}
+    if status >= 500:
+        # The signed-in user comes from the session, in the database that may be down.
+        context["user"] = AnonymousUser()
+    try:
+        content = loader.render_to_string("annotations/error.html", context, request)
+    except Exception:  # noqa: BLE001  an error page must not fail in turn
+        content = f"<!doctype html><title>Newsdesk</title><p>{MESSAGES[status]}</p>"
+    return HttpResponse(content, status=status)
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    response = error_response(request, 503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def bad_request(request, exception=None):
+    return error_response(request, 400)
+
+
+def permission_denied(request, exception=None):
+    return error_response(request, 403)
+
+
+def page_not_found(request, exception=None):
+    return error_response(request, 404)
+
+
+def server_error(request):
+    # Django calls this while handling the exception, so it is still the current one.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return unavailable(request)
+    return error_response(request, 500)
+
+
+class ReporterFilter(SafeExceptionReporterFilter):
+    """Django's filter for error reports, which also hides database URLs (a password inside
+    a ``DATABASE_URL`` in the environment) and any ``scheme://user:password@`` in a
+    setting or request header."""
+
+    hidden_settings = re.compile(
+        "API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE|DSN", flags=re.I
+    )
+    credentials = re.compile(r"(\w+://[^/:@\s]*:)[^@\s]*@")
+
+    def cleanse_setting(self, key, value):
+        value = super().cleanse_setting(key, value)
+        if isinstance(value, str):
+            value = self.credentials.sub(rf"\1{self.cleansed_substitute}@", value)
+        return value

@@ -111,3 +111,21 @@ class ReporterFilter(SafeExceptionReporterFilter):
         if isinstance(value, str):
             value = self.credentials.sub(rf"\1{self.cleansed_substitute}@", value)
         return value
+
+
+def signin_locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in from a locked-out account or address: 429 and a page
+    that says how long to wait, also as ``Retry-After``."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "cool_off_minutes": max(1, round(cool_off.total_seconds() / 60)) if cool_off else None,
+    }
+    response = HttpResponse(
+        loader.render_to_string("registration/locked_out.html", context, request), status=429
+    )
+    if cool_off:
+        response["Retry-After"] = str(max(1, int(cool_off.total_seconds())))
+    return response

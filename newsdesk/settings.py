@@ -7,6 +7,7 @@ static files are set up for it.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "simple_history",
+    "axes",
     "annotations",
 ]
 
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers for sign-ins that it locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -122,6 +126,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "annotations.User"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,16 +169,43 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 NEWSDESK_MAX_IMPORT_BYTES = int(os.environ.get("NEWSDESK_MAX_IMPORT_BYTES", str(20 * 2**20)))
 
+# Proxies in front of Newsdesk that add the client's address to X-Forwarded-For; 0 when
+# clients connect directly. Throttling counts per client address with it.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.api.throttling.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["annotations.permissions.ReadAnyRoleWriteEditors"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # API calls per signed-in user (token or session); "off" for no limit.
+        "user": os.environ.get("API_USER_RATE", "600/minute"),
+        # Failed token sign-ins per client address, after which tokens from it are refused.
+        "token_failures": os.environ.get("API_TOKEN_FAILURE_RATE", "20/hour"),
+    },
+    # Proxies in front of Newsdesk that append to X-Forwarded-For (0: use the peer address).
+    "NUM_PROXIES": NUM_PROXIES,
 }
+
+# Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT wrong passwords for one account
+# or from one address, sign-in is refused (429) for SIGNIN_COOLOFF_MINUTES, each further try
+# starting the wait again.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotations.errors.signin_locked_out"
+AXES_IPWARE_PROXY_ORDER = "right-most"  # the address our own proxies saw, not one a client made up
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if NUM_PROXIES else ["REMOTE_ADDR"]
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsdesk API",

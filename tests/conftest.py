@@ -30,6 +30,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # API throttles count in the cache, which outlives each test's database.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def analyst(db):
     return UserFactory(username="ana", role=User.Role.ANALYST)

@@ -108,8 +108,8 @@ class ReporterFilter(SafeExceptionReporterFilter):
 
     def cleanse_setting(self, key, value):
         value = super().cleanse_setting(key, value)
-        if isinstance(value, str):
-            value = self.credentials.sub(rf"\1{self.cleansed_substitute}@", value)
+        if isinstance(value, str) and self.credentials.search(text := str(value)):
+            value = self.credentials.sub(rf"\1{self.cleansed_substitute}@", text)
         return value
 
 

@@ -257,6 +257,8 @@ def _jsonl_step(report: ImportReport, line: str, user) -> Callable[[], None]:
             doc = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValidationError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+        except RecursionError as exc:
+            raise ValidationError("not valid JSON: nested too deep") from exc
         article, duplicate = store_document(doc, user=user)
         if duplicate:
             report.skipped.append(f"{article.title!r}: {duplicate} as article #{article.pk}")

@@ -1,22 +1,27 @@
 """Request guards that apply to every route.
 
-- ``RefuseNulMiddleware``: a NUL character in any query or form parameter is refused with
-  400 before a view sees it (PostgreSQL cannot store or compare it, and no text Newsdesk
-  keeps may hold one).
-- ``DatabaseUnavailableMiddleware``: the database being down, or a connection that dropped,
-  is a 503 with ``Retry-After`` (JSON under /api/, a page elsewhere) rather than a 500, and
-  the broken connection is closed so that the next request opens a fresh one.
+- ``RefuseBadParametersMiddleware``: a NUL character in any query or form parameter, or a
+  query parameter longer than ``NEWSDESK_MAX_QUERY_CHARS``, is refused with 400 before a
+  view sees it (PostgreSQL cannot store or compare NUL, no text Newsdesk keeps may hold
+  one, and no search term or id is that long).
+- ``DatabaseErrorsMiddleware``: the database being down, or a connection that dropped, is a
+  503 with ``Retry-After`` (JSON under /api/, a page elsewhere) rather than a 500, and the
+  broken connection is closed so that the next request opens a fresh one. A number too
+  large for the database (``OverflowError``) is a 400.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import connections
 
 from .errors import error_response, is_database_unavailable, unavailable
 
 logger = logging.getLogger(__name__)
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def discard_broken_connections() -> None:
@@ -27,7 +32,7 @@ def discard_broken_connections() -> None:
             connection.close()
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseErrorsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -35,6 +40,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return error_response(request, 400, "A number in the request is too large.")
         if not is_database_unavailable(exception):
             return None
         logger.error("Database unavailable: %s %s", request.method, request.path, exc_info=True)
@@ -42,11 +49,16 @@ class DatabaseUnavailableMiddleware:
         return unavailable(request)
 
 
-class RefuseNulMiddleware:
+class RefuseBadParametersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        limit = settings.NEWSDESK_MAX_QUERY_CHARS
+        if any(len(value) > limit for values in request.GET.lists() for value in values[1]):
+            return error_response(
+                request, 400, f"A query parameter is longer than {limit} characters."
+            )
         if self.holds_nul(request):
             return error_response(
                 request, 400, "A NUL character (\\x00) is not allowed in a parameter."
@@ -56,10 +68,7 @@ class RefuseNulMiddleware:
     @staticmethod
     def holds_nul(request) -> bool:
         params = [request.GET]
-        if request.method == "POST" and request.content_type in {
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        }:
+        if request.method == "POST" and request.content_type in FORM_TYPES:
             params.append(request.POST)
         return any(
             "\x00" in key or any("\x00" in value for value in values)

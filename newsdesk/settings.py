@@ -83,8 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "annotations.middleware.RefuseNulMiddleware",
-    "annotations.middleware.DatabaseUnavailableMiddleware",
+    "annotations.middleware.RefuseBadParametersMiddleware",
+    "annotations.middleware.DatabaseErrorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -167,6 +167,8 @@ STORAGES = {
 NEWSDESK_MAX_BODY_CHARS = int(os.environ.get("NEWSDESK_MAX_BODY_CHARS", "500000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 2**20)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Longest value of one query parameter (a search term, an id), in characters.
+NEWSDESK_MAX_QUERY_CHARS = env_int("NEWSDESK_MAX_QUERY_CHARS", 2000)
 NEWSDESK_MAX_IMPORT_BYTES = int(os.environ.get("NEWSDESK_MAX_IMPORT_BYTES", str(20 * 2**20)))
 
 # Proxies in front of Newsdesk that add the client's address to X-Forwarded-For; 0 when
@@ -181,6 +183,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["annotations.permissions.ReadAnyRoleWriteEditors"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "annotations.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

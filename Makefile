@@ -92,3 +92,19 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Back the database up to a file, and restore it (README: Backups).
+# make backup [BACKUP=path]; make restore BACKUP=path
+.PHONY: backup restore backup-drill
+BACKUP_DIR ?= backups
+
+backup: install
+	@mkdir -p $(BACKUP_DIR)
+	$(PY) manage.py backup $(or $(BACKUP),$(BACKUP_DIR)/newsdesk-$(shell date -u +%Y%m%dT%H%M%SZ).backup)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=path"; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
+
+backup-drill: install
+	.ci/backup-drill

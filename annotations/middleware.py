@@ -1,9 +1,10 @@
 """Request guards that apply to every route.
 
-- ``RefuseBadParametersMiddleware``: a NUL character in any query or form parameter, or a
-  query parameter longer than ``NEWSDESK_MAX_QUERY_CHARS``, is refused with 400 before a
-  view sees it (PostgreSQL cannot store or compare NUL, no text Newsdesk keeps may hold
-  one, and no search term or id is that long).
+- ``RefuseBadParametersMiddleware``: a NUL character in any query parameter, or one longer
+  than ``NEWSDESK_MAX_QUERY_CHARS``, is refused with 400 before a view sees it (PostgreSQL
+  cannot store or compare NUL, no text Newsdesk keeps may hold one, and no search term or
+  id is that long). Form fields are left to the forms, whose text fields refuse NUL with a
+  message beside the field.
 - ``DatabaseErrorsMiddleware``: the database being down, or a connection that dropped, is a
   503 with ``Retry-After`` (JSON under /api/, a page elsewhere) rather than a 500, and the
   broken connection is closed so that the next request opens a fresh one. A number too
@@ -20,8 +21,6 @@ from django.db import connections
 from .errors import error_response, is_database_unavailable, unavailable
 
 logger = logging.getLogger(__name__)
-
-FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def discard_broken_connections() -> None:
@@ -55,23 +54,11 @@ class RefuseBadParametersMiddleware:
 
     def __call__(self, request):
         limit = settings.NEWSDESK_MAX_QUERY_CHARS
-        if any(len(value) > limit for values in request.GET.lists() for value in values[1]):
-            return error_response(
-                request, 400, f"A query parameter is longer than {limit} characters."
-            )
-        if self.holds_nul(request):
-            return error_response(
-                request, 400, "A NUL character (\\x00) is not allowed in a parameter."
-            )
+        params = [(key, value) for key, values in request.GET.lists() for value in values]
+        if any(len(value) > limit for _, value in params):
+            message = f"A query parameter is longer than {limit} characters."
+            return error_response(request, 400, message)
+        if any("\x00" in key or "\x00" in value for key, value in params):
+            message = "A NUL character (\\x00) is not allowed in a query parameter."
+            return error_response(request, 400, message)
         return self.get_response(request)
-
-    @staticmethod
-    def holds_nul(request) -> bool:
-        params = [request.GET]
-        if request.method == "POST" and request.content_type in FORM_TYPES:
-            params.append(request.POST)
-        return any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for query in params
-            for key, values in query.lists()
-        )

@@ -16,6 +16,14 @@ from django.views.debug import SafeExceptionReporterFilter
 # Seconds a client should wait before trying again when the database is unavailable.
 RETRY_AFTER = 5
 
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    429: "Too many requests",
+    500: "Server error",
+    503: "Unavailable",
+}
 MESSAGES = {
     400: "The request was not understood: something in it is malformed or too large.",
     403: "You may not do this.",
@@ -60,7 +68,7 @@ def error_response(request: HttpRequest, status: int, message: str = "") -> Http
     message = message or MESSAGES[status]
     if is_api(request):
         return JsonResponse({"detail": message}, status=status)
-    context = {"message": message, "title": MESSAGES[status].split(":")[0].split(".")[0]}
+    context = {"message": message, "title": TITLES[status]}
     if status >= 500:
         # The signed-in user comes from the session, in the database that may be down.
         context["user"] = AnonymousUser()
@@ -82,7 +90,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return error_response(request, 403)
+    # The views' PermissionDenied messages say what the role may do instead.
+    return error_response(request, 403, str(exception or ""))
 
 
 def page_not_found(request, exception=None):

@@ -154,3 +154,11 @@ def test_a_dropped_postgresql_connection_is_discarded(editor):
     assert response.status_code == 503
     assert "Retry-After" in response
     assert client.get("/").status_code == 200
+
+
+def test_a_refused_page_says_why(client, analyst):
+    client.force_login(analyst)
+    response = client.post("/articles/add/", {"title": "T", "body": "B"})
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    assert "read but not change" in response.content.decode()

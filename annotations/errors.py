@@ -8,7 +8,7 @@ import sqlite3
 import sys
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.debug import SafeExceptionReporterFilter
@@ -59,6 +59,15 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, UNAVAILABLE)
 
 
+def discard_broken_connections() -> None:
+    """Close every open connection outside a transaction block (a block's owner rolls it
+    back and closes it itself): one that failed is of no more use, and the next request
+    opens a fresh one."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
@@ -101,6 +110,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Django calls this while handling the exception, so it is still the current one.
     if is_database_unavailable(sys.exc_info()[1]):
+        discard_broken_connections()
         return unavailable(request)
     return error_response(request, 500)
 

@@ -16,19 +16,10 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import connections
 
-from .errors import error_response, is_database_unavailable, unavailable
+from .errors import discard_broken_connections, error_response, is_database_unavailable, unavailable
 
 logger = logging.getLogger(__name__)
-
-
-def discard_broken_connections() -> None:
-    """Close every open connection outside a transaction block (a block's owner rolls it
-    back and closes it itself): one that failed is of no more use."""
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close()
 
 
 class DatabaseErrorsMiddleware:

@@ -162,3 +162,18 @@ def test_a_refused_page_says_why(client, analyst):
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")
     assert "read but not change" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/quotes/"])
+def test_a_database_error_outside_a_view_is_a_503_too(rf, path):
+    """Such as saving the session after the view: Django's 500 handler answers it."""
+    from django.db import OperationalError
+
+    from annotations.errors import server_error
+
+    try:
+        raise OperationalError("terminating connection due to administrator command")
+    except OperationalError:
+        response = server_error(rf.get(path))
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0

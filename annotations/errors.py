@@ -7,6 +7,7 @@ import re
 import sqlite3
 import sys
 
+import psycopg
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -34,29 +35,30 @@ MESSAGES = {
 }
 
 
-def _unavailable_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [
-        OperationalError,
-        InterfaceError,
-        sqlite3.OperationalError,
-        sqlite3.InterfaceError,
-    ]
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover  (psycopg is a dependency)
-        pass
-    else:
-        errors += [psycopg.OperationalError, psycopg.InterfaceError]
-    return tuple(errors)
-
-
-# What the database raises when it is down or a connection dropped (Django's wrappers and
-# the drivers' own classes, for code that talks to a driver directly).
-UNAVAILABLE = _unavailable_errors()
+# SQLite's words for a database file that cannot be used just now.
+SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "database table is locked",
+    "unable to open",
+    "disk i/o",
+)
+# PostgreSQL error classes for a lost connection, the server's resources and its shutdown.
+POSTGRESQL_UNAVAILABLE = ("08", "53", "57")
 
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
-    return isinstance(exc, UNAVAILABLE)
+    """Whether ``exc`` says the database is down, busy or the connection dropped (worth a 503
+    and a retry), rather than that a query was wrong (a 500, a bug to fix)."""
+    if isinstance(exc, InterfaceError | sqlite3.InterfaceError | psycopg.InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError | sqlite3.OperationalError | psycopg.OperationalError):
+        return False
+    driver_error = exc.__cause__ if isinstance(exc, OperationalError) and exc.__cause__ else exc
+    if isinstance(driver_error, sqlite3.Error):
+        return str(driver_error).lower().startswith(SQLITE_UNAVAILABLE)
+    # psycopg: no SQLSTATE means the client lost the server (refused, closed, timed out).
+    sqlstate = getattr(driver_error, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(POSTGRESQL_UNAVAILABLE)
 
 
 def discard_broken_connections() -> None:

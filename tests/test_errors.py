@@ -95,8 +95,12 @@ def database_down(monkeypatch):
     real = CursorWrapper._execute
 
     def down(self, sql, params, *ignored):
+        message = {
+            "sqlite": "unable to open database file",
+            "postgresql": "server closed the connection unexpectedly",
+        }[self.db.vendor]
         with self.db.wrap_database_errors:
-            raise self.db.Database.OperationalError("server closed the connection unexpectedly")
+            raise self.db.Database.OperationalError(message)
 
     class Switch:
         def down(self):
@@ -177,3 +181,35 @@ def test_a_database_error_outside_a_view_is_a_503_too(rf, path):
         response = server_error(rf.get(path))
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
+
+
+def test_only_errors_of_an_unavailable_database_count_as_such():
+    import sqlite3
+
+    import psycopg
+    from django.db import InterfaceError, OperationalError
+
+    from annotations.errors import is_database_unavailable
+
+    def wrapped(driver_error):
+        exc = OperationalError(*driver_error.args)
+        exc.__cause__ = driver_error
+        return exc
+
+    unavailable = [
+        InterfaceError("connection already closed"),
+        wrapped(sqlite3.OperationalError("database is locked")),
+        wrapped(sqlite3.OperationalError("unable to open database file")),
+        wrapped(psycopg.OperationalError("server closed the connection unexpectedly")),
+        wrapped(psycopg.errors.AdminShutdown("terminating connection")),
+        wrapped(psycopg.errors.TooManyConnections("too many clients")),
+        psycopg.OperationalError("connection refused"),
+    ]
+    query_errors = [
+        wrapped(sqlite3.OperationalError("LIKE or GLOB pattern too complex")),
+        wrapped(sqlite3.OperationalError("no such table: annotations_quote")),
+        wrapped(psycopg.errors.ProgramLimitExceeded("string is too long for tsvector")),
+        RuntimeError("no database here"),
+    ]
+    assert all(is_database_unavailable(exc) for exc in unavailable)
+    assert not any(is_database_unavailable(exc) for exc in query_errors)

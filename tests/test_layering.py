@@ -10,7 +10,7 @@ APP = Path(__file__).resolve().parent.parent / "annotations"
 
 #: bottom up; a module may import from its own layer and those before it
 LAYERS = [
-    {"text"},
+    {"text", "backups"},
     {"suggesting"},
     {"models"},
     {"documents"},
@@ -19,7 +19,8 @@ LAYERS = [
     {"corpus", "evaluation"},
     {"permissions"},
     {"forms"},
-    {"views"},
+    {"errors"},
+    {"middleware", "views"},
     {"api"},
     {"admin"},
     {"urls", "apps", "management", "migrations"},

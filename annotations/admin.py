@@ -251,6 +251,8 @@ class QuoteAdmin(SimpleHistoryAdmin):
         obj.stamp(request.user)
         obj.version += 1
         super().save_model(request, obj, form, change)
+        if "status" in form.changed_data:
+            obj.settle_proposals(form.initial.get("status"))
 
 
 admin.site.site_header = "Newsdesk administration"

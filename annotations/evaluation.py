@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotations.brat import iter_corpus
+from annotations.corpus.brat import iter_corpus
 from annotations.suggesting import Suggestion, suggest
 
 DEFAULT_SPLIT = Path(__file__).resolve().parent.parent.parent / "shared/eval/polnear/dev"

@@ -1,5 +1,4 @@
-"""Getting annotations out of Newsdesk: spreadsheet CSV, lossless JSON Lines and W3C Web
-Annotations.
+"""Getting annotations out of Newsdesk: spreadsheet CSV and W3C Web Annotations.
 
 CSV (``quotes_csv_response``)
     One row per quote, the columns of DESIGN.md's public contract first, in that order, then
@@ -24,13 +23,9 @@ CSV (``quotes_csv_response``)
     flat whatever the number of rows; no model instances are built. A test checks that both
     paths write the same bytes.
 
-JSON Lines (``iter_article_documents`` / ``articles_jsonl_lines``)
-    One ``newsdesk-article/1`` document per line (see :mod:`annotations.importing`), keys
-    sorted, lists in a fixed order (articles by id, quotes by start, end and id, speakers
-    and outlets by name), so that exporting, importing into an empty database and
-    exporting again gives the same bytes. Deleted quotes (waiting for an undo) are not
-    exported; rejected ones are, so that they are not suggested again. Who made a row and
-    when is not carried: the importing user becomes the creator.
+JSON Lines
+    The lossless article documents, one a line, are written by
+    :func:`annotations.documents.articles_jsonl_lines`, beside the code that reads them.
 
 W3C Web Annotation (``web_annotation_collection``)
     An ``AnnotationCollection`` whose first ``AnnotationPage`` holds one ``Annotation`` per
@@ -44,8 +39,6 @@ W3C Web Annotation (``web_annotation_collection``)
 from __future__ import annotations
 
 import csv
-import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
@@ -54,12 +47,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import (
     Case,
-    Exists,
     F,
     Func,
-    OuterRef,
-    Prefetch,
-    Q,
     TextField,
     Value,
     When,
@@ -69,7 +58,6 @@ from django.db.models.functions import Concat, Left, NullIf
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
 
-from .importing import DOCUMENT_FORMAT
 from .models import Article, Outlet, Quote, Speaker, ViaHop
 
 CSV_COLUMNS = (
@@ -286,180 +274,11 @@ def quotes_csv_response(queryset, filename: str) -> StreamingHttpResponse:
     return response
 
 
-# --------------------------------------------------------------------------- JSON Lines
+# --------------------------------------------------------------------------- W3C
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
-
-
-def _live_quotes_of(articles) -> Q:
-    return Q(article__in=articles, deleted_at__isnull=True)
-
-
-def speaker_keys(articles=None) -> dict[int, str]:
-    """Document keys for speakers that share a name with another exported speaker.
-
-    A document names speakers by name; two distinct speakers called the same would collapse
-    into one on import. Such namesakes get a ``key`` (``"Name [1]"``, ``"Name [2]"``),
-    numbered in the order of their attributes (kind, role, affiliation, Wikidata id,
-    aliases) so that the numbering survives a round trip through an empty database.
-    """
-    if articles is None:
-        articles = Article.objects.all()
-    quotes = Quote.all_objects.filter(_live_quotes_of(articles))
-    used = Speaker.objects.filter(
-        Exists(quotes.filter(speaker=OuterRef("pk")))
-        | Exists(ViaHop.objects.filter(speaker=OuterRef("pk"), quote__in=quotes))
-    )
-    by_name: dict[str, list[int]] = defaultdict(list)
-    for pk, name in used.values_list("pk", "name").iterator(chunk_size=5000):
-        by_name[name.casefold()].append(pk)
-    shared = [pk for pks in by_name.values() if len(pks) > 1 for pk in pks]
-    keys: dict[int, str] = {}
-    groups: dict[str, list[tuple]] = defaultdict(list)
-    for start in range(0, len(shared), 500):
-        for s in Speaker.objects.filter(pk__in=shared[start : start + 500]).prefetch_related(
-            "aliases"
-        ):
-            aliases = tuple(sorted(a.name for a in s.aliases.all()))
-            order = (s.kind, s.role, s.affiliation, s.wikidata_id, aliases, s.pk)
-            groups[s.name.casefold()].append((order, s))
-    for members in groups.values():
-        for n, (_, s) in enumerate(sorted(members, key=lambda m: m[0]), start=1):
-            keys[s.pk] = f"{s.name} [{n}]"
-    return keys
-
-
-def _outlet_doc(outlet: Outlet) -> dict[str, Any]:
-    return {
-        "name": outlet.name,
-        "kind": outlet.kind,
-        "home_page": outlet.home_page,
-        "aliases": sorted(a.name for a in outlet.aliases.all()),
-    }
-
-
-def _speaker_doc(speaker: Speaker, keys: dict[int, str]) -> dict[str, Any]:
-    doc = {
-        "name": speaker.name,
-        "kind": speaker.kind,
-        "role": speaker.role,
-        "affiliation": speaker.affiliation,
-        "wikidata_id": speaker.wikidata_id,
-        "aliases": sorted(a.name for a in speaker.aliases.all()),
-    }
-    if speaker.pk in keys:
-        doc["key"] = keys[speaker.pk]
-    return doc
-
-
-def article_document(article: Article, keys: dict[int, str] | None = None) -> dict[str, Any]:
-    """The ``newsdesk-article/1`` document of ``article`` (prefetched as
-    :func:`iter_article_documents` does, or it queries per quote)."""
-    keys = keys or {}
-    outlets: dict[int, Outlet] = {}
-    speakers: dict[int, Speaker] = {}
-    if article.publisher is not None:
-        outlets[article.publisher.pk] = article.publisher
-
-    def speaker_ref(speaker: Speaker) -> str:
-        speakers[speaker.pk] = speaker
-        return keys.get(speaker.pk, speaker.name)
-
-    quotes = []
-    live = [q for q in article.quotes.all() if q.deleted_at is None]
-    for q in sorted(live, key=lambda q: (q.start, q.end, q.pk)):
-        via = []
-        for hop in sorted(q.via_hops.all(), key=lambda h: h.position):
-            if hop.outlet_id:
-                outlets[hop.outlet.pk] = hop.outlet
-                via.append({"type": "outlet", "name": hop.outlet.name})
-            else:
-                via.append({"type": "speaker", "name": speaker_ref(hop.speaker)})
-        fragments = sorted((f.start, f.end) for f in q.fragments.all())
-        quotes.append(
-            {
-                "kind": q.kind,
-                "status": q.status,
-                "fragments": [[s, e] for s, e in fragments],
-                "text": q.text,
-                "speaker": speaker_ref(q.speaker) if q.speaker is not None else None,
-                "speaker_mention": list(q.speaker_mention) if q.speaker_mention else None,
-                "cue": q.cue,
-                "cue_span": list(q.cue_span) if q.cue_span else None,
-                "via": via,
-                "note": q.note,
-            }
-        )
-    return {
-        "format": DOCUMENT_FORMAT,
-        "article": {
-            "title": article.title,
-            "body": article.body,
-            "publisher": article.publisher.name if article.publisher else None,
-            "url": article.url,
-            "byline": article.byline,
-            "published_at": _iso(article.published_at),
-            "language": article.language,
-            "status": article.status,
-            "boilerplate": [
-                {"start": b.start, "end": b.end, "note": b.note}
-                for b in sorted(article.boilerplate.all(), key=lambda b: (b.start, b.end))
-            ],
-        },
-        "outlets": [_outlet_doc(o) for o in sorted(outlets.values(), key=lambda o: o.name)],
-        "speakers": [
-            _speaker_doc(s, keys)
-            for s in sorted(speakers.values(), key=lambda s: (s.name, keys.get(s.pk, "")))
-        ],
-        "quotes": quotes,
-    }
-
-
-def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[str, Any]]:
-    """Every article of ``articles`` (default: all) as a document, by id, ``batch`` articles
-    (with their quotes) in memory at a time."""
-    if articles is None:
-        articles = Article.objects.all()
-    keys = speaker_keys(articles)
-    quotes = Quote.all_objects.filter(deleted_at__isnull=True).prefetch_related(
-        "fragments",
-        Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
-        Prefetch(
-            "via_hops",
-            queryset=ViaHop.objects.prefetch_related(
-                Prefetch("outlet", queryset=Outlet.objects.prefetch_related("aliases")),
-                Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
-            ),
-        ),
-    )
-    base = articles.order_by("pk").prefetch_related(
-        "boilerplate",
-        Prefetch("publisher", queryset=Outlet.objects.prefetch_related("aliases")),
-        Prefetch("quotes", queryset=quotes),
-    )
-    last = 0
-    while True:
-        page = list(base.filter(pk__gt=last)[:batch])
-        if not page:
-            return
-        for article in page:
-            yield article_document(article, keys)
-        last = page[-1].pk
-
-
-def document_line(doc: dict[str, Any]) -> str:
-    """One JSON Lines line: keys sorted, no ASCII escaping, no blanks."""
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def articles_jsonl_lines(articles=None) -> Iterator[str]:
-    for doc in iter_article_documents(articles):
-        yield document_line(doc)
-
-
-# --------------------------------------------------------------------------- W3C
 
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"

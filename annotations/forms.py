@@ -1,4 +1,5 @@
-"""Forms for the editor's pages: adding an article, and making or changing a quote.
+"""Forms for the editor's pages: adding or importing an article, and making or changing a
+quote.
 
 Offsets arrive as code points (the page converts the browser's UTF-16 selection before it
 sends anything); every span is checked again here against the stored body.
@@ -14,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import text as textrules
-from .importing import find_outlet, find_speaker, upsert_outlet, upsert_speaker
-from .models import Article, Hop, Quote, Speaker
+from .importing import IMPORTABLE
+from .models import Article, Hop, Outlet, Quote, Speaker
 
 MAX_FRAGMENTS = 50
 MAX_HOPS = 10
@@ -30,7 +31,7 @@ def fit_selection(body: str, start: int, end: int) -> tuple[int, int, bool]:
     if start >= end:
         raise ValidationError("The selection holds only white space.", code="span_blank")
     opening, closing = body[start], body[end - 1]
-    if end - start > 2 and textrules.QUOTE_PAIRS.get(opening) == closing:
+    if end - start > 2 and closing in textrules.QUOTATION_MARKS.get(opening, ""):
         inner = textrules.trim_span(body, start + 1, end - 1)
         if inner[0] < inner[1]:
             return inner[0], inner[1], True
@@ -83,7 +84,7 @@ class ArticleForm(forms.ModelForm):
     def save_for(self, user) -> Article:
         article = self.save(commit=False)
         name = self.cleaned_data.get("publisher_name", "").strip()
-        article.publisher = upsert_outlet({"name": name}, user) if name else None
+        article.publisher = Outlet.objects.find_or_create(name, by=user) if name else None
         day = self.cleaned_data.get("published_on")
         article.published_at = datetime.combine(day, time(12, 0), tzinfo=UTC) if day else None
         article.stamp(user)
@@ -162,12 +163,7 @@ class QuoteForm(forms.Form):
         body = self.article.body
         opened = data.get("version")
         if self.quote is not None and opened is not None and opened != self.quote.version:
-            who = self.quote.updated_by.get_username() if self.quote.updated_by else "someone"
-            raise ValidationError(
-                f"This quote was changed by {who} since you opened it; close the form and "
-                "open it again to see the change before saving yours.",
-                code="stale",
-            )
+            raise ValidationError(self.stale_message(), code="stale")
         raw = self.data.getlist("fragment")
         if len(raw) > MAX_FRAGMENTS:
             raise ValidationError(f"A quote has at most {MAX_FRAGMENTS} fragments.")
@@ -212,6 +208,13 @@ class QuoteForm(forms.Form):
         self.hops = hops
         return data
 
+    def stale_message(self) -> str:
+        who = self.quote.updated_by.get_username() if self.quote.updated_by else "someone"
+        return (
+            f"This quote was changed by {who} since you opened it; close the form and "
+            "open it again to see the change before saving yours."
+        )
+
     def resolve_speaker(self, user) -> Speaker | None:
         name = self.cleaned_data.get("speaker_name", "").strip()
         if not name:
@@ -221,36 +224,69 @@ class QuoteForm(forms.Form):
             speaker = Speaker.objects.filter(pk=chosen).first()
             if speaker is not None and speaker.name.casefold() == name.casefold():
                 return speaker
-        return find_speaker(name) or upsert_speaker({"name": name}, user)
+        return Speaker.objects.find_or_create(name, by=user)
 
     @transaction.atomic
     def save(self, user, *, accept: bool = False) -> Quote:
-        """Create the quote, or change the one being edited, recording ``user``."""
+        """Create the quote, or change the one being edited, recording ``user``. Raises
+        :class:`Quote.VersionConflict` when the quote changed since the form was opened."""
         data = self.cleaned_data
-        quote = self.quote or Quote(article=self.article, status=Quote.Status.CONFIRMED)
-        if quote.pk is not None:
-            quote.version += 1
-        if accept:
-            quote.status = Quote.Status.CONFIRMED
-        quote.kind = data["kind"]
-        quote.speaker = self.resolve_speaker(user)
-        quote.mention_start, quote.mention_end = data["mention_start"], data["mention_end"]
-        quote.cue = data["cue"]
-        quote.cue_start, quote.cue_end = data["cue_start"], data["cue_end"]
-        quote.note = data["note"]
-        quote.start, quote.end = self.spans[0][0], self.spans[-1][1]
-        quote.stamp(user)
-        quote.full_clean(exclude=["text", "article"])
-        quote.set_fragments(self.spans)
-        hops = []
-        for kind, name in self.hops:
-            if kind == "outlet":
-                hops.append(Hop(outlet=find_outlet(name) or upsert_outlet({"name": name}, user)))
-            else:
-                hops.append(Hop(speaker=find_speaker(name) or upsert_speaker({"name": name}, user)))
-        quote.set_via(hops)
+        hops = [
+            Hop(outlet=Outlet.objects.find_or_create(name, by=user))
+            if kind == "outlet"
+            else Hop(speaker=Speaker.objects.find_or_create(name, by=user))
+            for kind, name in self.hops
+        ]
+        fields = {
+            "kind": data["kind"],
+            "fragments": self.spans,
+            "speaker": self.resolve_speaker(user),
+            "mention": self.span_of("mention"),
+            "cue": data["cue"],
+            "cue_span": self.span_of("cue"),
+            "via": hops,
+            "note": data["note"],
+            "by": user,
+        }
+        if self.quote is None:
+            quote = Quote.create(self.article, **fields)
+        else:
+            quote = self.quote
+            if accept:
+                fields["status"] = Quote.Status.CONFIRMED
+            quote.edit(expected_version=data.get("version") or quote.version, **fields)
         if self.article.status == Article.Status.NEW:
             self.article.status = Article.Status.IN_PROGRESS
             self.article.stamp(user)
             self.article.save(update_fields=["status", "updated_by", "updated_at"])
         return quote
+
+    def span_of(self, which: str) -> tuple[int, int] | None:
+        start = self.cleaned_data[f"{which}_start"]
+        return None if start is None else (start, self.cleaned_data[f"{which}_end"])
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        label="Paste an article",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="The first line is the title unless you give one below.",
+    )
+    title = forms.CharField(label="Title", required=False, max_length=500)
+    file = forms.FileField(
+        label="…or upload a file",
+        required=False,
+        help_text="Plain text (.txt), a saved web page (.html) or Newsdesk JSON Lines (.jsonl).",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORTABLE)}),
+    )
+    publisher = forms.CharField(label="Publisher", required=False, max_length=200)
+    suggest = forms.BooleanField(label="Suggest quotes", required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste some text or choose a file to import.")
+        if data.get("file") and (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste text or upload a file, not both at once.")
+        return data

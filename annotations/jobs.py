@@ -17,7 +17,6 @@ too slow and the job goes on.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import threading
@@ -31,14 +30,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .exporting import articles_jsonl_lines
-from .importing import (
-    decode_upload,
-    error_text,
-    import_document,
-    import_html,
-    import_text,
-)
+from .documents import articles_jsonl_lines, error_text, import_document
+from .importing import IMPORTABLE, decode_upload, import_html, import_text, parse_jsonl_line
 from .models import Article, Job
 
 try:  # Django 6 has the tasks framework built in; 5.2 has the backport
@@ -204,8 +197,6 @@ def import_params(
 ) -> tuple[dict[str, Any], int]:
     """Check a file before it is queued (type, size, UTF-8, NUL: ``ValidationError``);
     returns the job's parameters and its number of articles."""
-    from .importing import IMPORTABLE
-
     suffix = Path(name).suffix.lower()
     if suffix not in IMPORTABLE:
         raise ValidationError(
@@ -458,25 +449,18 @@ def _import_lines(job: Job, progress: Progress, text: str, user) -> None:
     for lineno, line in _lines(text):
         progress.where = f"line {lineno}"
         try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            progress.add(
-                "refused",
-                {"line": lineno, "why": f"not valid JSON: {exc.msg} (column {exc.colno})"},
-            )
+            doc = parse_jsonl_line(line)
+            with transaction.atomic():
+                article, created = import_document(doc, user=user)
+        except ValidationError as exc:
+            progress.add("refused", {"line": lineno, "why": error_text(exc)})
         else:
-            try:
-                with transaction.atomic():
-                    article, created = import_document(doc, user=user)
-            except ValidationError as exc:
-                progress.add("refused", {"line": lineno, "why": error_text(exc)})
+            entry = {"line": lineno, "title": article.title, "article": article.pk}
+            if created:
+                progress.add("imported", entry)
             else:
-                entry = {"line": lineno, "title": article.title, "article": article.pk}
-                if created:
-                    progress.add("imported", entry)
-                else:
-                    entry["why"] = "already in Newsdesk (same URL, or same title and body)"
-                    progress.add("skipped", entry)
+                entry["why"] = "already in Newsdesk (same URL, or same title and body)"
+                progress.add("skipped", entry)
         progress.step()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -21,10 +22,14 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from . import text as textrules
+from .suggesting import suggest
 
 FRAGMENT_JOINER = " … "
+#: what an argument of :meth:`Quote.edit` defaults to: leave that part as it is
+KEEP: Any = object()
 
 
 def history_user(request=None, instance=None, **kwargs):
@@ -48,6 +53,17 @@ def _span_similarity(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]])
     return shared / total if total else 0.0
 
 
+def choice_constraint(prefix: str, field: str, choices: type[models.Choices]):
+    """A named constraint holding ``field`` to the values of ``choices``.
+
+    A model's ``Meta`` cannot see the enums nested beside it, so models append these to
+    ``Meta.constraints`` from their own body."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"annotations_{prefix}_{field}_valid",
+    )
+
+
 class User(AbstractUser):
     """A Newsdesk account. The role decides what it may do: analysts read, editors annotate,
     admins also manage users and merge speakers and outlets (and use the Django admin)."""
@@ -60,12 +76,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANALYST)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=["analyst", "editor", "admin"]),
-                name="annotations_user_role_valid",
-            )
-        ]
+        constraints = []
+
+    Meta.constraints.append(choice_constraint("user", "role", Role))
 
     def save(self, *args, **kwargs):
         # createsuperuser makes admins; the role and the admin flags never disagree.
@@ -150,6 +163,41 @@ class OutletQuerySet(models.QuerySet):
         aliases = OutletAlias.objects.filter(outlet=OuterRef("pk"), name__icontains=term)
         return self.filter(Q(name__icontains=term) | Exists(aliases))
 
+    def find(self, name: str) -> Outlet | None:
+        """The outlet named ``name``, or else the one with it as an alias, in any case."""
+        outlet = self.filter(name__iexact=name).first()
+        if outlet is None:
+            outlet = self.filter(aliases__name__iexact=name).order_by("pk").first()
+        return outlet
+
+    def find_or_create(
+        self,
+        name: str,
+        *,
+        by=None,
+        proposed: bool = False,
+        aliases: Iterable[str] = (),
+        kind: str | None = None,
+        home_page: str | None = None,
+    ) -> Outlet:
+        """The outlet :meth:`find` finds for ``name``, or a new one made with the given
+        kind and home page (a *proposed* one when the suggester asks). ``aliases`` are
+        added either way."""
+        outlet = self.find(name)
+        if outlet is None:
+            outlet = self.model(
+                name=name,
+                kind=kind or Outlet.Kind.OTHER,
+                home_page=home_page or "",
+                proposed=proposed,
+            )
+            outlet.stamp(by)
+            outlet.full_clean()
+            outlet.save()
+        if aliases:
+            outlet.add_aliases(aliases)
+        return outlet
+
 
 class Outlet(Proposable, Tracked):
     """A news organisation: the publisher of articles, or a hop through which a statement
@@ -173,13 +221,9 @@ class Outlet(Proposable, Tracked):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="annotations_outlet_name_unique"),
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=["newspaper", "news_agency", "broadcaster", "online", "other"]
-                ),
-                name="annotations_outlet_kind_valid",
-            ),
         ]
+
+    Meta.constraints.append(choice_constraint("outlet", "kind", Kind))
 
     def __str__(self) -> str:
         return self.name
@@ -244,6 +288,80 @@ class SpeakerQuerySet(models.QuerySet):
         aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=term)
         return self.filter(Q(name__icontains=term) | Exists(aliases))
 
+    def find(self, name: str, *, wikidata_id: str = "") -> Speaker | None:
+        """The speaker with Wikidata id ``wikidata_id`` (when given), else the first named
+        ``name``, else the first with it as an alias, in any case."""
+        if wikidata_id:
+            found = self.filter(wikidata_id=wikidata_id).order_by("pk").first()
+            if found is not None:
+                return found
+        speaker = self.filter(name__iexact=name).order_by("pk").first()
+        if speaker is None:
+            speaker = self.filter(aliases__name__iexact=name).order_by("pk").first()
+        return speaker
+
+    def find_namesake(
+        self,
+        name: str,
+        *,
+        kind: str | None = None,
+        role: str = "",
+        affiliation: str = "",
+        wikidata_id: str = "",
+    ) -> Speaker | None:
+        """The speaker with this very name, kind, role, affiliation and Wikidata id: one of
+        two namesakes that must stay apart."""
+        if wikidata_id:
+            found = self.filter(wikidata_id=wikidata_id).order_by("pk").first()
+            if found is not None:
+                return found
+        return (
+            self.filter(
+                name__iexact=name,
+                kind=kind or Speaker.Kind.PERSON,
+                role=role or "",
+                affiliation=affiliation or "",
+                wikidata_id=wikidata_id or "",
+            )
+            .order_by("pk")
+            .first()
+        )
+
+    def find_or_create(
+        self,
+        name: str,
+        *,
+        by=None,
+        proposed: bool = False,
+        namesake: bool = False,
+        aliases: Iterable[str] = (),
+        kind: str | None = None,
+        role: str | None = None,
+        affiliation: str | None = None,
+        wikidata_id: str | None = None,
+    ) -> Speaker:
+        """The speaker :meth:`find` finds for ``name`` (:meth:`find_namesake` with
+        ``namesake``), or a new one made with the given details (a *proposed* one when the
+        suggester asks). ``aliases`` are added either way."""
+        details = {
+            "kind": kind or Speaker.Kind.PERSON,
+            "role": role or "",
+            "affiliation": affiliation or "",
+            "wikidata_id": wikidata_id or "",
+        }
+        if namesake:
+            speaker = self.find_namesake(name, **details)
+        else:
+            speaker = self.find(name, wikidata_id=details["wikidata_id"])
+        if speaker is None:
+            speaker = self.model(name=name, proposed=proposed, **details)
+            speaker.stamp(by)
+            speaker.full_clean()
+            speaker.save()
+        if aliases:
+            speaker.add_aliases(aliases)
+        return speaker
+
 
 class Speaker(Proposable, Tracked):
     """Who made a statement: a person, an organisation, a group or an unnamed source."""
@@ -273,12 +391,9 @@ class Speaker(Proposable, Tracked):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(Lower("name"), name="annotations_speaker_name_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["person", "organisation", "group", "unnamed"]),
-                name="annotations_speaker_kind_valid",
-            ),
-        ]
+        constraints = []
+
+    Meta.constraints.append(choice_constraint("speaker", "kind", Kind))
 
     def __str__(self) -> str:
         return self.name
@@ -382,13 +497,11 @@ class Article(Tracked):
                 fields=["url"], condition=~Q(url=""), name="annotations_article_url_unique"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["new", "in_progress", "done"]),
-                name="annotations_article_status_valid",
-            ),
-            models.CheckConstraint(
                 condition=~Q(body=""), name="annotations_article_body_not_empty"
             ),
         ]
+
+    Meta.constraints.append(choice_constraint("article", "status", Status))
 
     def __str__(self) -> str:
         return self.title
@@ -456,9 +569,6 @@ class Article(Tracked):
         Speakers and outlets are matched by name or alias; a name that matches none becomes
         a new, *proposed* speaker or outlet (see :class:`Proposable`). Returns the new quotes.
         """
-        from .importing import find_outlet, find_speaker
-        from .suggesting import suggest
-
         existing = list(
             Quote.all_objects.filter(article=self).prefetch_related("fragments", "speaker__aliases")
         )
@@ -476,42 +586,33 @@ class Article(Tracked):
             spans = [(f.start, f.end) for f in found.fragments]
             if any(_span_similarity(spans, other) >= 0.5 for other in taken):
                 continue
-            quote = Quote(
-                article=self,
-                kind=found.kind,
-                status=Quote.Status.SUGGESTED,
-                cue=found.cue[:200],
-            )
+            speaker = None
             if found.speaker_name:
                 name = found.speaker_name[:200]
                 if name not in speakers:
-                    speakers[name] = find_speaker(name) or Speaker.objects.create(
-                        name=name,
-                        proposed=True,
-                        created_by=_user_or_none(by),
-                        updated_by=_user_or_none(by),
-                    )
-                quote.speaker = speakers[name]
-            if found.speaker_mention is not None:
-                quote.mention_start = found.speaker_mention.start
-                quote.mention_end = found.speaker_mention.end
-            if found.cue_span is not None:
-                quote.cue_start, quote.cue_end = found.cue_span.start, found.cue_span.end
-            quote.stamp(by)
-            quote.set_fragments(spans)
+                    speakers[name] = Speaker.objects.find_or_create(name, by=by, proposed=True)
+                speaker = speakers[name]
             hops = []
             for name in found.via:
                 name = name[:200]
                 if name not in outlets:
-                    outlets[name] = find_outlet(name) or Outlet.objects.create(
-                        name=name,
-                        kind=Outlet.Kind.NEWS_AGENCY,
-                        proposed=True,
-                        created_by=_user_or_none(by),
-                        updated_by=_user_or_none(by),
+                    outlets[name] = Outlet.objects.find_or_create(
+                        name, by=by, proposed=True, kind=Outlet.Kind.NEWS_AGENCY
                     )
                 hops.append(Hop(outlet=outlets[name]))
-            quote.set_via(hops)
+            mention, cue_span = found.speaker_mention, found.cue_span
+            quote = Quote.create(
+                self,
+                kind=found.kind,
+                status=Quote.Status.SUGGESTED,
+                fragments=spans,
+                speaker=speaker,
+                mention=None if mention is None else (mention.start, mention.end),
+                cue=found.cue[:200],
+                cue_span=None if cue_span is None else (cue_span.start, cue_span.end),
+                via=hops,
+                by=by,
+            )
             taken.append(spans)
             created.append(quote)
         return created
@@ -557,20 +658,33 @@ class QuoteQuerySet(models.QuerySet):
     def for_speaker(self, speaker):
         return self.filter(speaker=speaker)
 
+    def create_prepared(self, quotes: Sequence[Quote], *, by=None, batch_size: int = 500):
+        """Store many quotes made by :meth:`Quote.prepare` (with no via chain) in a few
+        queries, with their history and fragments. Returns them with their ids."""
+        quotes = list(quotes)
+        if any(q._hops for q in quotes):
+            raise ValueError("create_prepared() stores no via chains; use Quote.create().")
+        quotes = bulk_create_with_history(
+            quotes, Quote, batch_size=batch_size, default_user=_user_or_none(by)
+        )
+        Fragment.objects.bulk_create(
+            [
+                Fragment(quote=q, start=s, end=e, text=q.article.body[s:e])
+                for q in quotes
+                for s, e in q._spans
+            ],
+            batch_size=2 * batch_size,
+        )
+        confirmed = {q.speaker_id for q in quotes if q.status == Quote.Status.CONFIRMED}
+        confirmed.discard(None)
+        if confirmed:
+            Speaker.objects.filter(pk__in=confirmed, proposed=True).update(proposed=False)
+        return quotes
+
     def through_outlet(self, outlet):
         """Quotes published by ``outlet`` or relayed through it at any hop."""
         hops = ViaHop.objects.filter(quote=OuterRef("pk"), outlet=outlet)
         return self.filter(Q(article__publisher=outlet) | Exists(hops))
-
-    def relayed_by_speaker(self, speaker):
-        hops = ViaHop.objects.filter(quote=OuterRef("pk"), speaker=speaker)
-        return self.filter(Exists(hops))
-
-    def suggested(self):
-        return self.filter(status=Quote.Status.SUGGESTED)
-
-    def confirmed(self):
-        return self.filter(status=Quote.Status.CONFIRMED)
 
 
 class LiveQuoteManager(models.Manager.from_queryset(QuoteQuerySet)):
@@ -591,7 +705,14 @@ class Hop:
 
 class Quote(Tracked):
     """An attributed statement in one article: one or more fragments of its body, who said
-    it, the cue, and the chain of outlets and speakers through which it reached the page."""
+    it, the cue, and the chain of outlets and speakers through which it reached the page.
+
+    Pages, the API, the importers and the suggester make and change quotes only through
+    :meth:`create` (or :meth:`prepare` and ``Quote.objects.create_prepared``), :meth:`edit`,
+    :meth:`accept`, :meth:`reject`, :meth:`soft_delete` and :meth:`restore`. Each change
+    bumps ``version``; given ``expected_version``, it is a conditional update that raises
+    :class:`Quote.VersionConflict` when someone else changed the quote first. ``save()``
+    stores the row and does nothing else."""
 
     class Kind(models.TextChoices):
         DIRECT = "direct", "Direct"
@@ -644,35 +765,205 @@ class Quote(Tracked):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["direct", "indirect", "mixed"]),
-                name="annotations_quote_kind_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=["suggested", "confirmed", "rejected"]),
-                name="annotations_quote_status_valid",
+                condition=Q(deleted_by__isnull=True) | Q(deleted_at__isnull=False),
+                name="annotations_quote_deleted_by_needs_deleted_at",
             ),
             *span_constraints("quote", "start", "end", nullable=False),
             *span_constraints("quote_mention", "mention_start", "mention_end", nullable=True),
             *span_constraints("quote_cue", "cue_start", "cue_end", nullable=True),
         ]
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
+    Meta.constraints[:0] = [
+        choice_constraint("quote", "kind", Kind),
+        choice_constraint("quote", "status", Status),
+    ]
 
-    def save(self, *args, **kwargs):
-        was = getattr(self, "_loaded_status", None)
+    class VersionConflict(ValidationError):
+        """A change was asked of the quote at a version it is no longer at: someone else
+        changed it in between. Nothing was changed."""
+
+        def __init__(self, quote_id: int, expected: int, current: int | None):
+            self.quote_id, self.expected, self.current = quote_id, expected, current
+            super().__init__(
+                f"Quote #{quote_id} has changed since version {expected}: it is now at "
+                f"version {current}.",
+                code="version_conflict",
+            )
+
+    @classmethod
+    def prepare(
+        cls,
+        article: Article,
+        *,
+        kind: str,
+        fragments: Sequence[tuple[int, int]],
+        status: str = Status.CONFIRMED,
+        speaker: Speaker | None = None,
+        mention: tuple[int, int] | None = None,
+        cue: str = "",
+        cue_span: tuple[int, int] | None = None,
+        via: Sequence[Hop] = (),
+        note: str = "",
+        by=None,
+    ) -> Quote:
+        """A new quote, checked against the article's body but not stored yet (see
+        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once)."""
+        quote = cls(article=article)
+        quote._apply(
+            {
+                "kind": kind,
+                "fragments": fragments,
+                "status": status,
+                "speaker": speaker,
+                "mention": mention,
+                "cue": cue,
+                "cue_span": cue_span,
+                "via": via,
+                "note": note,
+            }
+        )
+        quote.stamp(by)
+        return quote
+
+    @classmethod
+    def create(cls, article: Article, **fields) -> Quote:
+        """Make and store a quote: :meth:`prepare`'s arguments (fragments, kind, speaker,
+        mention, cue, cue span, via, status, note, ``by``). A confirmed quote makes its
+        speaker and via chain an editor's own."""
+        quote = cls.prepare(article, **fields)
+        with transaction.atomic():
+            quote._store(was=None)
+        return quote
+
+    def edit(
+        self,
+        *,
+        by=None,
+        expected_version: int | None = None,
+        kind: str = KEEP,
+        fragments: Sequence[tuple[int, int]] = KEEP,
+        status: str = KEEP,
+        speaker: Speaker | None = KEEP,
+        mention: tuple[int, int] | None = KEEP,
+        cue: str = KEEP,
+        cue_span: tuple[int, int] | None = KEEP,
+        via: Sequence[Hop] = KEEP,
+        note: str = KEEP,
+    ) -> None:
+        """Change what is given (anything left out stays) and bump the version. A change of
+        status has the effects of :meth:`accept` and :meth:`reject`.
+
+        With ``expected_version``, the change only happens if the quote is still at that
+        version in the database; else :class:`Quote.VersionConflict` and nothing changes."""
+        changes = {
+            "kind": kind,
+            "fragments": fragments,
+            "status": status,
+            "speaker": speaker,
+            "mention": mention,
+            "cue": cue,
+            "cue_span": cue_span,
+            "via": via,
+            "note": note,
+        }
+        self._change({k: v for k, v in changes.items() if v is not KEEP}, by, expected_version)
+
+    def accept(self, by=None, *, expected_version: int | None = None) -> None:
+        """Confirm the quote (an editor's yes to a suggestion): its speaker and via chain
+        stop being proposed."""
+        self._change({"status": self.Status.CONFIRMED}, by, expected_version)
+
+    def reject(self, by=None, *, expected_version: int | None = None) -> None:
+        """Reject the quote (kept, so that it is not suggested again). Proposed speakers and
+        outlets that nothing else names go with it."""
+        self._change({"status": self.Status.REJECTED}, by, expected_version)
+
+    def soft_delete(self, by=None, *, expected_version: int | None = None) -> None:
+        """Delete the quote so that it can be undone: it leaves every list but keeps its
+        row."""
+        with transaction.atomic():
+            self._claim(expected_version, deleted=False)
+            self.deleted_at = timezone.now()
+            self.deleted_by = _user_or_none(by)
+            self.stamp(by)
+            self._change_reason = "deleted"
+            self.save()
+
+    def restore(self, by=None, *, expected_version: int | None = None) -> None:
+        """Undo a delete."""
+        with transaction.atomic():
+            self._claim(expected_version, deleted=True)
+            self.deleted_at = None
+            self.deleted_by = None
+            self.stamp(by)
+            self._change_reason = "restored"
+            self.save()
+
+    def _apply(self, changes: dict[str, Any]) -> None:
+        """Set the given fields on the instance and check them, storing nothing."""
+        body = self.article.body
+        for field in ("kind", "status", "speaker", "cue", "note"):
+            if field in changes:
+                setattr(self, field, changes[field])
+        for key, prefix in (("mention", "mention"), ("cue_span", "cue")):
+            if key in changes:
+                span = changes[key]
+                start, end = (None, None) if span is None else (int(span[0]), int(span[1]))
+                setattr(self, f"{prefix}_start", start)
+                setattr(self, f"{prefix}_end", end)
+        self._spans = None
+        if "fragments" in changes:
+            self._spans = self.check_fragments(body, changes["fragments"])
+            self._derive(self._spans)
+        self._hops = list(changes["via"]) if "via" in changes else None
+        # The speaker and article are instances the caller holds; the named constraints
+        # are the database's to hold.
+        self.clean_fields(exclude=["article", "speaker", "created_by", "updated_by", "deleted_by"])
+        self.clean()
+
+    def _change(self, changes: dict[str, Any], by, expected_version: int | None) -> None:
+        was = self.status
+        self._apply(changes)
+        self.stamp(by)
+        with transaction.atomic():
+            self._claim(expected_version, deleted=False)
+            self._store(was=was)
+
+    def _claim(self, expected_version: int | None, *, deleted: bool) -> None:
+        """Bump the version. With ``expected_version``, only if the row is still at that
+        version (and deleted or not, as ``deleted`` says): a conditional ``UPDATE`` that
+        also holds the row until the transaction ends."""
+        if expected_version is None:
+            self.version += 1
+            return
+        claimed = expected_version == self.version and (
+            Quote.all_objects.filter(
+                pk=self.pk, version=expected_version, deleted_at__isnull=not deleted
+            ).update(version=F("version") + 1)
+        )
+        if not claimed:
+            now = Quote.all_objects.filter(pk=self.pk).values_list("version", flat=True).first()
+            raise self.VersionConflict(self.pk, expected_version, now)
+        self.version = expected_version + 1
+
+    def _store(self, *, was: str | None) -> None:
+        """Save the row and whatever :meth:`_apply` changed beside it. Call in a
+        transaction."""
+        self.save()
+        if self._spans is not None:
+            self._write_fragments(self._spans)
+        if self._hops is not None:
+            self.set_via(self._hops)
+        self.settle_proposals(was)
+
+    def settle_proposals(self, was: str | None) -> None:
+        """What a quote's status means for the proposed speakers and outlets it names,
+        after a change from status ``was`` (None for a new quote): confirming adopts
+        them, rejecting drops those nothing else names."""
         if self.status == self.Status.REJECTED and was != self.status:
-            with transaction.atomic():
-                super().save(*args, **kwargs)
-                self.drop_unused_proposals()
-        else:
-            super().save(*args, **kwargs)
-            if self.status == self.Status.CONFIRMED:
-                self.adopt_proposals(hops=was is not None and was != self.status)
-        self._loaded_status = self.status
+            self.drop_unused_proposals()
+        elif self.status == self.Status.CONFIRMED:
+            self.adopt_proposals(hops=was is not None and was != self.status)
 
     def adopt_proposals(self, *, hops: bool) -> None:
         """A confirmed quote makes its speaker (and, with ``hops``, its via chain) an
@@ -756,6 +1047,11 @@ class Quote(Tracked):
             raise ValidationError({"cue_start": "Give both ends of the cue span, or neither."})
         if self.cue_start is not None:
             textrules.check_span(body, self.cue_start, self.cue_end, what="cue")
+        if self.deleted_by_id is not None and self.deleted_at is None:
+            raise ValidationError(
+                {"deleted_by": "Only a deleted quote names who deleted it."},
+                code="deleted_by_needs_deleted_at",
+            )
 
     @staticmethod
     def check_fragments(body: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -776,12 +1072,19 @@ class Quote(Tracked):
 
     def set_fragments(self, spans: Sequence[tuple[int, int]]) -> None:
         """Replace the quote's fragments (saving the quote first when it is new) and refresh
-        its derived start, end and text."""
+        its derived start, end and text. Does not bump the version: see :meth:`edit`."""
+        ordered = self.check_fragments(self.article.body, spans)
+        self._derive(ordered)
+        self.save()
+        self._write_fragments(ordered)
+
+    def _derive(self, ordered: Sequence[tuple[int, int]]) -> None:
         body = self.article.body
-        ordered = self.check_fragments(body, spans)
         self.start, self.end = ordered[0][0], ordered[-1][1]
         self.text = FRAGMENT_JOINER.join(body[s:e] for s, e in ordered)
-        self.save()
+
+    def _write_fragments(self, ordered: Sequence[tuple[int, int]]) -> None:
+        body = self.article.body
         self.fragments.all().delete()
         Fragment.objects.bulk_create(
             Fragment(quote=self, start=s, end=e, text=body[s:e]) for s, e in ordered
@@ -802,25 +1105,6 @@ class Quote(Tracked):
                 proposed = [row.pk for row in rows if row.proposed]
                 if proposed:
                     model.objects.filter(pk__in=proposed).update(proposed=False)
-
-    def soft_delete(self, by=None) -> None:
-        """Delete the quote so that it can be undone: it leaves every list but keeps its
-        row."""
-        self.deleted_at = timezone.now()
-        self.deleted_by = by if getattr(by, "is_authenticated", False) else None
-        self.stamp(by)
-        self.version += 1
-        self._change_reason = "deleted"
-        self.save()
-
-    def restore(self, by=None) -> None:
-        """Undo a delete."""
-        self.deleted_at = None
-        self.deleted_by = None
-        self.stamp(by)
-        self.version += 1
-        self._change_reason = "restored"
-        self.save()
 
     def via_names(self) -> list[str]:
         return [hop.name for hop in self.via_hops.all()]

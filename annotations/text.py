@@ -14,18 +14,51 @@ from django.core.exceptions import ValidationError
 
 KEPT_CONTROLS = {"\n", "\t"}
 
-# Opening mark -> closing mark, for every style Newsdesk recognises.
-QUOTE_PAIRS = {
+# Quotation marks, the one table Newsdesk reads them from: opening mark -> the closing marks
+# that may end it. Straight "...", curly “...”, low-high „...“ and „...”, guillemets «...» and
+# »...« (Danish, Swedish), CJK 「...」 and 『...』, single ‘...’.
+QUOTATION_MARKS = {
     '"': '"',
     "\u201c": "\u201d",  # “ ”
-    "\u201e": "\u201c",  # „ “
+    "\u201e": "\u201c\u201d",  # „ “, „ ”
     "\u00ab": "\u00bb",  # « »
-    "\u00bb": "\u00ab",  # » « (Danish, Swedish)
-    "\u2018": "\u2019",  # ‘ ’
+    "\u00bb": "\u00ab",  # » «
     "\u300c": "\u300d",  # 「 」
     "\u300e": "\u300f",  # 『 』
+    "\u2018": "\u2019",  # ‘ ’
 }
-QUOTE_MARKS = frozenset(QUOTE_PAIRS) | frozenset(QUOTE_PAIRS.values())
+# Single marks double as apostrophes (don’t, the mayor’s): text read without an editor's eye
+# (suggestions, imported annotations) trusts only the double marks.
+SINGLE_MARKS = frozenset("\u2018\u2019")
+DOUBLE_QUOTATION_MARKS = {
+    opening: closing for opening, closing in QUOTATION_MARKS.items() if opening not in SINGLE_MARKS
+}
+# Every double mark, opening or closing.
+DOUBLE_MARKS = frozenset("".join(o + c for o, c in DOUBLE_QUOTATION_MARKS.items()))
+
+# Pronouns: a source that names no one. The subject pronouns are the ones a reader resolves
+# to the person last named before them (the suggester's speakers).
+SUBJECT_PRONOUNS = frozenset(["he", "she", "they", "we", "i", "it", "who"])
+PRONOUNS = SUBJECT_PRONOUNS | frozenset(
+    [
+        "you",
+        "him",
+        "her",
+        "them",
+        "his",
+        "hers",
+        "their",
+        "its",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+        "one",
+        "someone",
+        "whom",
+    ]
+)
 
 
 def normalize(text: str) -> str:
@@ -77,10 +110,6 @@ def check_span(body: str, start: int, end: int, text: str | None = None, *, what
         )
 
 
-def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def trim_span(body: str, start: int, end: int) -> tuple[int, int]:
     """Shrink a span so that it neither starts nor ends with whitespace."""
     while start < end and body[start].isspace():
@@ -97,8 +126,7 @@ def inside_quotation_marks(body: str, start: int, end: int) -> bool:
     after = body[end:].lstrip()
     if not before or not after:
         return False
-    opening = before[-1]
-    return opening in QUOTE_PAIRS and after[0] == QUOTE_PAIRS[opening]
+    return after[0] in QUOTATION_MARKS.get(before[-1], "")
 
 
 def utf16_offset(text: str, index: int) -> int:

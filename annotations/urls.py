@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import importing_views, job_views, views
+from . import job_views, views
 
 app_name = "annotations"
 
@@ -10,11 +10,11 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path(
         "articles/<int:pk>/annotations.jsonld",
-        importing_views.article_annotations_jsonld,
+        views.article_annotations_jsonld,
         name="article-annotations",
     ),
-    path("import/", importing_views.import_page, name="import"),
-    path("export/articles.jsonl", importing_views.export_articles_jsonl, name="export-articles"),
+    path("import/", views.import_page, name="import"),
+    path("export/articles.jsonl", views.export_articles_jsonl, name="export-articles"),
     path("articles/<int:pk>/status/", views.article_status, name="article-status"),
     path("articles/<int:pk>/suggest/", views.article_suggest, name="article-suggest"),
     path("articles/<int:pk>/quotes/new/", views.quote_new, name="quote-new"),

@@ -4,10 +4,15 @@ Every page needs a signed-in user; every change needs an editor or admin (``edit
 and a POST. With htmx, a view answers with the part of the page that changed (a
 django-template-partials partial, ``"page.html#part"``); without it, with the whole page or
 a redirect, so every URL still works as a plain link or form.
+
+Getting articles in and out: the import page (paste text or upload a ``.txt``, ``.html`` or
+``.jsonl`` file, then read the report), the JSON Lines export of every article and the W3C
+Web Annotation export of one article's quotes.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -19,16 +24,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from . import jobs
-from .forms import ArticleForm, QuoteForm, fit_selection
+from .documents import articles_jsonl_lines
+from .exporting import web_annotation_collection
+from .forms import ArticleForm, ImportForm, QuoteForm, fit_selection
 from .models import Article, Fragment, Outlet, Quote, Speaker, ViaHop
 from .permissions import can_edit
 
@@ -438,7 +445,12 @@ def quote_update(request, pk):
     form = QuoteForm(request.POST, article=quote.article, quote=quote)
     if not form.is_valid():
         return render_quote_form(request, form, status=422)
-    form.save(request.user, accept=bool(request.POST.get("accept")))
+    try:
+        form.save(request.user, accept=bool(request.POST.get("accept")))
+    except Quote.VersionConflict:
+        quote.refresh_from_db()
+        form.add_error(None, form.stale_message())
+        return render_quote_form(request, form, status=422)
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote saved.")
 
 
@@ -456,9 +468,7 @@ def quote_add_fragment(request, pk):
         spans = Quote.check_fragments(body, spans)
     except ValidationError as exc:
         return error_response(request, message_of(exc))
-    quote.version += 1
-    quote.stamp(request.user)
-    quote.set_fragments(spans)
+    quote.edit(fragments=spans, by=request.user)
     return workspace_response(request, quote.article, select=quote.pk, flash="Fragment added.")
 
 
@@ -479,26 +489,20 @@ def quote_restore(request, pk):
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote restored.")
 
 
-def set_status(request, pk, status: str, flash: str) -> HttpResponse:
-    quote = editable_quote(pk)
-    quote.status = status
-    quote.version += 1
-    quote.stamp(request.user)
-    quote.save()
-    select = quote.pk if status != Quote.Status.REJECTED else None
-    return workspace_response(request, quote.article, select=select, flash=flash)
-
-
 @require_POST
 @editor_required
 def quote_accept(request, pk):
-    return set_status(request, pk, Quote.Status.CONFIRMED, "Suggestion accepted.")
+    quote = editable_quote(pk)
+    quote.accept(by=request.user)
+    return workspace_response(request, quote.article, select=quote.pk, flash="Suggestion accepted.")
 
 
 @require_POST
 @editor_required
 def quote_reject(request, pk):
-    return set_status(request, pk, Quote.Status.REJECTED, "Suggestion rejected.")
+    quote = editable_quote(pk)
+    quote.reject(by=request.user)
+    return workspace_response(request, quote.article, flash="Suggestion rejected.")
 
 
 @require_GET
@@ -616,4 +620,78 @@ def outlet_detail(request, pk):
         request,
         "annotations/outlet_detail.html",
         {"outlet": outlet, "page": page, "export_url": quotes_csv_url(outlet=outlet.pk)},
+    )
+
+
+# --- Import and export -------------------------------------------------------------------
+
+
+def _require_editor(request) -> None:
+    if not can_edit(request.user):
+        raise PermissionDenied("Only editors and admins may import articles.")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_page(request):
+    """Editors paste or upload articles here. The file is checked at once (type, size,
+    encoding) and its articles are imported by a background job: the answer is a redirect
+    to the job's page, which shows the progress and then what was imported, skipped and
+    refused."""
+    _require_editor(request)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            publisher = data["publisher"].strip() or None
+            try:
+                if data["file"]:
+                    upload = data["file"]
+                    job = jobs.start_import(
+                        upload.name,
+                        upload.read(),
+                        publisher=publisher,
+                        user=request.user,
+                        suggest=data["suggest"],
+                    )
+                else:
+                    job = jobs.start_text_import(
+                        data["text"],
+                        title=data["title"],
+                        publisher=publisher,
+                        user=request.user,
+                        suggest=data["suggest"],
+                    )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect(job)
+        status = 400
+    else:
+        form = ImportForm()
+        status = 200
+    return render(request, "annotations/import.html", {"form": form}, status=status)
+
+
+@require_GET
+@login_required
+def export_articles_jsonl(request):
+    """Every article with its quotes, speakers and outlets, one document a line."""
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in articles_jsonl_lines()),
+        content_type="application/x-ndjson; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="newsdesk-articles.jsonl"'
+    return response
+
+
+@require_GET
+@login_required
+def article_annotations_jsonld(request, pk: int):
+    """One article's quotes as a W3C Web Annotation collection (JSON-LD)."""
+    article = get_object_or_404(Article, pk=pk)
+    collection = web_annotation_collection(article, base_url=request.build_absolute_uri("/"))
+    return HttpResponse(
+        json.dumps(collection, ensure_ascii=False, indent=2),
+        content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     )

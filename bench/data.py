@@ -199,16 +199,64 @@ TABLES = {
 }
 
 
-def insert_rows(connection, table: str, rows: Iterable[tuple]) -> None:
+class Table:
+    """How the generator's rows go into one table: the columns it gives (in ``TABLES``),
+    then a constant value for every other column of the model (its default, or NULL when
+    it may be NULL), so that a column a migration adds cannot leave a NOT NULL column
+    without a value. A column with neither stops the fill with a message naming it."""
+
+    def __init__(self, name: str, connection) -> None:
+        from django.apps import apps
+        from django.db.models import NOT_PROVIDED
+
+        self.name = name
+        given = [column.strip().strip('"') for column in TABLES[name].split(",")]
+        models = [m for m in apps.get_models() if m._meta.db_table == name]
+        if not models:
+            raise SystemExit(f"bench/data.py: no model has the table {name}.")
+        fields = {f.column: f for f in models[0]._meta.concrete_fields}
+        unknown = [column for column in given if column not in fields]
+        if unknown:
+            raise SystemExit(
+                f"bench/data.py: {name} has no column {', '.join(unknown)}; "
+                "update TABLES and the Generator's rows."
+            )
+        extra_columns, extras = [], []
+        for column, field in fields.items():
+            if column in given or field.db_default is not NOT_PROVIDED:
+                continue  # given, or the database fills it
+            if field.has_default():
+                value = field.get_db_prep_save(field.get_default(), connection)
+            elif field.null:
+                value = None
+            else:
+                raise SystemExit(
+                    f"bench/data.py gives no value for {name}.{column} (NOT NULL, no "
+                    "default): add it to TABLES and to the Generator's rows."
+                )
+            extra_columns.append(column)
+            extras.append(value)
+        self.columns = ", ".join(f'"{column}"' for column in [*given, *extra_columns])
+        self.extras = tuple(extras)
+
+    def rows(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        extras = self.extras
+        for row in rows:
+            yield row + extras
+
+
+def insert_rows(connection, table: Table, rows: Iterable[tuple]) -> None:
     """Batched INSERTs, for databases other than PostgreSQL (small sizes)."""
     batch: list[tuple] = []
     with connection.cursor() as cursor:
-        for row in [*rows, None]:
+        for row in [*table.rows(rows), None]:
             if row is not None:
                 batch.append(row)
             if batch and (row is None or len(batch) >= 5000):
                 marks = ", ".join(["%s"] * len(batch[0]))
-                cursor.executemany(f"INSERT INTO {table} ({TABLES[table]}) VALUES ({marks})", batch)
+                cursor.executemany(
+                    f"INSERT INTO {table.name} ({table.columns}) VALUES ({marks})", batch
+                )
                 batch.clear()
 
 
@@ -217,13 +265,14 @@ def fill(n_articles: int, n_quotes: int, *, seed: int = 1, verbose: bool = True)
     from django.db import connection, transaction
 
     gen = Generator(n_articles, n_quotes, seed=seed)
+    tables = {name: Table(name, connection) for name in TABLES}
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         # The text search index is built once at the end: far faster than row by row.
         search_index = import_module("annotations.migrations.0002_quote_text_search_index")
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {search_index.INDEX}")
-        fill_postgres(gen)
+        fill_postgres(gen, tables, connection)
         with connection.schema_editor() as editor:
             search_index.create_index(None, editor)
         with connection.cursor() as cursor:
@@ -235,14 +284,14 @@ def fill(n_articles: int, n_quotes: int, *, seed: int = 1, verbose: bool = True)
             cursor.execute("ANALYZE")
     else:
         with transaction.atomic():
-            insert_rows(connection, "annotations_outlet", gen.outlets())
-            insert_rows(connection, "annotations_speaker", gen.speakers())
-            insert_rows(connection, "annotations_speakeralias", gen.speaker_aliases())
+            insert_rows(connection, tables["annotations_outlet"], gen.outlets())
+            insert_rows(connection, tables["annotations_speaker"], gen.speakers())
+            insert_rows(connection, tables["annotations_speakeralias"], gen.speaker_aliases())
             for article, quotes, fragments, hops in gen.articles_and_quotes():
-                insert_rows(connection, "annotations_article", [article])
-                insert_rows(connection, "annotations_quote", quotes)
-                insert_rows(connection, "annotations_fragment", fragments)
-                insert_rows(connection, "annotations_viahop", hops)
+                insert_rows(connection, tables["annotations_article"], [article])
+                insert_rows(connection, tables["annotations_quote"], quotes)
+                insert_rows(connection, tables["annotations_fragment"], fragments)
+                insert_rows(connection, tables["annotations_viahop"], hops)
     if verbose:
         print(
             f"filled {n_articles:,} articles and {n_quotes:,} quotes "
@@ -251,42 +300,54 @@ def fill(n_articles: int, n_quotes: int, *, seed: int = 1, verbose: bool = True)
         )
 
 
-def fill_postgres(gen: Generator) -> None:
+def fill_postgres(gen: Generator, tables: dict[str, Table], connection) -> None:
     """COPY every table at once, one connection per table (a connection runs one COPY at a
     time), streaming rows as they are generated so that memory stays flat. Foreign key
     triggers are off while loading (``session_replication_role``; bench databases only):
-    the generated rows are consistent by construction."""
+    the generated rows are consistent by construction. The connections go to the database
+    that ``connection`` (Django's) uses."""
     from contextlib import ExitStack
 
     import psycopg
 
-    url = os.environ["DATABASE_URL"]
+    settings = connection.settings_dict
+    params = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "host": settings["HOST"],
+        "port": settings["PORT"],
+    }
+    params = {key: value for key, value in params.items() if value}
     with ExitStack() as stack:
         copies = {}
-        for table, columns in TABLES.items():
-            conn = stack.enter_context(psycopg.connect(url))
+        for name, table in tables.items():
+            conn = stack.enter_context(psycopg.connect(**params))
             conn.execute("SET session_replication_role = replica")
             cursor = stack.enter_context(conn.cursor())
-            copies[table] = stack.enter_context(cursor.copy(f"COPY {table} ({columns}) FROM STDIN"))
-        for table, rows in (
+            copy = stack.enter_context(cursor.copy(f"COPY {name} ({table.columns}) FROM STDIN"))
+            extras = table.extras
+            # Every row gets the table's constant extra columns on its way in.
+            copies[name] = lambda row, copy=copy, extras=extras: copy.write_row(row + extras)
+        for name, rows in (
             ("annotations_outlet", gen.outlets()),
             ("annotations_speaker", gen.speakers()),
             ("annotations_speakeralias", gen.speaker_aliases()),
         ):
             for row in rows:
-                copies[table].write_row(row)
-        article_copy = copies["annotations_article"]
-        quote_copy = copies["annotations_quote"]
-        fragment_copy = copies["annotations_fragment"]
-        hop_copy = copies["annotations_viahop"]
+                copies[name](row)
+        write_article = copies["annotations_article"]
+        write_quote = copies["annotations_quote"]
+        write_fragment = copies["annotations_fragment"]
+        write_hop = copies["annotations_viahop"]
         for article, quotes, fragments, hops in gen.articles_and_quotes():
-            article_copy.write_row(article)
+            write_article(article)
             for row in quotes:
-                quote_copy.write_row(row)
+                write_quote(row)
             for row in fragments:
-                fragment_copy.write_row(row)
+                write_fragment(row)
             for row in hops:
-                hop_copy.write_row(row)
+                write_hop(row)
     # Leaving the stack ends each COPY and commits each connection.
 
 

@@ -5,11 +5,37 @@ from annotations.models import User
 
 from .factories import UserFactory
 
+# The slow families (markers registered in pyproject.toml): `make test` leaves them out,
+# `make test-all` and CI run them. Marked here by test id prefix, so that the test files
+# stay as they are; a new test of one of these kinds adds its prefix (or carries the
+# marker itself).
+SLOW_FAMILIES = {
+    "browser": ["tests/browser/"],
+    "corpus": ["tests/test_brat_import.py::test_polnear_dev_"],
+    "subprocess": ["tests/test_settings.py::"],
+    "schemathesis": ["tests/test_schemathesis.py::"],
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker, prefixes in SLOW_FAMILIES.items():
+            if item.nodeid.startswith(tuple(prefixes)):
+                item.add_marker(marker)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests sign in many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # API throttles count in the cache, which outlives each test's database.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

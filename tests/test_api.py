@@ -959,9 +959,10 @@ def test_token_authentication_works(analyst):
     assert client.get("/api/v1/quotes/").status_code == 401
 
 
-def test_schema_is_valid_openapi_and_describes_every_endpoint(client):
+def test_schema_is_valid_openapi_and_describes_every_endpoint(client, analyst):
     from drf_spectacular.validation import validate_schema
 
+    client.force_login(analyst)
     response = client.get("/api/v1/schema/", {"format": "json"})
     assert response.status_code == 200
     schema = response.json()
@@ -981,7 +982,8 @@ def test_schema_is_valid_openapi_and_describes_every_endpoint(client):
     assert {"ArticleStatusEnum", "QuoteStatusEnum"} <= set(schema["components"]["schemas"])
 
 
-def test_docs_load_without_internet_or_inline_script(client):
+def test_docs_load_without_internet_or_inline_script(client, analyst):
+    client.force_login(analyst)
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()

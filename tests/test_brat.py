@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.brat import BratFormatError, iter_corpus, parse_ann, read_ann
+from annotations.corpus.brat import BratFormatError, iter_corpus, parse_ann, read_ann
 
 ARTICLE = "Smith said the plan\nwould fail. Jones agreed."
 

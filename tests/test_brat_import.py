@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from annotations.importing import import_brat
+from annotations.corpus import import_brat
 from annotations.models import Article, Outlet, Quote, Speaker
 
 POLNEAR_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear" / "dev"

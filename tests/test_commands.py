@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
 from annotations.models import User
@@ -14,7 +15,9 @@ def test_adduser_creates_a_user_with_the_role_and_password(role):
     user = User.objects.get(username="sam")
     assert user.role == role
     assert user.is_staff == (role == "admin")
-    assert authenticate(username="sam", password="a long passphrase") == user
+    # django-axes checks every sign-in against the request it came with.
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="sam", password="a long passphrase") == user
 
 
 def test_adduser_again_changes_the_role_without_a_second_user():

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from annotations.exporting import articles_jsonl_lines
+from annotations.documents import articles_jsonl_lines
 from annotations.importing import import_jsonl
 from annotations.models import (
     Article,

@@ -119,6 +119,14 @@ def test_half_a_speaker_mention_is_refused_by_the_database():
         ),
         (lambda q: Outlet.objects.update(kind="blog"), "annotations_outlet_kind_valid"),
         (lambda q: Speaker.objects.update(kind="ghost"), "annotations_speaker_kind_valid"),
+        (
+            lambda q: UserFactory() and User.objects.update(role="owner"),
+            "annotations_user_role_valid",
+        ),
+        (
+            lambda q: Quote.all_objects.filter(pk=q.pk).update(deleted_by=UserFactory()),
+            "annotations_quote_deleted_by_needs_deleted_at",
+        ),
     ],
 )
 def test_database_refuses_unknown_choices(model_update, name):
@@ -292,3 +300,195 @@ def test_body_lock_holds_for_an_article_loaded_without_its_body():
     article.body = "Changed behind a deferred load."
     with pytest.raises(ValidationError, match="quotes are anchored"):
         article.save()
+
+
+# --- Finding or creating speakers and outlets ---------------------------------------------
+
+
+def test_speaker_find_matches_name_then_alias_in_any_case():
+    named = SpeakerFactory(name="Igor Konashenkov")
+    aliased = SpeakerFactory(name="Sergei Shoigu")
+    SpeakerAlias.objects.create(speaker=aliased, name="Shoigu")
+    assert Speaker.objects.find("igor KONASHENKOV") == named
+    assert Speaker.objects.find("shoigu") == aliased
+    assert Speaker.objects.find("Nobody") is None
+
+
+def test_speaker_find_prefers_the_wikidata_id():
+    SpeakerFactory(name="Ana Silva")
+    known = SpeakerFactory(name="A. Silva", wikidata_id="Q42")
+    assert Speaker.objects.find("Ana Silva", wikidata_id="Q42") == known
+
+
+def test_speaker_find_or_create_makes_one_speaker_and_adds_aliases():
+    editor = UserFactory()
+    made = Speaker.objects.find_or_create("Ana Silva", by=editor, aliases=["Silva"], role="Mayor")
+    again = Speaker.objects.find_or_create("ANA SILVA", aliases=["Mayor Silva"])
+    assert again == made and Speaker.objects.count() == 1
+    assert made.role == "Mayor" and made.created_by == editor and not made.proposed
+    assert sorted(a.name for a in made.aliases.all()) == ["Mayor Silva", "Silva"]
+    assert Speaker.objects.find_or_create("Ivan Petrenko", proposed=True).proposed
+
+
+def test_speaker_find_or_create_keeps_namesakes_apart():
+    mayor = Speaker.objects.find_or_create("Ana Silva", role="Mayor")
+    judge = Speaker.objects.find_or_create("Ana Silva", namesake=True, role="Judge")
+    assert judge != mayor
+    assert Speaker.objects.find_or_create("Ana Silva", namesake=True, role="Judge") == judge
+
+
+def test_speaker_find_or_create_refuses_a_bad_wikidata_id_and_stores_nothing():
+    with pytest.raises(ValidationError):
+        Speaker.objects.find_or_create("Ana Silva", wikidata_id="42")
+    assert not Speaker.objects.exists()
+
+
+def test_outlet_find_and_find_or_create_match_name_or_alias():
+    ria = Outlet.objects.find_or_create(
+        "RIA Novosti", kind=Outlet.Kind.NEWS_AGENCY, aliases=["RIA"]
+    )
+    assert Outlet.objects.find("ria") == ria
+    assert Outlet.objects.find_or_create("ria novosti") == ria
+    assert ria.kind == Outlet.Kind.NEWS_AGENCY and Outlet.objects.count() == 1
+    assert Outlet.objects.find_or_create("TASS", proposed=True).proposed
+    assert Outlet.objects.find("Reuters") is None
+
+
+# --- Making and changing quotes -----------------------------------------------------------
+
+
+def test_create_makes_a_quote_with_its_fragments_and_via_chain():
+    article = ArticleFactory()
+    agency = OutletFactory()
+    speaker = SpeakerFactory()
+    quote = Quote.create(
+        article,
+        kind=Quote.Kind.DIRECT,
+        fragments=[(84, 111)],
+        speaker=speaker,
+        mention=(113, 124),
+        cue="said",
+        cue_span=(125, 129),
+        via=[Hop(outlet=agency)],
+        note="checked",
+    )
+    quote.refresh_from_db()
+    assert quote.version == 1 and quote.status == Quote.Status.CONFIRMED
+    assert quote.text == article.body[84:111]
+    assert [(f.start, f.end) for f in quote.fragments.all()] == [(84, 111)]
+    assert quote.speaker_mention == (113, 124) and quote.cue_span == (125, 129)
+    assert quote.via_names() == [agency.name]
+
+
+def test_create_refuses_a_mention_outside_the_body_and_stores_nothing():
+    article = ArticleFactory()
+    with pytest.raises(ValidationError):
+        Quote.create(article, kind=Quote.Kind.INDIRECT, fragments=[(0, 10)], mention=(0, 10_000))
+    assert not Quote.all_objects.exists()
+
+
+def reloaded(quote):
+    return Quote.all_objects.get(pk=quote.pk)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda q, **kw: q.edit(note="changed", **kw),
+        lambda q, **kw: q.edit(fragments=[(0, 5), (20, 30)], **kw),
+        lambda q, **kw: q.accept(**kw),
+        lambda q, **kw: q.reject(**kw),
+        lambda q, **kw: q.soft_delete(**kw),
+    ],
+    ids=["edit", "edit fragments", "accept", "reject", "delete"],
+)
+def test_each_change_bumps_the_version(change):
+    quote = reloaded(QuoteFactory(status=Quote.Status.SUGGESTED))
+    change(quote, by=UserFactory())
+    assert quote.version == 2 and reloaded(quote).version == 2
+
+
+def test_restore_bumps_the_version():
+    quote = QuoteFactory()
+    quote.soft_delete()
+    quote.restore()
+    assert reloaded(quote).version == 3 and not reloaded(quote).is_deleted
+
+
+def test_edit_changes_only_what_it_is_given():
+    speaker = SpeakerFactory()
+    quote = reloaded(QuoteFactory(speaker=speaker, cue="said"))
+    quote.edit(kind=Quote.Kind.MIXED)
+    fresh = reloaded(quote)
+    assert fresh.kind == Quote.Kind.MIXED and fresh.speaker == speaker and fresh.cue == "said"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda q, **kw: q.edit(note="mine", **kw),
+        lambda q, **kw: q.accept(**kw),
+        lambda q, **kw: q.reject(**kw),
+        lambda q, **kw: q.soft_delete(**kw),
+    ],
+    ids=["edit", "accept", "reject", "delete"],
+)
+def test_a_stale_expected_version_raises_and_changes_nothing(change):
+    quote = QuoteFactory(status=Quote.Status.SUGGESTED)
+    mine = reloaded(quote)
+    theirs = reloaded(quote)
+    theirs.edit(note="theirs", expected_version=1)
+    with pytest.raises(Quote.VersionConflict) as exc:
+        change(mine, expected_version=1)
+    assert (exc.value.expected, exc.value.current) == (1, 2)
+    assert isinstance(exc.value, ValidationError)
+    fresh = reloaded(quote)
+    assert (fresh.version, fresh.note, fresh.status) == (2, "theirs", Quote.Status.SUGGESTED)
+    assert not fresh.is_deleted
+
+
+def test_an_instance_loaded_before_the_expected_version_is_refused_too():
+    quote = QuoteFactory()
+    old = reloaded(quote)
+    reloaded(quote).edit(note="newer")
+    with pytest.raises(Quote.VersionConflict):
+        old.edit(note="stale copy", expected_version=2)
+    assert reloaded(quote).note == "newer"
+
+
+def test_restore_with_a_stale_version_raises_and_changes_nothing():
+    quote = QuoteFactory()
+    quote.soft_delete()
+    mine = reloaded(quote)
+    reloaded(quote).restore()
+    reloaded(quote).soft_delete()
+    with pytest.raises(Quote.VersionConflict):
+        mine.restore(expected_version=2)
+    assert reloaded(quote).is_deleted and reloaded(quote).version == 4
+
+
+def test_the_expected_version_lets_a_change_through():
+    quote = reloaded(QuoteFactory())
+    quote.edit(note="fine", expected_version=1)
+    quote.soft_delete(expected_version=2)
+    quote.restore(expected_version=3)
+    fresh = reloaded(quote)
+    assert (fresh.version, fresh.note, fresh.is_deleted) == (4, "fine", False)
+
+
+def test_save_has_no_side_effects_on_proposed_speakers():
+    speaker = Speaker.objects.find_or_create("Ivan Petrenko", proposed=True)
+    quote = reloaded(QuoteFactory(speaker=speaker, status=Quote.Status.SUGGESTED))
+    quote.status = Quote.Status.REJECTED
+    quote.save()
+    assert Speaker.objects.get(pk=speaker.pk).proposed
+    quote = reloaded(quote)
+    quote.accept()
+    assert not Speaker.objects.get(pk=speaker.pk).proposed
+
+
+def test_deleted_by_without_deleted_at_is_refused_with_a_message():
+    quote = QuoteFactory()
+    quote.deleted_by = UserFactory()
+    with pytest.raises(ValidationError, match="Only a deleted quote"):
+        quote.clean()

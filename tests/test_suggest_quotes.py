@@ -70,8 +70,7 @@ def test_rejected_and_confirmed_quotes_are_not_suggested_again():
     first = article.suggest_quotes()
     assert first
     rejected, *others = first
-    rejected.status = Quote.Status.REJECTED
-    rejected.save()
+    rejected.reject()
     for quote in others:
         quote.status = Quote.Status.CONFIRMED
         quote.save()
@@ -178,8 +177,7 @@ def relayed_suggestion():
 
 def reject(quote):
     quote = Quote.objects.get(pk=quote.pk)
-    quote.status = Quote.Status.REJECTED
-    quote.save()
+    quote.reject()
     return quote
 
 
@@ -225,8 +223,7 @@ def test_a_proposal_stays_while_another_suggestion_names_it():
 def test_accepting_a_suggestion_makes_its_speaker_and_outlet_an_editors_own():
     first = Quote.objects.get(pk=relayed_suggestion().pk)
     second = relayed_suggestion()
-    first.status = Quote.Status.CONFIRMED
-    first.save()
+    first.accept()
     assert not Speaker.objects.get(name="Ivan Petrenko").proposed
     assert not Outlet.objects.get(name="RIA Novosti").proposed
     reject(second)

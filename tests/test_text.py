@@ -75,7 +75,7 @@ def test_trim_span_and_quotation_marks():
     assert not text.inside_quotation_marks(body, 0, 7)
 
 
-@pytest.mark.parametrize("pair", ['""', "“”", "„“", "«»", "「」"])
+@pytest.mark.parametrize("pair", ['""', "“”", "„“", "„”", "«»", "»«", "「」", "『』", "‘’"])
 def test_inside_quotation_marks_for_every_style(pair):
     body = f"X said {pair[0]}words here{pair[1]}."
     start = body.index("words")

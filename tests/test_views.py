@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import jobs
+from annotations.forms import QuoteForm
 from annotations.models import Article, Hop, Outlet, Quote, Speaker, ViaHop
 from annotations.views import highlight
 
@@ -593,10 +595,7 @@ def test_saving_over_someone_elses_change_is_refused(editor_client, admin_user):
     form = editor_client.get(reverse("annotations:quote-edit", args=[quote.pk])).content.decode()
     opened = int(re.search(r'name="version" value="(\d+)"', form).group(1))
     assert opened == quote.version
-    quote.note = "meanwhile"
-    quote.version += 1
-    quote.stamp(admin_user)
-    quote.save()
+    quote.edit(note="meanwhile", by=admin_user)
     response = editor_client.post(
         reverse("annotations:quote-update", args=[quote.pk]),
         {"kind": "direct", "fragment": "0-10", "version": opened},
@@ -606,6 +605,19 @@ def test_saving_over_someone_elses_change_is_refused(editor_client, admin_user):
     assert "changed by ada since you opened it" in response.content.decode()
     quote.refresh_from_db()
     assert quote.kind == "indirect" and quote.note == "meanwhile"
+
+
+def test_a_change_between_checking_and_saving_the_form_is_refused(editor, admin_user):
+    quote = QuoteFactory(kind="indirect")
+    data = QueryDict("kind=direct&fragment=0-10&version=1&speaker_name=New+Voice")
+    form = QuoteForm(data, article=quote.article, quote=Quote.objects.get(pk=quote.pk))
+    assert form.is_valid(), form.errors
+    Quote.objects.get(pk=quote.pk).edit(note="meanwhile", by=admin_user)
+    with pytest.raises(Quote.VersionConflict):
+        form.save(editor)
+    quote.refresh_from_db()
+    assert (quote.kind, quote.note, quote.version) == ("indirect", "meanwhile", 2)
+    assert not Speaker.objects.filter(name="New Voice").exists()
 
 
 def test_saving_a_suggestion_can_accept_it(editor_client):

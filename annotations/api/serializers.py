@@ -320,31 +320,35 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(missing)
         return [Hop(**{hop["type"]: found[hop["type"]][hop["id"]]}) for hop in via]
 
-    def _apply(self, quote: Quote, attrs: dict[str, Any]) -> None:
-        for field in ("kind", "status", "speaker", "cue", "note"):
-            if field in attrs:
-                setattr(quote, field, attrs[field])
-        for field, prefix in (("speaker_mention", "mention"), ("cue_span", "cue")):
+    @staticmethod
+    def _changes(attrs: dict[str, Any]) -> dict[str, Any]:
+        """What the request changes, in the terms of :meth:`Quote.edit`."""
+        changes = {f: attrs[f] for f in ("kind", "status", "speaker", "cue", "note") if f in attrs}
+        for field, key in (("speaker_mention", "mention"), ("cue_span", "cue_span")):
             if field in attrs:
                 span = attrs[field]
-                setattr(quote, f"{prefix}_start", span["start"] if span else None)
-                setattr(quote, f"{prefix}_end", span["end"] if span else None)
-        quote.stamp(self.context["request"].user)
+                changes[key] = (span["start"], span["end"]) if span else None
         if "spans" in attrs:
-            quote.set_fragments(attrs["spans"])  # saves the quote
-        else:
-            quote.save()
+            changes["fragments"] = attrs["spans"]
         if "via" in attrs:
-            quote.set_via(attrs.get("hops", []))
+            changes["via"] = attrs.get("hops", [])
+        return changes
 
     def create(self, validated_data: dict[str, Any]) -> Quote:
-        quote = Quote(article=validated_data["article"])
-        self._apply(quote, validated_data)
-        return quote
+        return Quote.create(
+            validated_data["article"],
+            by=self.context["request"].user,
+            **self._changes(validated_data),
+        )
 
     def update(self, quote: Quote, validated_data: dict[str, Any]) -> Quote:
-        quote.version += 1
-        self._apply(quote, validated_data)
+        """Change the quote; ``expected_version`` (the If-Match the view passes to
+        ``save()``) makes it conditional."""
+        quote.edit(
+            by=self.context["request"].user,
+            expected_version=validated_data.get("expected_version"),
+            **self._changes(validated_data),
+        )
         return quote
 
 

@@ -2,8 +2,10 @@
 
 Concurrency: a quote carries a ``version``, sent as its ETag. Changing or deleting a quote
 requires ``If-Match`` with the version the client last saw: without it the answer is 428,
-with a stale one 412, and nothing changes. The check and the write happen in one
-transaction that starts by claiming the row with ``UPDATE ... WHERE version = <seen>``: on
+with a stale one 412, and nothing changes. The view passes the version to the quote's own
+methods as ``expected_version`` (``Quote.edit``, ``soft_delete``, ``restore``): the check and
+the write happen in one transaction that starts by claiming the row with
+``UPDATE ... WHERE version = <seen>``, and a lost race raises ``Quote.VersionConflict``: on
 PostgreSQL the row lock makes a concurrent writer wait and then find the version moved on;
 on SQLite writers are serialised anyway (and, within one process, queued on a lock so that
 they wait rather than fail with "database is locked").
@@ -162,6 +164,13 @@ class PreconditionFailed(APIException):
     default_detail = "The quote has changed since you read it."
     default_code = "precondition_failed"
 
+    @classmethod
+    def stale(cls, seen: str, now: int | None) -> PreconditionFailed:
+        return cls(
+            f"The quote has changed since version {seen}: it is now at version {now}. "
+            "GET it again, reapply your change and send its new ETag in If-Match."
+        )
+
 
 class SuggesterTooSlow(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -200,7 +209,9 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
             return super().dispatch(request, *args, **kwargs)
 
     def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
+        if isinstance(exc, Quote.VersionConflict):
+            exc = PreconditionFailed.stale(str(exc.expected), exc.current)
+        elif isinstance(exc, DjangoValidationError):
             exc = drf_error(exc)
         elif isinstance(exc, ProtectedError | RestrictedError):
             exc = Conflict(
@@ -549,21 +560,14 @@ class QuoteViewSet(NewsdeskViewSet):
         return versions
 
     @staticmethod
-    def claim(quote: Quote, versions: set[int], *, deleted: bool = False) -> None:
-        """Lock the quote's row if it is still at the version the client saw (and at the
-        version loaded into ``quote``), else refuse with 412. Call inside a transaction."""
-        claimed = 0
+    def expected_version(quote: Quote, versions: set[int]) -> int:
+        """The version the client's If-Match names for ``quote`` as loaded; the write then
+        only happens if the row is still at it (see :meth:`Quote.edit`)."""
         if quote.version in versions:
-            claimed = Quote.all_objects.filter(
-                pk=quote.pk, version=quote.version, deleted_at__isnull=not deleted
-            ).update(version=F("version"))
-        if not claimed:
-            now = Quote.all_objects.filter(pk=quote.pk).values_list("version", flat=True).first()
-            seen = ", ".join(str(v) for v in sorted(versions)) or "none"
-            raise PreconditionFailed(
-                f"The quote has changed since version {seen}: it is now at version {now}. "
-                "GET it again, reapply your change and send its new ETag in If-Match."
-            )
+            return quote.version
+        now = Quote.all_objects.filter(pk=quote.pk).values_list("version", flat=True).first()
+        seen = ", ".join(str(v) for v in sorted(versions)) or "none"
+        raise PreconditionFailed.stale(seen, now)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -581,16 +585,13 @@ class QuoteViewSet(NewsdeskViewSet):
         serializer = self.get_serializer(quote, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            self.claim(quote, versions)
-            serializer.save()
+            serializer.save(expected_version=self.expected_version(quote, versions))
         return Response(self.reloaded(quote))
 
     def destroy(self, request, *args, **kwargs):
         versions = self.versions_from(request)
         quote = self.get_object()
-        with transaction.atomic():
-            self.claim(quote, versions)
-            quote.soft_delete(by=request.user)
+        quote.soft_delete(by=request.user, expected_version=self.expected_version(quote, versions))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -612,9 +613,8 @@ class QuoteViewSet(NewsdeskViewSet):
         versions = self.versions_from(request, required=False)
         quote = self.get_object()
         if quote.is_deleted:
-            with transaction.atomic():
-                self.claim(quote, versions or {quote.version}, deleted=True)
-                quote.restore(by=request.user)
+            expected = self.expected_version(quote, versions or {quote.version})
+            quote.restore(by=request.user, expected_version=expected)
         return Response(self.reloaded(quote))
 
 

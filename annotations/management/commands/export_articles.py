@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from annotations.exporting import articles_jsonl_lines
+from annotations.documents import articles_jsonl_lines
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations import jobs
-from annotations.importing import IMPORTABLE, error_text
+from annotations.documents import error_text
+from annotations.importing import IMPORTABLE
 from annotations.models import Job
 
 from ._progress import job_bar

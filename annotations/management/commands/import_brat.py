@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.importing import import_brat
+from annotations.corpus import import_brat
 
 from ._progress import progress_bar
 

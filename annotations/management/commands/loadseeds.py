@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.importing import import_document
+from annotations.documents import import_document
 
 
 class Command(BaseCommand):

@@ -1,0 +1,69 @@
+"""The article as the rules read it: the text, its quotes, the masked text, sentences and
+cues."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+
+from .lexicon import cue_index
+from .marks import find_quotes, mask
+from .names import Names
+from .sentences import split_sentences
+from .spans import Span
+
+MIN_UNATTRIBUTED_WORDS = 4
+
+
+class ArticleText:
+    """The article as the rules read it: skipped ranges blanked, quotes paired and masked,
+    sentences cut, cues indexed."""
+
+    def __init__(
+        self, text: str, skip: Sequence[tuple[int, int]], known: Mapping[str, Sequence[str]] | None
+    ) -> None:
+        self.text = text
+        self.skip = sorted((int(s), int(e)) for s, e in skip)
+        work = text
+        if self.skip:
+            chars = list(text)
+            for s, e in self.skip:
+                for k in range(max(0, s), min(len(text), e)):
+                    chars[k] = "\n"
+            work = "".join(chars)
+        self.work = work = work.replace("\u00a0", " ")  # same length: offsets hold
+        self.quotes = find_quotes(work)
+        self.masked = mask(work, self.quotes)
+        self.sentences = split_sentences(self.masked, work)
+        self.names = Names(text, known)
+        self.cues = cue_index(self.masked)
+        self.sentence_ends = [e for _, e in self.sentences]
+        self.cue_starts = [c[0] for c in self.cues]
+
+    def cues_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        k = bisect_left(self.cue_starts, lo)
+        out = []
+        while k < len(self.cues) and self.cues[k][1] <= hi:
+            out.append(self.cues[k])
+            k += 1
+        return out
+
+    def quotes_in(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        return [(o, c) for o, c in self.quotes if o >= lo and c < hi]
+
+    def words(self, span: Span) -> int:
+        return len(self.work[span.start : span.end].split())
+
+    def trim(self, lo: int, hi: int) -> tuple[int, int]:
+        m = self.masked
+        while lo < hi and (m[lo].isspace() or m[lo] in ",;:\u2014\u2013-"):
+            lo += 1
+        while hi > lo and (m[hi - 1].isspace() or m[hi - 1] in ".,;:!?\u2014\u2013-"):
+            hi -= 1
+        return lo, hi
+
+    def same_paragraph(self, a: int, b: int) -> bool:
+        return "\n" not in self.work[a:b]
+
+    def in_skip(self, span: Span) -> bool:
+        return any(span.start < e and s < span.end for s, e in self.skip)

@@ -1,0 +1,323 @@
+"""Clauses around a cue: where a content starts and ends, what follows a speaker, relays,
+and turning a content into a reading."""
+
+from __future__ import annotations
+
+import re
+
+from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
+from .lexicon import (
+    AMBIGUOUS,
+    AUX,
+    CUE_FORMS,
+    DETERMINERS,
+    NOT_VERBS,
+    OBJ,
+    POSSESSIVES,
+    RIGHT_STOP,
+    SPEAKER_NOUNS,
+    SPEECH,
+    STANCE,
+    STOP_LEFT,
+    TAKES_OBJECT,
+    VERBISH,
+)
+from .marks import ALL_MARKS, MASK
+from .names import clean_outlet, is_cap, name_tokens
+from .patterns import (
+    ABBREV_ANY,
+    CLAUSE_END,
+    CONTRACTED_PRONOUN,
+    INTRO,
+    LEAD_INTRO,
+    NAME_RUN,
+    SUBJECT_NP,
+    TIME_AFTER_CUE,
+    VIA_ACCORDING,
+    VIA_TAIL,
+)
+from .sentences import word_tokens
+from .spans import Mention, Reading, Span
+from .speakers import np_left, np_right
+
+
+def subordinate_end(doc: ArticleText, start: int, end: int) -> int:
+    """Where the content of a cue in a subordinate clause ends: at the comma before the
+    main clause's own attribution (``When Beck asked him who would win, D’Souza
+    replied, “...”``)."""
+    masked = doc.masked
+    for cs, _ce, low in doc.cues_in(start, end):
+        if CUE_FORMS.get(low) not in SPEECH:
+            continue
+        comma = masked.rfind(",", start, cs)
+        if comma <= start:
+            continue
+        subject = np_left(masked, comma + 1, cs)
+        if subject is not None and not masked[comma + 1 : subject.span.start].strip():
+            return comma
+    return end
+
+
+def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mention | None, int, int]:
+    """Speaker and content range when the cue follows its content, else (None, 0, 0)."""
+    masked = doc.masked
+    left = masked[lo : cue_span.start]
+    # right after a quote: “...,” Smith, the former governor, said / “...,” said Smith
+    qs = [q for q in doc.quotes_in(lo, cue_span.start)]
+    if qs:
+        o, c = qs[-1]
+        zone = masked[c + 1 : cue_span.start]
+        if len(zone.split()) <= 20 and not CLAUSE_END.search(ABBREV_ANY.sub("", zone)):
+            if zone.strip(" ,\u2014-") == "":
+                mention = np_right(masked, cue_span.end, hi)
+            else:
+                mention = np_left(masked, c + 1, cue_span.start)
+            if mention is not None:
+                first = len(qs) - 1
+                while first > 0:
+                    gap = masked[qs[first - 1][1] + 1 : qs[first][0]]
+                    if gap.strip(" ,\u2014-") not in ("", "and", "or"):
+                        break
+                    first -= 1
+                return mention, quote_lead(doc, lo, qs[first][0]), c + 1
+    # "..., SPEAKER said." / "..., said SPEAKER." at the end of a sentence
+    last_comma = left.rfind(",")
+    if last_comma < 0:
+        return None, 0, 0
+    right = masked[cue_span.end : hi]
+    tail = re.match(r"[^,;:.!?]*", right).group()
+    rest = right[len(tail) :].lstrip()
+    zone = left[last_comma + 1 :]
+    if len(zone.split()) > 9 or len(tail.split()) > 9 or rest and rest[0] not in ".!?,;":
+        return None, 0, 0
+    if any(CUE_FORMS.get(c[2]) in SPEECH for c in doc.cues_in(lo + last_comma, cue_span.start)):
+        return None, 0, 0  # "..., said when he called on Boyle": the first cue attributes
+    opening = masked[lo : lo + last_comma].strip()
+    if MASK not in opening and len(name_tokens(opening)) >= 2 and NAME_RUN.fullmatch(opening):
+        return None, 0, 0  # "Sam Lau, the director for the party said": a name, no content
+    if (
+        zone.strip()
+        and rest.startswith(",")
+        and (len(rest.split()) > 3 or MASK in rest)
+        and not VIA_TAIL.match(rest)
+    ):
+        return None, 0, 0  # "In the end, Smith said, voters ...": parenthetical
+    if zone.strip():
+        # after "..., Smith said" only circumstances may follow: "on Tuesday", "told CNN"
+        tail_words = tail.split()
+        if tail_words and not (
+            TIME_AFTER_CUE.fullmatch(tail)
+            or tail_words[0].lower() in RIGHT_STOP
+            or CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower()) in TAKES_OBJECT
+            and len(tail_words) <= 5
+            and tail_words[0].lower() not in ("it", "that", "there", "this")
+        ):
+            return None, 0, 0
+        mention = np_left(masked, lo + last_comma + 1, cue_span.start)
+    else:
+        mention = np_right(masked, cue_span.end, hi)
+        if mention is not None and not ends_clause(doc, mention, cue_span.end + len(tail)):
+            return None, 0, 0  # "X, an expert, says Libya is ...": X is the subject
+    if mention is None:
+        return None, 0, 0
+    if INTRO.fullmatch(masked, lo, lo + last_comma + 2) or INTRO.fullmatch(
+        masked[lo : lo + last_comma] + ", "
+    ):
+        return None, 0, 0  # "Earlier this week, the senator called for ...": no content
+    return mention, lo, lo + last_comma
+
+
+def quote_lead(doc: ArticleText, lo: int, o: int) -> int:
+    """Where a statement ending in a quote starts: the quote's opening mark, or the start
+    of the sentence when the words before the quote belong to the statement
+    (``The summit accomplished “too little,” he added``: a mixed quote)."""
+    lead = doc.masked[lo:o]
+    if (
+        len(re.findall(r"\w+", lead)) < 2
+        or CLAUSE_END.search(ABBREV_ANY.sub("", lead))
+        or lead.rstrip().endswith(("\u2014", "-", "\u2013"))
+        or doc.cues_in(lo, o)
+        or LEAD_INTRO.fullmatch(lead)
+    ):
+        return o
+    return lo
+
+
+def ends_clause(doc: ArticleText, mention: Mention, end: int) -> bool:
+    """Whether only circumstances follow ``mention`` up to ``end`` ("said Smith on Monday").
+
+    ``said he still thinks ...`` / ``says Libya is ...``: the words after the cue are a
+    clause of their own, not the speaker of what precedes.
+    """
+    words = mention.text.split()
+    if any(w in VERBISH or w.endswith(("n't", "n\u2019t")) for w in words[1:]):
+        return False  # "said Ivanka Trump's statement didn't clarify the matter"
+    rest = doc.masked[mention.span.end : end]
+    if not rest.strip() or rest.lstrip()[:1] in ",(":
+        return True
+    tm = TIME_AFTER_CUE.match(rest)
+    if tm and tm.group().strip():
+        return True
+    return rest.split()[0].lower() in RIGHT_STOP
+
+
+def after_possessive(doc: ArticleText, lo: int, cue_start: int) -> bool:
+    prev = doc.masked[lo:cue_start].split()[-2:]
+    if len(prev) == 2 and "-" in prev[1] and prev[1].islower():
+        prev = prev[:1]  # "his early-morning tweets"
+    prev = prev[-1:]
+    if not prev:
+        return False
+    low = prev[0].lower()
+    return low in POSSESSIVES or (
+        low.endswith(("'s", "\u2019s")) and not CONTRACTED_PRONOUN.fullmatch(low)
+    )
+
+
+def verb_after_subject(doc: ArticleText, lo: int, cue_start: int) -> bool:
+    """Whether a noun-or-verb word ("polls show", "he wants") follows a plain subject."""
+    toks = doc.masked[lo:cue_start].split()
+    if not toks:
+        return False
+    prev = toks[-1]
+    low = prev.lower()
+    if low in ("he", "she", "they", "we", "i", "who", "you"):
+        return True
+    if MASK in prev and prev.rstrip(",")[-1:] in ALL_MARKS | {"\u201d"}:
+        return True  # "“...,” read the email": right after a quote and its comma
+    if low in DETERMINERS or low in STOP_LEFT or not prev.isalpha():
+        return False
+    if is_cap(prev) and len(toks) > 1:
+        return True
+    return low.endswith("s") and (low in SPEAKER_NOUNS or low.rstrip("s") in SPEAKER_NOUNS)
+
+
+def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | None:
+    """ "The spokesman refused ... but said ...": the subject of the sentence."""
+    before = doc.masked[lo:cue_start].split()
+    while before and before[-1].lower() in AUX:
+        before.pop()
+    if not before or before[-1].lower() not in ("and", "but"):
+        return None
+    m = SUBJECT_NP.match(doc.masked, lo, cue_start)
+    if m is None:
+        return None
+    return Mention(Span(m.start(1), m.end(1)), m.group(1))
+
+
+def has_attribution(doc: ArticleText, lo: int, hi: int) -> bool:
+    """Whether ``masked[lo:hi]`` holds a reporting cue with a subject of its own."""
+    for cue_start, cue_end, low in doc.cues_in(lo, hi):
+        if low == "according to":
+            return True
+        if low in AMBIGUOUS or CUE_FORMS.get(low) not in SPEECH:
+            continue
+        if np_left(doc.masked, lo, cue_start) or np_right(doc.masked, cue_end, hi):
+            return True
+    return False
+
+
+def reporter_before(doc: ArticleText, lo: int, hi: int) -> Mention | None:
+    """The speaker of ``..., Spicer said,`` ending ``masked[lo:hi]`` (before a participle)."""
+    masked = doc.masked
+    cues = [cu for cu in doc.cues_in(lo, hi) if CUE_FORMS.get(cu[2]) in SPEECH]
+    if not cues:
+        return None
+    cs, ce, _low = cues[-1]
+    gap = masked[ce:hi]
+    if MASK in gap or len(gap.split()) > 6 or not gap.rstrip().endswith(","):
+        return None
+    if gap.strip(" ,") and not TIME_AFTER_CUE.fullmatch(gap.rstrip(" ,") + ","):
+        if not masked[lo:cs].rstrip().endswith(","):
+            return None
+        first = np_right(masked, ce, hi)  # "..., said Spicer, adding"
+        if first is None or masked[first.span.end : hi].strip(" ,"):
+            return None
+        return first
+    # the clause of the cue opens after a comma or a quote: "“...,” Lewandowski added,"
+    comma = max(masked.rfind(m, lo, cs) for m in (",", "\u201d", "\u00bb", '"'))
+    if comma < 0:
+        return None
+    return np_left(masked, comma + 1, cs)
+
+
+def trailing_reporter(doc: ArticleText, start: int, end: int) -> tuple[int, str] | None:
+    """ "content, the RIA Novosti news agency reported" inside a clause."""
+    seg = doc.masked[start:end]
+    comma = seg.rfind(",")
+    if comma < 0:
+        return None
+    vm = VIA_TAIL.match(seg[comma:])
+    if vm is None:
+        return None
+    return start + comma, clean_outlet(vm.group("outlet"))
+
+
+def via_after(doc: ArticleText, lo: int, hi: int, f: Reading | None) -> list[str]:
+    seg = doc.masked[lo:hi]
+    for pattern in (VIA_TAIL, VIA_ACCORDING):
+        vm = pattern.match(seg)
+        if vm:
+            return [clean_outlet(vm.group("outlet"))]
+    return []
+
+
+def make(
+    doc: ArticleText, si: int, s: int, e: int, mention: Mention | None, cue: str, cue_span: Span
+) -> Reading | None:
+    qs = doc.quotes_in(s - 1, e + 1)
+    if qs:
+        inner = [Span(o + 1, c) for o, c in qs]
+        outside = doc.masked[s:e]
+        for o, c in qs:
+            outside = outside.replace(doc.masked[o : c + 1], " ")
+        if len(re.findall(r"\w+", outside)) <= 1 and any(utterance(doc, sp) for sp in inner):
+            return Reading("direct", inner, mention, cue, cue_span, sentence=si)
+        return Reading("mixed", [Span(s, e)], mention, cue, cue_span, sentence=si)
+    words = doc.work[s:e].split()
+    stance = CUE_FORMS.get(cue.lower()) in STANCE
+    if len(words) < 2 and not (stance and words and (is_cap(words[0]) or words[0] in OBJ)):
+        return None  # one word only as the object of a stance: "endorsed Trump"
+    return Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si)
+
+
+def utterance(doc: ArticleText, span: Span) -> bool:
+    """A quote long enough, or ending like a sentence, to be a statement on its own."""
+    inner = doc.work[span.start : span.end].rstrip()
+    return len(inner.split()) >= MIN_UNATTRIBUTED_WORDS or inner[-1:] in (",", ".", "?", "!")
+
+
+def main_verb(doc: ArticleText, lo: int, hi: int) -> tuple[int, int] | None:
+    """The first verb-like word of ``masked[lo:hi]`` after a subject, outside appositions."""
+    commas = 0
+    seen = 0
+    toks = word_tokens(doc.masked, lo, hi)
+    for k, (s, e, w) in enumerate(toks):
+        if w.endswith(".") and len(w) > 1 and w[:-1].isalpha():
+            w, e = w[:-1], e - 1  # "the senator grumbled."
+        if w == ",":
+            commas += 1
+            continue
+        if MASK in w:
+            return None
+        seen += 1
+        if seen == 1 or commas % 2 or not w.isalpha() or not w.islower():
+            continue
+        if toks[k - 1][2].lower() in DETERMINERS and w not in VERBISH:
+            continue  # "A footnote in the report makes": a noun after its determiner
+        if w in VERBISH or w in CUE_FORMS or len(w) > 3 and w.endswith("ed"):
+            return s, e
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in NOT_VERBS:
+            # "Trump says" / "lobbyists describe": a plural noun is followed by its verb
+            nxt = toks[k + 1][2] if k + 1 < len(toks) else ""
+            prev = toks[k - 1][2].lower()
+            if (
+                nxt in VERBISH
+                or nxt in CUE_FORMS
+                or nxt in (",", "and", "of", "who")
+                or nxt.endswith("ed")
+                or prev in DETERMINERS
+            ):
+                continue
+            return s, e
+    return None

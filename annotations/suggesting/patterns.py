@@ -1,0 +1,180 @@
+"""Regular expressions for the shapes of sentences the rules recognise: introductory
+phrases, subjects, circumstances after a cue, relays, colons and dashes."""
+
+from __future__ import annotations
+
+import re
+
+from annotations.text import DOUBLE_QUOTATION_MARKS
+
+from .lexicon import DOCUMENTS, OUTLET_WORDS, ROLE_HEADS
+
+OBJECT_END = re.compile(
+    r",|;|\s(?:on|at|during|after|before|when|while|because|since|as|in|for|and|but|"
+    r"amid|over|despite|with)\s"
+)
+UPPER = "".join(ch for ch in map(chr, range(0x41, 0x530)) if ch.isupper() and ch not in "[]\\^-")
+ABBREV_TITLE = (
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Gens|Lt|Col|Sgt|Adm|Capt|Prof|Rev|St|Jr|Sr"
+    r"|Ft|Mt|Pres|Atty|Supt|Cmdr|Cpl|Pvt|Del|Amb|Insp)\."
+)
+# A capitalised word; a full stop belongs to it only in initials and known abbreviations.
+CAP_WORD = (
+    rf"(?:{ABBREV_TITLE}|(?:[{UPPER}]\.)+(?![\w\u2019'])"
+    rf"|[{UPPER}][\w\u2019'&-]*(?:\.[{UPPER}][\w\u2019'&-]*)*)"
+)
+SUBJECT = re.compile(
+    r"(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also|In\s+\w+|On\s+\w+|"
+    r"Earlier|Later|Last\s+\w+|At\s+\w+),?\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}})"
+    r"(?=(?:\s+\([A-Z][\w.-]{0,12}\))?\s+[a-z]|,|\u2019s|'s)"
+)
+PLACE_IN_INTRO = re.compile(r"(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w.'-]*,\s+[A-Z]")
+# "as X puts it": X and the cue
+PUT_IT = (
+    r"(?P<np>(?:[\w\u2019'.&-]+\s+){0,5}?[\w\u2019'.&-]+)(?:,[^,\ue000]{1,60},)?\s+"
+    r"(?P<cue>puts|put|says|said|noted|notes|wrote|writes|explained|explains)\s+it\b"
+)
+AS_PUT_IT = re.compile(rf"\s*As\s+{PUT_IT}[^,:\ue000]{{0,40}}[,:]")
+DOCUMENT_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted(DOCUMENTS))})s?(?:\s+(?:early|late|on|last|this)?\s*"
+    r"(?:[A-Z][a-z]+day|morning|night|evening|afternoon|week))?$"
+)
+SUBORDINATE = re.compile(
+    r"\s*(?:When|As|After|Before|While|If|Although|Though|Because|Since|Once)\b"
+)
+# an introductory phrase that opens with a preposition of place or medium
+PLACE_INTRO = re.compile(
+    r"\s*(?:In|On|At|Under|Through)\s+(?:a|an|the|his|her|their|its)\b[^,\ue000]{0,80},\s+"
+)
+# "“...,” as a Homeland Security memo put it."
+AS_PUT_IT_AFTER = re.compile(rf"[\s,]*as\s+{PUT_IT}")
+SUBJECT_NP = re.compile(
+    r"\s*(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also),?\s+)?"
+    r"((?:(?:The|A|An|His|Her|Their|Its|the|a|an|his|her|their|its)\s+)?"
+    r"(?:[\w\u2019'.&-]+\s+){0,4}?"
+    r"(?:[A-Z][\w\u2019'.&-]*|he|she|they|we|I|[a-z]+(?:man|woman|person|or|er|ist|ent|s)))"
+    r"(?=\s+(?:\w+ly\s+)?(?:has|had|is|was|were|are|will|would|[a-z]+ed|"
+    # "groups of protesters marched", "speechwriters implored": a plural noun, not a verb
+    r"[a-z]+s\b(?!\s+(?:of|and|or|from|in|at|for|[a-z]+ed)\b)))"
+)
+NAME_RUN = re.compile(
+    rf"{CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{CAP_WORD})*"
+)
+TRAILING_CUT = re.compile(
+    r",?\s+(?:according\s+to\b|as\s+(?:reported|quoted)\s+by\b|a\s+(?:claim|charge|view|"
+    r"position|statement|suggestion|notion|sentiment|point|reference|move|comment)\b|"
+    r"an\s+(?:allegation|assertion|accusation|argument|idea|apparent)\b)"
+)
+TIME_AFTER_CUE = re.compile(
+    r"\s*(?:,\s*)?(?:(?:on|last|this|early|late|earlier|later)\s+)?"
+    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|"
+    r"today|yesterday|tonight|night|morning|afternoon|evening)\b(?:\s+(?:night|morning|"
+    r"afternoon|evening))?|in\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:statement|interview|speech|email|e-mail|letter|tweet|post|release|op-ed|"
+    r"column|memo|press\s+conference|news\s+conference|conference\s+call|call|video|"
+    r"message|remarks|debate|appearance|rally|town\s+hall)(?:\s+(?:with|on|to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w.&'\u2019-]*\s*)+)?|on\s+(?:Twitter|Facebook|CNN|Fox|MSNBC|"
+    r"NBC|CBS|ABC|[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*'?s\s+\"?\w+)|"
+    r"(?:also|again|later|repeatedly|then|previously|recently|publicly|privately|"
+    r"once|often|flatly|simply|firmly|emphatically|openly|bluntly)\b)\s*,?"
+)
+THAT = re.compile(r"\s*(?:,\s*)?(?:that\b|:)\s*")
+VIA_TAIL = re.compile(
+    rf"^[\s,;]*(?:the\s+)?(?P<outlet>{CAP_WORD}(?:\s+{CAP_WORD})*)"
+    rf"(?:\s+(?:{OUTLET_WORDS}))?\s+(?:reported|reports|said|says|wrote|writes|quoted)"
+    r"(?:\s+(?:on\s+)?\w+)?\s*[.!?]?\s*$"
+)
+VIA_ACCORDING = re.compile(
+    r"^[\s,;]*according\s+to\s+(?:the\s+)?(?P<outlet>(?:[A-Z][\w.&'\u2019-]*\s*)+?)"
+    rf"(?:\s*(?:{OUTLET_WORDS}))?\s*[.!?]?\s*$"
+)
+CONTRACTED_PRONOUN = re.compile(r"(?i)(he|she|it|they)['\u2019](?:s|re)")
+CLAUSE_END = re.compile(r"[;:!?]|\.(?!\w)")  # not the dot of "fivethirtyeight.com"
+# abbreviations whose full stop ends no sentence: "Sen.", "N.C.", "Calif."
+ABBREV_ANY = re.compile(rf"{ABBREV_TITLE}|(?:[A-Z]\.)+|\b[A-Z][a-z]{{1,4}}\.(?=,)")
+NAME_COLON = re.compile(
+    r"(?:^|\s[-\u2014\u2013]+\s)\s*(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*"
+    r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?):\s*$"
+)
+DASH_NAME = re.compile(
+    r"\s*[-\u2014\u2013]+\s*(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)"
+    r"[\s.,]"
+)
+CLAUSE_OPEN = re.compile(
+    r"(?:[;:\u2014]|,\s+(?:but|and|while|although|though|as)\b"
+    r"|\b(?:but|although|though|while|because|since)\b)\s*"
+)
+CLAUSE_CLOSE = re.compile(r"[;\u2014]|,\s+(?:but|and|while|although|though|which|as)\b")
+COLON_LEAD = re.compile(r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z])")
+# "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
+INTRO = re.compile(
+    r"\s*(?:(?:Instead|Later|Earlier|Meanwhile|However|Still|Also|Then|Now|Yet|Indeed|Again|"
+    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?|(?:In|On|At|After|Before|"
+    r"During|Amid|Since|Speaking|With|Last|This)\s+[^,]{1,40}?),\s+"
+)
+LEAD_INTRO = re.compile(
+    r"\s*(?:(?:In|On|At|After|Before|During|Amid|Since|While|When|As|With|Without|Though|"
+    r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
+    r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There|Alongside|Shortly)\b"
+    r"|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
+)
+# a second introductory phrase, after a first: "On Thursday, after remaining neutral, ..."
+LATER_INTRO = re.compile(
+    r"\s*(?:after|before|while|when|despite|amid|following|since|in|on|at)\b[^,\ue000]{0,80},\s+"
+)
+DESCRIPTION = re.compile(
+    r"((?:The|the)\s+(?:[\w\u2019'-]+\s+){0,3}?(?:"
+    + "|".join(map(re.escape, ROLE_HEADS))
+    + r"))(?=\s+(?:\w+ly\s+)?(?:also\s+)?(?:has|had|is|was|would|will|did|does|can|could|"
+    r"[a-z]+ed|[a-z]+s|said|told|wrote|took|made|gave|went|spoke|knew|saw)\b)"
+)
+# cues whose content is the object of a preposition: "talked about", "called for"
+TOPIC_CUE = re.compile(
+    r"\b(?:(?:talk|talks|talked|talking|spoke|speak|speaks|speaking|asked|ask|asks|asking|"
+    r"questions?|worried|worries|worry|concerns?|joked|jokes|bragged|brags|complained|"
+    r"complains|wrote|writes|cares?|doubts?|boasted|lied|warned|warns)\s+about|"
+    r"(?:call|calls|called|calling|vote|votes|voted|voting|push|pushes|pushed|pushing|"
+    r"apologized|apologizes|support|argued|argues|advocated|advocates|asked|asking)\s+for|"
+    r"(?:critical|criticism|critique|proud|wary|supportive|skeptical|dismissive|spoke|speaks|"
+    r"boasted|accusations?|allegations?|endorsement|sick|tired)\s+of|"
+    r"(?:focus|focused|focuses|focusing|commented|comments|commenting|remarks|weighed\s+in|"
+    r"insisted|insists|agreed|agrees|disagreed|disagrees|called|calls|calling|attacks?|"
+    r"touched|split|divided|pushed\s+back|reflecting|views)\s+on|"
+    r"(?:railed|rails|railing|protested|protests|fought|fights|campaigned|campaigns|"
+    r"voted|votes|warned|warns)\s+against|"
+    r"(?:referring|referred|refers|responded|responding|respond|response|reacted|reacting|"
+    r"objected|objects|pointed|points|pointing|alluded|alluding|opposition|reference)\s+to|"
+    r"(?:claims?|assertion|argument|view|belief|idea|notion|allegations?|suggestion|promise|"
+    r"pledge|warning|fears?|hopes?|concerns?|charge|insistence|statement|message|reports?|"
+    r"evidence|sense|impression|perception|admission|conclusion|contention|assurance|"
+    r"prediction|accusations?|assessment|theory|argument|complaint|criticism)\s+that)\b"
+)
+# where a statement ends and the speaker goes on: "..., though he added", "and questioned"
+SECOND_PREDICATE = re.compile(
+    r",?\s+(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told|noted|"
+    r"questioned|argued|insisted|warned|called|urged|acknowledged|suggested|recalled)\b|"
+    r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according)\b"
+)
+CIRCUMSTANCE = re.compile(
+    r"(?:in|on|at|during)\s+(?:a|an|the|his|her|their|its)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|interview|email|e-mail|speech|letter|call|conference|tweet|post|release|"
+    r"briefing|appearance|rally|debate|program|show|reporters|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\b",
+    re.IGNORECASE,
+)
+OPENING_MARKS = re.escape("".join(sorted(DOUBLE_QUOTATION_MARKS)))
+ADDRESSEE = re.compile(
+    rf"\s*(?:to|on|in|at|during|before)\s+[^,:;\ue000{OPENING_MARKS}]{{1,60}}?(?=\s*[,:]\s*"
+    rf"[{OPENING_MARKS}]|\s+that\b)"
+)
+ASKED = re.compile(
+    r"\b[Aa]sked\s+(?:about\s+(?P<q>\S)|(?P<w>(?:whether|if|what|why|how|who|when)\b))"
+)
+ABBREV_WORD = re.compile(ABBREV_TITLE)
+STATE_LIKE = re.compile(r"(?:[DRI]-[A-Z]|[A-Z][a-z]{1,4}\.$|[A-Z]\.[A-Z]\.$|\d)")
+# where a clause holding a quote may start, after the sentence's own start
+QUOTE_CLAUSE = re.compile(
+    r"(?:[;\u2014]|,\s+(?:and|but|while|as|with|where|when)\b|\b(?:when|where|while|with|"
+    r"because|after)\b)\s*"
+)

@@ -1,0 +1,382 @@
+"""Quotes no cue attributes: a second fragment of a statement, a speaker from the layout or
+the quote's own clause, else a neighbouring statement's speaker."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
+from .clauses import main_verb
+from .lexicon import CUE_FORMS, LABELLING, PRONOUNS, SPEECH
+from .marks import MASK
+from .names import is_cap, looks_like_name
+from .patterns import (
+    ABBREV_ANY,
+    AS_PUT_IT,
+    AS_PUT_IT_AFTER,
+    CLAUSE_END,
+    DASH_NAME,
+    LEAD_INTRO,
+    NAME_COLON,
+    NAME_RUN,
+    QUOTE_CLAUSE,
+    SUBJECT_NP,
+    TIME_AFTER_CUE,
+)
+from .sentences import WORD, lead_space
+from .spans import Mention, Reading, Span
+from .speakers import np_left, np_right, owner
+
+
+def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]:
+    covered = []
+    for f in found:
+        covered += f.fragments
+    by_sentence: dict[int, list[Reading]] = {}
+    for f in found:
+        by_sentence.setdefault(f.sentence, []).append(f)
+    sentence_of = {}
+    for si, (lo, hi) in enumerate(doc.sentences):
+        for o, _ in doc.quotes_in(lo, hi):
+            sentence_of[o] = si
+    extra: list[Reading] = []
+    for o, c in doc.quotes:
+        span = Span(o + 1, c)
+        if any(f.start - 1 <= span.start and span.end <= f.end + 1 for f in covered):
+            continue
+        if doc.words(span) < MIN_UNATTRIBUTED_WORDS:
+            continue
+        si = sentence_of.get(o, -1)
+        if si < 0:
+            continue
+        lo, hi = doc.sentences[si]
+        # the first quote of "“First,” he said, “second.”": same sentence
+        same = [f for f in by_sentence.get(si, []) if f.kind == "direct"]
+        if same:
+            same[0].fragments.append(span)
+            same[0].fragments.sort(key=lambda sp: sp.start)
+            continue
+        # "“First,” he said. “Second.”": the statement goes on
+        prev = by_sentence.get(si - 1, [])
+        alone = not doc.masked[lo:hi].replace(doc.masked[o : c + 1], "").strip(" .,")
+        if (
+            prev
+            and prev[-1].kind == "direct"
+            and doc.same_paragraph(doc.sentences[si - 1][1], lo)
+            and alone
+            and not prev[-1].nested
+        ):
+            prev[-1].fragments.append(span)
+            by_sentence.setdefault(si, []).append(prev[-1])
+            continue
+        intro = introduced(doc, o, c)
+        if intro is not None:
+            f = Reading("direct", [span], intro[0], intro[1], intro[2], sentence=si)
+            extra.append(f)
+            by_sentence.setdefault(si, []).append(f)
+            continue
+        own = own_clause(doc, o, c, lo, hi)
+        if own is not None:
+            f = Reading("direct", [span], own[0], own[1], own[2], sentence=si)
+            f.nested = True
+            extra.append(f)
+            by_sentence.setdefault(si, []).append(f)
+            continue
+        near = neighbour(doc, found + extra, o)
+        if near is None and title_like(doc, span):
+            continue
+        if near is None:
+            near = far_neighbour(found + extra, o)
+        f = Reading(
+            "direct",
+            [span],
+            near.mention if near else None,
+            near.cue if near else "",
+            near.cue_span if near else None,
+            sentence=si,
+        )
+        f.nested = True  # borrowed speaker: never the start of a split quote
+        extra.append(f)
+        by_sentence.setdefault(si, []).append(f)
+    return found + extra
+
+
+# A speaker found for a quote: who, the cue (may be ""), where the cue is (may be None).
+Attribution = tuple[Mention, str, Span | None]
+
+
+def introduced(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """The speaker of a quote that no cue of its sentence attributes, from its layout: the
+    first of :data:`LAYOUTS` that finds one."""
+    for layout in LAYOUTS:
+        found = layout(doc, o, c)
+        if found is not None:
+            return found
+    return None
+
+
+def text_before(doc: ArticleText, o: int) -> tuple[int, str]:
+    """Where the quote's paragraph starts, and the (masked) text between there and the quote."""
+    para_start = doc.work.rfind("\n", 0, o) + 1
+    return para_start, doc.masked[para_start:o]
+
+
+def as_put_it_after(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``“...,” as a Homeland Security memo put it.``"""
+    asm = AS_PUT_IT_AFTER.match(doc.masked, c + 1)
+    if asm is None:
+        return None
+    cue_span = Span(asm.start("cue"), asm.end("cue"))
+    mention = Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
+    return mention, asm.group("cue"), cue_span
+
+
+def name_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``Philip Bump: “...”`` / ``HEADLINE - Frank Newport: “...”``"""
+    para_start, before = text_before(doc, o)
+    nm = NAME_COLON.search(before)
+    if not nm or CLAUSE_END.search(ABBREV_ANY.sub("", before[: nm.start()])[-2:]):
+        return None
+    name = nm.group("name")
+    if not looks_like_name(name):
+        return None
+    start = para_start + nm.start("name")
+    return Mention(Span(start, start + len(name)), name), "", None
+
+
+def clause_before_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``Rubio fired back forcefully: “...”`` (the subject of the clause before a colon or a
+    comma) / ``As The Post's Dana Milbank puts it, “...”``"""
+    masked = doc.masked
+    _, before = text_before(doc, o)
+    if not before.rstrip().endswith((":", ",")):
+        return None
+    k = bisect_left(doc.sentence_ends, o)
+    if k >= len(doc.sentences) or doc.sentences[k][0] >= o:
+        return None
+    lo = doc.sentences[k][0]
+    asm = AS_PUT_IT.match(masked, lo, o)
+    if asm and not masked[asm.end() : o].strip():
+        cue_span = Span(asm.start("cue"), asm.end("cue"))
+        mention = Mention(Span(asm.start("np"), asm.end("np")), asm.group("np"))
+        return mention, asm.group("cue"), cue_span
+    intro = LEAD_INTRO.match(masked, lo, o)
+    mark = masked.rfind(":" if before.rstrip().endswith(":") else ",", lo, o)
+    found = colon_speaker(doc, intro.end() if intro else lo, mark)
+    if found is not None and found[0].text.lower() not in ("it", "this", "that"):
+        return found
+    return None
+
+
+def paragraph_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``Cruz continued:`` / ``Trump issued the following statement:`` ending the paragraph
+    before one that opens with the quote."""
+    para_start, before = text_before(doc, o)
+    if before.strip():
+        return None
+    masked, work = doc.masked, doc.work
+    prev_end = para_start - 1
+    while prev_end > 0 and work[prev_end - 1].isspace():
+        prev_end -= 1
+    if prev_end <= 0 or masked[prev_end - 1] != ":":
+        return None
+    k = bisect_left(doc.sentence_ends, prev_end) if doc.sentences else 0
+    if k >= len(doc.sentences):
+        return None
+    lo, hi = doc.sentences[k]
+    if not lo < prev_end <= hi + 1:
+        return None
+    return clause_colon_speaker(doc, lo, prev_end - 1)
+
+
+def dash_line(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``"""
+    _, before = text_before(doc, o)
+    if before.strip():
+        return None
+    masked, work = doc.masked, doc.work
+    nxt = work.find("\n", c)
+    if nxt < 0 or masked[c + 1 : nxt].strip(" .,"):
+        return None
+    dm = DASH_NAME.match(work, nxt)
+    if not dm or not looks_like_name(dm.group("name")):
+        return None
+    name = dm.group("name")
+    return Mention(Span(dm.start("name"), dm.end("name")), name), "", None
+
+
+def bare_attribution(doc: ArticleText, o: int, c: int) -> Attribution | None:
+    """``Lau said in a statement. “...”``: the sentence right before the quote (in its
+    paragraph or closing the one before) is a speech cue with only circumstances after
+    it; its subject is the speaker."""
+    k = bisect_left(doc.sentence_ends, o)
+    if k == 0:
+        return None
+    lo, hi = doc.sentences[k - 1]
+    masked = doc.masked
+    if masked[hi:o].strip() or masked[hi:o].count("\n") > 2:
+        return None
+    body = masked[lo:hi].rstrip()
+    if not body.endswith(".") or MASK in body:
+        return None
+    for cue_start, cue_end, low in reversed(doc.cues_in(lo, hi)):
+        if low not in SPEECH:
+            continue
+        tail = masked[cue_end : lo + len(body) - 1]
+        if tail.strip() and not TIME_AFTER_CUE.fullmatch(tail):
+            return None
+        intro = LEAD_INTRO.match(masked, lo, cue_start)
+        mention = np_left(masked, intro.end() if intro else lo, cue_start)
+        if mention is None or mention.text.lower() in ("it", "this", "that"):
+            return None
+        return mention, masked[cue_start:cue_end], Span(cue_start, cue_end)
+    return None
+
+
+# Where the layout names a quote's speaker, in the order they are tried.
+LAYOUTS = [
+    as_put_it_after,
+    name_colon,
+    clause_before_colon,
+    bare_attribution,
+    paragraph_colon,
+    dash_line,
+]
+
+
+def own_clause(
+    doc: ArticleText, o: int, c: int, lo: int, hi: int
+) -> tuple[Mention, str, Span | None] | None:
+    """The speaker of a quote from its own sentence when no cue attributes it.
+
+    ``Moore thanked him for “...”`` / ``Pence, who ..., praised Cruz for “...”``: the
+    subject of the clause that holds the quote (any verb); ``“...,” Toomey fumed.`` /
+    ``“...,” opined the Plain Dealer.``: a short clause after a quote that ends with a
+    comma, question or exclamation mark.
+    """
+    masked = doc.masked
+    if masked[lo:o].strip(" ,\u2014\u2013-"):
+        # the clause nearest the quote first ("..., and the crowd chanted “...”")
+        intro = LEAD_INTRO.match(masked, lo, o)
+        starts = [m.end() for m in QUOTE_CLAUSE.finditer(masked, lo, o)][::-1]
+        starts.append(intro.end() if intro else lo)
+        for start in starts:
+            verb = main_verb(doc, start, o)
+            if verb is None:
+                continue
+            mention = np_left(masked, start, verb[0])
+            if mention is None or mention.text.lower() in ("it", "this", "that", "there"):
+                continue
+            return owner(mention), masked[verb[0] : verb[1]], Span(verb[0], verb[1])
+        return None
+    inner = doc.work[o + 1 : c].rstrip().rstrip("\u2019'")
+    tail = masked[c + 1 : hi]
+    if not (inner.endswith((",", "?", "!", "\u2014")) or tail.lstrip().startswith(",")):
+        return None
+    tail = tail.rstrip(" .!?")
+    words = tail.split()
+    if not words or len(words) > 12 or MASK in tail:
+        return None
+    start = c + 1 + (len(tail) - len(tail.lstrip(" ,")))
+    first = WORD.match(masked, start)
+    if first and first.group().islower() and first.group().endswith("ed"):
+        mention = np_right(masked, first.end(), hi)  # "opined Cleveland's Plain Dealer"
+        if mention is not None:
+            return mention, first.group(), Span(first.start(), first.end())
+        return None
+    verb = main_verb(doc, start, c + 1 + len(tail) + 1)
+    mention = np_left(masked, start, verb[0]) if verb is not None else None
+    if mention is not None:
+        return mention, masked[verb[0] : verb[1]], Span(verb[0], verb[1])
+    # "“...,” Trump shot back.": a name, then a few words of an unknown verb
+    end = c + 1 + len(tail)
+    first = NAME_RUN.match(masked, start)
+    rest = masked[first.end() : end].split() if first else []
+    if first is None or not looks_like_name(first.group()) or not 1 <= len(rest) <= 2:
+        return None
+    if not all(w.isalpha() and w.islower() for w in rest):
+        return None
+    return Mention(Span(first.start(), first.end()), first.group()), "", None
+
+
+def clause_colon_speaker(
+    doc: ArticleText, lo: int, hi: int
+) -> tuple[Mention, str, Span | None] | None:
+    """:func:`colon_speaker` of the clause holding the colon first (``When Wallace died,
+    President Clinton released the following statement:``), else of the sentence."""
+    comma = doc.masked.rfind(",", lo, hi)
+    if comma > lo and len(doc.masked[comma + 1 : hi].split()) >= 3:
+        found = colon_speaker(doc, comma + 1 + lead_space(doc.masked, comma + 1, hi), hi)
+        if found is not None and found[0].text.lower() not in PRONOUNS | {"it", "this"}:
+            return found
+    return colon_speaker(doc, lo, hi)
+
+
+def colon_speaker(doc: ArticleText, lo: int, hi: int) -> tuple[Mention, str, Span | None] | None:
+    """The speaker of "X said:", "Continued Stone:", "X released this statement:"."""
+    masked = doc.masked
+    cues = [cu for cu in doc.cues_in(lo, hi) if CUE_FORMS.get(cu[2]) in SPEECH]
+    for cs, ce, _low in reversed(cues):
+        mention = np_left(masked, lo, cs)
+        who = masked.rfind(" who ", lo, cs)
+        if mention is None and who > lo:
+            # "a White House official who spoke anonymously to discuss it said"
+            mention = np_left(masked, lo, who)
+        if mention is None:
+            mention = np_right(masked, ce, hi)
+            if mention is not None and TIME_AFTER_CUE.fullmatch(mention.text):
+                mention = None  # "said Wednesday, “...”": no speaker
+        if mention is not None:
+            return mention, masked[cs:ce], Span(cs, ce)
+    m = SUBJECT_NP.match(masked, lo, hi)
+    if m is None:
+        return None
+    verb = re.match(r"\s*(?:\w+ly\s+)?(\w+)", masked[m.end(1) : hi])
+    cue_span = Span(m.end(1) + verb.start(1), m.end(1) + verb.end(1)) if verb else None
+    cue = masked[cue_span.start : cue_span.end] if cue_span else ""
+    return Mention(Span(m.start(1), m.end(1)), m.group(1)), cue, cue_span
+
+
+def neighbour(doc: ArticleText, found: list[Reading], pos: int) -> Reading | None:
+    """The attributed quote nearest before ``pos`` in its paragraph or the one before."""
+    para_start = doc.work.rfind("\n", 0, pos)
+    prev_para = doc.work.rfind("\n", 0, max(0, para_start - 1))
+    nxt_nl = doc.work.find("\n", pos)
+    para_end = nxt_nl if nxt_nl >= 0 else len(doc.work)
+    best = None
+    for f in found:
+        if f.mention is None or f.cue_span is None:
+            continue
+        start = f.fragments[0].start
+        if prev_para <= start < pos and (best is None or start > best.fragments[0].start):
+            best = f
+    if best is not None:
+        return best
+    for f in found:
+        if f.mention is not None and pos < f.fragments[0].start <= para_end:
+            return f
+    return None
+
+
+def far_neighbour(found: list[Reading], pos: int) -> Reading | None:
+    """The attributed statement nearest before ``pos`` anywhere, else the first after."""
+    before = [f for f in found if f.mention is not None and f.fragments[0].start < pos]
+    if before:
+        return max(before, key=lambda f: f.fragments[0].start)
+    after = [f for f in found if f.mention is not None and f.fragments[0].start > pos]
+    return min(after, key=lambda f: f.fragments[0].start) if after else None
+
+
+def label(doc: ArticleText, span: Span, cue: str) -> bool:
+    """A quote of under four words that names rather than states: a title (``the show
+    “The Apprentice,”``) or what something is called (``calling it “absurd.”``)."""
+    if doc.words(span) >= MIN_UNATTRIBUTED_WORDS:
+        return False
+    return (cue.lower().split() or [""])[0] in LABELLING or title_like(doc, span)
+
+
+def title_like(doc: ArticleText, span: Span) -> bool:
+    words = doc.work[span.start : span.end].split()
+    caps = sum(1 for w in words if is_cap(w))
+    return caps >= 0.6 * len(words)

@@ -162,7 +162,7 @@ def ends_clause(doc: ArticleText, mention: Mention, end: int) -> bool:
 
 
 def after_possessive(doc: ArticleText, lo: int, cue_start: int) -> bool:
-    prev = doc.masked[lo:cue_start].split()[-2:]
+    prev = doc.masked[lo:cue_start].rsplit(None, 2)[-2:]
     if len(prev) == 2 and "-" in prev[1] and prev[1].islower():
         prev = prev[:1]  # "his early-morning tweets"
     prev = prev[-1:]

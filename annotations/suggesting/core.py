@@ -127,7 +127,7 @@ from .article import ArticleText
 from .lexicon import PRONOUNS
 from .names import plausible_antecedent
 from .rules import colon_lead, read_cues, topics
-from .spans import Reading, Span, Suggestion, all_inside, any_overlap
+from .spans import Cover, Reading, Span, Suggestion, all_inside, any_overlap
 from .speakers import gender, speaker_from_mention, subject_mentions
 from .unattributed import attach_unattributed, label
 
@@ -200,19 +200,19 @@ def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
     antecedents = []
     speakers: list[Span] = []
     resolved: dict[int, str] = {}
+    content = Cover([(sp, id(g)) for g in found if g.kind != "direct" for sp in g.fragments])
     for f in found:
         if f.mention is not None and f.mention.text.lower() not in PRONOUNS:
             name = speaker_from_mention(doc, f.mention.text, f.mention.span.start, [])
             resolved[id(f)] = name
             speakers.append(f.mention.span)
-            inside = any(
-                g is not f and all_inside([f.mention.span], g.fragments) and g.kind != "direct"
-                for g in found
-            )
+            # a speaker named inside another statement's content is not its own antecedent
+            inside = content.covers(f.mention.span, besides=id(f))
             if name and plausible_antecedent(name) and not inside:
                 antecedents.append((f.mention.span.end, name, gender(doc, f.mention)))
+    named = Cover([(sp, 0) for sp in speakers])
     for pos, name, guess in subject_mentions(doc):
-        if not any(sp.start <= pos < sp.end for sp in speakers):
+        if not named.covers(Span(pos, pos + 1)):
             antecedents.append((pos, name, guess))
     antecedents.sort()
     for f in found:

@@ -191,7 +191,7 @@ def not_a_cue(doc: ArticleText, cue: Cue) -> Answer:
     masked, lo = doc.masked, cue.lo
     if cue.form in AMBIGUOUS and not verb_after_subject(doc, lo, cue.start):
         return NO_READING
-    prev = masked[lo : cue.start].split()[-1:]
+    prev = masked[lo : cue.start].rsplit(None, 1)[-1:]
     verb = CUE_FORMS.get(prev[0].lower(), "") if prev else ""
     if verb in PARTICLES and re.fullmatch(PARTICLES[verb], cue.form):
         return NO_READING
@@ -222,7 +222,7 @@ def participle(doc: ArticleText, cue: Cue) -> Answer:
 def asked_by(doc: ArticleText, cue: Cue) -> Answer:
     """``X was asked by SPEAKER, “...”``: the one asking speaks; other passives read as
     nothing."""
-    prev = cue.left(doc).split()[-1:]
+    prev = cue.left(doc).rsplit(None, 1)[-1:]
     passive = bool(prev) and prev[0].lower() in PASSIVE
     if not passive or not cue.form.endswith(("ed", "told", "said", "wrote", "written")):
         return None
@@ -235,7 +235,7 @@ def asked_by(doc: ArticleText, cue: Cue) -> Answer:
 def noun_or_infinitive(doc: ArticleText, cue: Cue) -> Answer:
     """``the report``, ``a chance to respond``: a noun or an infinitive, no statement (``to
     say`` still is one)."""
-    prev = cue.left(doc).split()[-1:]
+    prev = cue.left(doc).rsplit(None, 1)[-1:]
     prev_word = prev[0].lower() if prev else ""
     if (
         prev_word in {"to", "the", "a", "an", "who's"}

@@ -13,12 +13,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotations.suggesting import Suggestion, suggest
+from annotations.suggesting import Span, Suggestion, suggest
+from annotations.text import RawOffsets
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DEFAULT_SPLIT = SHARED / "eval/polnear/dev"
@@ -26,7 +27,9 @@ DEFAULT_SCORER = SHARED / "eval/score_suggestions.py"
 
 
 def suggestion_record(file: str, suggestion: Suggestion) -> dict[str, Any]:
-    """One suggestion in the JSON Lines format shared with ``manage.py suggest``."""
+    """One suggestion in the JSON Lines format shared with ``manage.py suggest``: the
+    scorer's fields, and ``via``, the outlets and people the statement came through, nearest
+    the speaker first."""
     mention = suggestion.speaker_mention
     return {
         "file": file,
@@ -35,7 +38,27 @@ def suggestion_record(file: str, suggestion: Suggestion) -> dict[str, Any]:
         "speaker_name": suggestion.speaker_name,
         "speaker_mention": [mention.start, mention.end] if mention else None,
         "cue": suggestion.cue,
+        "via": list(suggestion.via),
     }
+
+
+def suggest_raw(raw: str, skip: Sequence[tuple[int, int]] = ()) -> list[Suggestion]:
+    """Suggest on a text as stored (a file: ``\r\n`` line ends, decomposed accents): the
+    suggester reads it normalised, the offsets of the suggestions (and of ``skip``) index
+    ``raw``."""
+    text, offsets = RawOffsets.normalize(raw)
+    found = suggest(
+        text, skip=[(offsets.to_normalized(s), offsets.to_normalized(e)) for s, e in skip]
+    )
+
+    def back(span: Span | None) -> Span | None:
+        return None if span is None else Span(offsets.start(span.start), offsets.end(span.end))
+
+    for suggestion in found:
+        suggestion.fragments = [back(f) for f in suggestion.fragments]
+        suggestion.speaker_mention = back(suggestion.speaker_mention)
+        suggestion.cue_span = back(suggestion.cue_span)
+    return found
 
 
 def predict(texts: Mapping[str, str]) -> tuple[list[dict[str, Any]], float]:
@@ -45,7 +68,7 @@ def predict(texts: Mapping[str, str]) -> tuple[list[dict[str, Any]], float]:
     elapsed = 0.0
     for name, text in texts.items():
         started = time.perf_counter()
-        suggestions = suggest(text)
+        suggestions = suggest_raw(text)
         elapsed += time.perf_counter() - started
         records += [suggestion_record(name, s) for s in suggestions]
     return records, elapsed
@@ -58,9 +81,9 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], path: str | Path) -> None:
 
 
 def split_texts(split_dir: str | Path) -> dict[str, str]:
-    """Every article text of a split, ``{file name: text}``, in file name order."""
+    """Every article text of a split as stored, ``{file name: text}``, in file name order."""
     return {
-        path.name: path.read_text(encoding="utf-8")
+        path.name: path.read_bytes().decode("utf-8")
         for path in sorted(Path(split_dir, "text").glob("*.txt"))
     }
 

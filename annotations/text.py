@@ -9,6 +9,7 @@ that server code and tests can speak the browser's language when they need to.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 
 from django.core.exceptions import ValidationError
 
@@ -67,6 +68,56 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     return "".join(ch for ch in text if ch in KEPT_CONTROLS or unicodedata.category(ch) != "Cc")
+
+
+class RawOffsets:
+    """The way back from offsets into a normalised text to offsets into the raw text it came
+    from (a file as stored: ``\r\n`` line ends, decomposed accents, control characters).
+
+    Built by :meth:`normalize`, which normalises a character (with the combining marks that
+    follow it) at a time and records where each piece came from.
+    """
+
+    def __init__(self, raw_starts: list[int], raw_ends: list[int], raw_length: int) -> None:
+        self.raw_starts = raw_starts  # per normalised character: where its piece starts
+        self.raw_ends = raw_ends  # and where it ends
+        self.raw_length = raw_length
+
+    @classmethod
+    def normalize(cls, raw: str) -> tuple[str, RawOffsets]:
+        """``raw`` normalised (as :func:`normalize` does) and the map back to ``raw``."""
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        i, n = 0, len(raw)
+        while i < n:
+            j = i + 1
+            if raw[i] == "\r" and j < n and raw[j] == "\n":
+                j += 1
+            while j < n and unicodedata.combining(raw[j]):
+                j += 1  # a base character and its combining marks compose together
+            piece = normalize(raw[i:j])
+            pieces.append(piece)
+            if len(piece) == j - i and piece == raw[i:j]:
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
+            else:
+                starts.extend([i] * len(piece))
+                ends.extend([j] * len(piece))
+            i = j
+        return "".join(pieces), cls(starts, ends, n)
+
+    def start(self, index: int) -> int:
+        """The raw offset of a span starting at ``index`` of the normalised text."""
+        return self.raw_starts[index] if index < len(self.raw_starts) else self.raw_length
+
+    def end(self, index: int) -> int:
+        """The raw offset of a span ending (exclusive) at ``index`` of the normalised text."""
+        return self.raw_ends[index - 1] if index > 0 else 0
+
+    def to_normalized(self, raw_index: int) -> int:
+        """The normalised offset of the first character at or after ``raw_index``."""
+        return bisect_left(self.raw_starts, raw_index)
 
 
 def is_normalized(text: str) -> bool:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from annotations.suggesting import Span, Suggestion, speaker_name_from_source, suggest
+from annotations.suggesting.case import VOCABULARY_FILE, needs_restoring, restore_case
 from annotations.text import inside_quotation_marks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1339,3 +1342,34 @@ def test_a_participle_subject_after_two_introductory_phrases():
     )
     (s,) = [s for s in suggest(text) if _inside_any(s, text.index("I think"))]
     assert s.speaker_name == "Warren"
+
+
+# --------------------------------------------------------------------------- case
+
+
+def _quotes(text: str) -> list[tuple[str, list[tuple[int, int]], str]]:
+    return [
+        (s.kind, [(f.start, f.end) for f in s.fragments], s.speaker_name.casefold())
+        for s in suggest(text)
+    ]
+
+
+@pytest.mark.parametrize("change", [str.upper, str.title], ids=["upper-case", "title-case"])
+def test_seed_article_in_capitals_gives_the_same_quotes(change):
+    text = (ROOT / "seeds" / "moscow-times-syria-strikes.txt").read_text(encoding="utf-8")
+    changed = change(text)
+    assert len(changed) == len(text)
+    assert _quotes(changed) == _quotes(text)
+
+
+def test_case_is_restored_only_for_texts_mostly_in_capitals():
+    assert not needs_restoring("Igor Konashenkov said that the strikes went on. " * 5)
+    assert needs_restoring("IGOR KONASHENKOV SAID THAT THE STRIKES WENT ON.")
+    restored = restore_case("IGOR KONASHENKOV SAID THAT THE STRIKES WENT ON.")
+    assert restored == "Igor Konashenkov said that the strikes went on."
+
+
+@pytest.mark.corpus
+def test_shipped_vocabulary_is_what_train_suggester_builds(tmp_path):
+    call_command("train_suggester", "--output-dir", str(tmp_path), stdout=io.StringIO())
+    assert (tmp_path / VOCABULARY_FILE.name).read_bytes() == VOCABULARY_FILE.read_bytes()

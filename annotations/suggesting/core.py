@@ -124,6 +124,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .article import ArticleText
+from .case import needs_restoring, restore_case
 from .lexicon import PRONOUNS
 from .names import plausible_antecedent
 from .rules import colon_lead, read_cues, topics
@@ -145,6 +146,8 @@ def suggest(
     """
     if not text.strip():
         return []
+    if needs_restoring(text):
+        text = restore_case(text)  # "KONASHENKOV SAID": read as "Konashenkov said"
     return run(ArticleText(text, skip, known_speakers))
 
 

@@ -36,6 +36,7 @@ def suggestion_record(file: str, suggestion: Suggestion) -> dict[str, Any]:
         "kind": suggestion.kind,
         "fragments": [[f.start, f.end] for f in suggestion.fragments],
         "speaker_name": suggestion.speaker_name,
+        "speaker_role": suggestion.speaker_role,
         "speaker_mention": [mention.start, mention.end] if mention else None,
         "cue": suggestion.cue,
         "via": list(suggestion.via),

@@ -40,6 +40,7 @@ class Case:
     mention: str = ""  # the words of the text naming the speaker
     alone: bool = True  # the only statement of the text
     known_speakers: dict[str, list[str]] | None = None
+    role: str | None = None  # the speaker's role, when checked
 
 
 def case(case_id: str, text: str, quote: str, speaker: str, **checks):
@@ -83,7 +84,7 @@ CASES = [
         "according-to-at-the-start-of-the-sentence",
         "According to the police report, the driver was not injured.",
         "the driver was not injured",
-        "the police report",
+        "",
     ),
     case(
         "pronoun-resolves-to-the-person-last-named",
@@ -298,7 +299,7 @@ CASES = [
         "description-stops-before-the-circumstances",
         "“We will not back down,” said a spokesman for the campaign in a statement.",
         "We will not back down,",
-        "a spokesman for the campaign",
+        "",
     ),
     case(
         "addressee-before-a-quote-is-skipped",
@@ -436,7 +437,7 @@ CASES = [
         "more-reporting-verbs-2",
         "“Our revolution has already forced her to change her mind,” read the email.",
         "Our revolution has already forced her to change her mind,",
-        "the email",
+        "",
     ),
     case(
         "more-reporting-verbs-3",
@@ -496,7 +497,7 @@ CASES = [
             "system used by the principals.”"
         ),
         "These assessments do not apply to the system used by the principals.",
-        "the report",
+        "",
     ),
     case(
         "unknown-verbs-around-a-quote-still-give-its-speaker-2",
@@ -595,7 +596,7 @@ CASES = [
             "controversy as “a lesser set of concerns.”"
         ),
         "He was handled so lightly there is not a whole lot you can do, | a lesser set of concerns.",
-        "a former official who oversaw counterintelligence investigations",
+        "",
     ),
     case(
         "a-contracted-pronoun-is-resolved",
@@ -718,7 +719,7 @@ CASES = [
             "Homeland Security memo put it."
         ),
         "lawful source of investment income,",
-        "a Homeland Security memo",
+        "Homeland Security",
         cue="put",
         alone=False,
     ),
@@ -749,7 +750,7 @@ CASES = [
             'between the White House and the campaign."'
         ),
         "Certainly there are discussions between the White House and the campaign.",
-        "a White House official",
+        "White House",
     ),
     case(
         "went-on-continues-a-quote",
@@ -902,6 +903,85 @@ CASES = [
         "Murphy owes “Florida an explanation for voting against the funding.”",
         "Rubio’s campaign",
     ),
+    case(
+        "a-spokesman-speaks-for-the-organisation-named-before-the-role",
+        "A Nordfrakt spokesman said the ship would sail on Monday.",
+        "the ship would sail on Monday",
+        "Nordfrakt",
+        role="spokesman",
+    ),
+    case(
+        "a-spokesman-after-a-quote-speaks-for-the-organisation",
+        "“We will sail on Monday,” a Nordfrakt spokesman said.",
+        "We will sail on Monday,",
+        "Nordfrakt",
+        kind="direct",
+        role="spokesman",
+    ),
+    case(
+        "a-spokesman-of-no-one-named-is-no-speaker",
+        "A spokesman said the ship would sail on Monday.",
+        "the ship would sail on Monday",
+        "",
+        role="spokesman",
+    ),
+    case(
+        "a-statement-published-is-no-speaker",
+        "A statement published on Monday said the ship would sail.",
+        "the ship would sail",
+        "",
+        role="statement",
+    ),
+    case(
+        "documents-are-attributed-to-their-issuer",
+        "Exxon's lobbying disclosures show the company spent $2 million on the bill.",
+        "the company spent $2 million on the bill",
+        "Exxon",
+        role="disclosures",
+    ),
+    case(
+        "according-to-a-memo-from-its-issuer",
+        "According to a memo from the Justice Department, the inquiry was closed.",
+        "the inquiry was closed",
+        "Justice Department",
+        role="memo",
+    ),
+    case(
+        "a-campaign-official-speaks-for-the-campaign",
+        "A Clinton campaign official said the rally would go ahead.",
+        "the rally would go ahead",
+        "Clinton campaign",
+        role="official",
+    ),
+    case(
+        "a-title-before-a-name-is-no-role",
+        "Pentagon spokesman Steven Warren said the strikes had ended.",
+        "the strikes had ended",
+        "Steven Warren",
+        role="",
+    ),
+    case(
+        "told-an-outlet-adds-it-to-the-via-chain",
+        "Senator Ann Lee told Reuters that the bill would pass.",
+        "the bill would pass",
+        "Ann Lee",
+        via=["Reuters"],
+    ),
+    case(
+        "told-an-outlet-after-a-quote-adds-it-to-the-via-chain",
+        "“The bill will pass,” Senator Ann Lee told Reuters.",
+        "The bill will pass,",
+        "Ann Lee",
+        kind="direct",
+        via=["Reuters"],
+    ),
+    case(
+        "told-a-person-is-no-relay",
+        "Senator Ann Lee told Tom Reyes that the bill would pass.",
+        "the bill would pass",
+        "Ann Lee",
+        via=[],
+    ),
 ]
 
 
@@ -920,6 +1000,8 @@ def test_statement(case: Case):
         assert s.cue == case.cue
     if case.via is not None:
         assert s.via == case.via
+    if case.role is not None:
+        assert s.speaker_role == case.role
     if case.mention:
         assert case.text[s.speaker_mention.start : s.speaker_mention.end] == case.mention
 

@@ -26,6 +26,9 @@ class Suggestion:
     cue: str = ""
     cue_span: Span | None = None
     via: list[str] = field(default_factory=list)
+    # the speaker's part when someone speaks for them: "spokesman" for "a Nordfrakt
+    # spokesman" (speaker Nordfrakt), "memo" for "a Justice Department memo"
+    speaker_role: str = ""
 
 
 @dataclass

@@ -8,6 +8,7 @@ that server code and tests can speak the browser's language when they need to.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 
@@ -70,6 +71,10 @@ def normalize(text: str) -> str:
     return "".join(ch for ch in text if ch in KEPT_CONTROLS or unicodedata.category(ch) != "Cc")
 
 
+# what normalize changes besides composing: line ends and control characters
+_NEEDS_CHANGE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 class RawOffsets:
     """The way back from offsets into a normalised text to offsets into the raw text it came
     from (a file as stored: ``\r\n`` line ends, decomposed accents, control characters).
@@ -78,14 +83,20 @@ class RawOffsets:
     follow it) at a time and records where each piece came from.
     """
 
-    def __init__(self, raw_starts: list[int], raw_ends: list[int], raw_length: int) -> None:
-        self.raw_starts = raw_starts  # per normalised character: where its piece starts
-        self.raw_ends = raw_ends  # and where it ends
+    def __init__(
+        self, raw_starts: list[int] | None, raw_ends: list[int] | None, raw_length: int
+    ) -> None:
+        # per normalised character: where its piece of ``raw`` starts and ends (None: the
+        # text was normalised already, offsets are the same)
+        self.raw_starts = raw_starts
+        self.raw_ends = raw_ends
         self.raw_length = raw_length
 
     @classmethod
     def normalize(cls, raw: str) -> tuple[str, RawOffsets]:
         """``raw`` normalised (as :func:`normalize` does) and the map back to ``raw``."""
+        if not _NEEDS_CHANGE.search(raw) and unicodedata.is_normalized("NFC", raw):
+            return raw, cls(None, None, len(raw))
         pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -109,14 +120,20 @@ class RawOffsets:
 
     def start(self, index: int) -> int:
         """The raw offset of a span starting at ``index`` of the normalised text."""
+        if self.raw_starts is None:
+            return index
         return self.raw_starts[index] if index < len(self.raw_starts) else self.raw_length
 
     def end(self, index: int) -> int:
         """The raw offset of a span ending (exclusive) at ``index`` of the normalised text."""
+        if self.raw_ends is None:
+            return index
         return self.raw_ends[index - 1] if index > 0 else 0
 
     def to_normalized(self, raw_index: int) -> int:
         """The normalised offset of the first character at or after ``raw_index``."""
+        if self.raw_starts is None:
+            return raw_index
         return bisect_left(self.raw_starts, raw_index)
 
 

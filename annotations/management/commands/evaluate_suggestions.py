@@ -39,6 +39,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(result.scorer_output, ending="")
         self.stderr.write(
-            f"{result.articles} articles in {result.seconds:.2f} s: "
+            f"{result.articles} articles in {result.seconds:.2f} s of processor time: "
             f"{result.articles_per_second} articles per second"
         )

@@ -982,6 +982,13 @@ CASES = [
         "Ann Lee",
         via=[],
     ),
+    case(
+        "a-quote-in-double-apostrophes-before-said-and-its-speaker",
+        "''It's bad for the party and bad for the country,'' said Stuart Stevens, a strategist.",
+        "''It's bad for the party and bad for the country",
+        "Stuart Stevens",
+        kind="indirect",
+    ),
 ]
 
 

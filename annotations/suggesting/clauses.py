@@ -87,7 +87,9 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     right = masked[cue_span.end : hi]
     tail = re.match(r"[^,;:.!?]*", right).group()
     rest = right[len(tail) :].lstrip()
-    zone = left[last_comma + 1 :]
+    # "''It's bad for the party,'' said Stuart Stevens": the closing marks of newspapers
+    # that quote with two apostrophes are no words between the comma and the cue
+    zone = re.sub(r"^\s*(?:''|\u2019\u2019)(?=\s)", "", left[last_comma + 1 :])
     if len(zone.split()) > 9 or len(tail.split()) > 9 or rest and rest[0] not in ".!?,;":
         return None, 0, 0
     if any(CUE_FORMS.get(c[2]) in SPEECH for c in doc.cues_in(lo + last_comma, cue_span.start)):

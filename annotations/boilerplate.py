@@ -38,6 +38,33 @@ def paragraphs(body: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def recurring_keys(body: str, others: Iterable[str], min_articles: int = MIN_ARTICLES) -> set[str]:
+    """The keys of the paragraphs of ``body`` that ``min_articles`` articles hold, counting
+    ``body`` and the ``others`` (the same publisher's other articles)."""
+    wanted = {key for _, _, key in paragraphs(body)}
+    holders: dict[str, int] = dict.fromkeys(wanted, 1)
+    for other in others:
+        for key in {key for _, _, key in paragraphs(other)} & wanted:
+            holders[key] += 1
+    return {key for key, n in holders.items() if n >= min_articles}
+
+
+def ranges_of(body: str, keys: set[str], min_chars: int = MIN_CHARS) -> list[tuple[int, int]]:
+    """Ranges of ``body`` made of paragraphs whose keys are in ``keys``: neighbouring ones make
+    one range, kept when it holds ``min_chars`` characters or more."""
+    ranges: list[list[int]] = []
+    last = -2  # index of the paragraph that ended the last range
+    for n, (start, end, key) in enumerate(paragraphs(body)):
+        if key not in keys:
+            continue
+        if ranges and last == n - 1:
+            ranges[-1][1] = end
+        else:
+            ranges.append([start, end])
+        last = n
+    return [(s, e) for s, e in ranges if e - s >= min_chars]
+
+
 def recurring_ranges(
     body: str,
     others: Iterable[str],
@@ -47,20 +74,4 @@ def recurring_ranges(
     """Ranges of ``body`` made of paragraphs that recur word for word in the ``others`` (the
     same publisher's other articles) so that ``min_articles`` articles hold them; neighbouring
     such paragraphs make one range, kept when it holds ``min_chars`` characters or more."""
-    own = paragraphs(body)
-    wanted = {key for _, _, key in own}
-    holders: dict[str, int] = dict.fromkeys(wanted, 1)
-    for other in others:
-        for key in {key for _, _, key in paragraphs(other)} & wanted:
-            holders[key] += 1
-    ranges: list[list[int]] = []
-    last = -1  # index in ``own`` of the paragraph that ended the last range
-    for n, (start, end, key) in enumerate(own):
-        if holders[key] < min_articles:
-            continue
-        if ranges and last == n - 1:
-            ranges[-1][1] = end
-        else:
-            ranges.append([start, end])
-        last = n
-    return [(s, e) for s, e in ranges if e - s >= min_chars]
+    return ranges_of(body, recurring_keys(body, others, min_articles), min_chars)

@@ -134,6 +134,7 @@ def _create_article(report: ImportReport, data: dict[str, Any], *, user, suggest
     article.full_clean()
     article.save()
     report.imported.append(article.title)
+    article.propose_boilerplate()
     if suggest:
         report.suggested += len(article.suggest_quotes(by=user))
 

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from . import text as textrules
+from .boilerplate import ranges_of, recurring_keys
 from .suggesting import suggest
 
 FRAGMENT_JOINER = " … "
@@ -555,6 +556,54 @@ class Article(Tracked):
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
 
+    #: how many of the publisher's latest articles are compared with a new one
+    BOILERPLATE_LOOKBACK = 200
+
+    @transaction.atomic
+    def propose_boilerplate(self) -> list[BoilerplateRange]:
+        """Propose as boilerplate the paragraphs this article shares word for word with
+        enough of its publisher's latest articles (see :mod:`annotations.boilerplate`), in
+        this article and in those others; ranges already marked or proposed stay as they are.
+        Suggestions that an earlier run left inside a new range are deleted (restorable).
+        Returns the ranges made."""
+        if self.publisher_id is None:
+            return []
+        others = list(
+            Article.objects.filter(publisher_id=self.publisher_id)
+            .exclude(pk=self.pk)
+            .order_by("-pk")
+            .prefetch_related("boilerplate")[: self.BOILERPLATE_LOOKBACK]
+        )
+        keys = recurring_keys(self.body, [a.body for a in others])
+        if not keys:
+            return []
+        made = []
+        for article in [self, *others]:
+            taken = [(b.start, b.end) for b in article.boilerplate.all()]
+            for start, end in ranges_of(article.body, keys):
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                made.append(
+                    BoilerplateRange(
+                        article=article,
+                        start=start,
+                        end=end,
+                        proposed=True,
+                        note="Repeated word for word in other articles of the publisher.",
+                    )
+                )
+        made = BoilerplateRange.objects.bulk_create(made)
+        # what was suggested there before the range was found goes (it can be restored)
+        for found in made:
+            inside = Quote.objects.filter(
+                article_id=found.article_id, status=Quote.Status.SUGGESTED
+            ).prefetch_related("fragments")
+            for quote in inside:
+                frags = list(quote.fragments.all())
+                if frags and all(found.start <= f.start and f.end <= found.end for f in frags):
+                    quote.soft_delete()
+        return made
+
     def boilerplate_spans(self) -> list[tuple[int, int]]:
         return [(b.start, b.end) for b in self.boilerplate.all()]
 
@@ -620,12 +669,19 @@ class Article(Tracked):
 
 class BoilerplateRange(models.Model):
     """A part of the body that is not the story (a publisher's appeal, a newsletter box):
-    nothing is suggested there."""
+    nothing is suggested there.
+
+    Marked by an editor, or found: a paragraph the publisher repeats word for word in its
+    articles is *proposed* (``proposed``) until an editor confirms it (:meth:`confirm`) or
+    rejects it (:meth:`reject`); nothing is suggested inside it meanwhile either."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="boilerplate")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     note = models.CharField(max_length=300, blank=True)
+    proposed = models.BooleanField(
+        default=False, help_text="Found by Newsdesk, waiting for an editor to confirm it."
+    )
 
     class Meta:
         ordering = ["start"]
@@ -637,6 +693,17 @@ class BoilerplateRange(models.Model):
     def clean(self) -> None:
         if self.article_id is not None:
             textrules.check_span(self.article.body, self.start, self.end, what="boilerplate range")
+
+    def confirm(self) -> None:
+        """An editor agrees the proposed range is not the story: it stays, as if marked."""
+        if self.proposed:
+            self.proposed = False
+            self.save(update_fields=["proposed"])
+
+    def reject(self) -> None:
+        """An editor says the proposed range is the story: it goes (a marked one stays)."""
+        if self.proposed:
+            self.delete()
 
 
 class QuoteQuerySet(models.QuerySet):

@@ -36,7 +36,7 @@ from . import jobs
 from .documents import articles_jsonl_lines
 from .exporting import web_annotation_collection
 from .forms import ArticleForm, ImportForm, QuoteForm, fit_selection
-from .models import Article, Fragment, Outlet, Quote, Speaker, ViaHop
+from .models import Article, BoilerplateRange, Fragment, Outlet, Quote, Speaker, ViaHop
 from .permissions import can_edit
 
 PAGE_SIZE = 25
@@ -193,11 +193,13 @@ def url_maker(name: str) -> Callable[[int], str]:
 
 def workspace_context(request, article: Article, **extra) -> dict:
     quotes = article_quotes(article)
+    ranges = list(article.boilerplate.all())
     return {
         "article": article,
         "quotes": quotes,
         "suggested_count": sum(q.status == Quote.Status.SUGGESTED for q in quotes),
-        "body_html": highlight(article.body, quotes, article.boilerplate_spans()),
+        "body_html": highlight(article.body, quotes, [(b.start, b.end) for b in ranges]),
+        "proposed_boilerplate": [b for b in ranges if b.proposed],
         "can_edit": can_edit(request.user),
         "export_url": quotes_csv_url(article=article.pk),
         # The list's buttons name their action; newsdesk.js sends it through htmx to
@@ -487,6 +489,25 @@ def quote_restore(request, pk):
     if quote.is_deleted:
         quote.restore(by=request.user)
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote restored.")
+
+
+@require_POST
+@editor_required
+def boilerplate_confirm(request, pk):
+    found = get_object_or_404(BoilerplateRange.objects.select_related("article"), pk=pk)
+    found.confirm()
+    return workspace_response(request, found.article, flash="Boilerplate confirmed.")
+
+
+@require_POST
+@editor_required
+def boilerplate_reject(request, pk):
+    found = get_object_or_404(BoilerplateRange.objects.select_related("article"), pk=pk)
+    article = found.article
+    if not found.proposed:
+        return error_response(request, "Only a proposed range can be rejected here.")
+    found.reject()
+    return workspace_response(request, article, flash="Boilerplate rejected: it is the story.")
 
 
 @require_POST

@@ -473,7 +473,7 @@ def test_article_list_and_detail_fields(analyst_api, article):
     detail = analyst_api.get(f"/api/v1/articles/{article.pk}/").json()
     assert detail["body"] == BODY
     assert len(detail["quotes"]) == 2  # rejected ones are listed, deleted ones are not
-    assert detail["boilerplate"] == [{"start": 0, "end": 8, "note": "kicker"}]
+    assert detail["boilerplate"] == [{"start": 0, "end": 8, "note": "kicker", "proposed": False}]
 
 
 def test_editor_creates_article_with_normalised_body(editor_api, editor, ria):

@@ -492,7 +492,7 @@ def test_editor_creates_article_with_normalised_body(editor_api, editor, ria):
     data = response.json()
     assert data["body"] == "Café line one\nline two"
     assert data["publisher_name"] == "RIA Novosti"
-    assert data["boilerplate"] == [{"start": 0, "end": 4, "note": ""}]
+    assert data["boilerplate"] == [{"start": 0, "end": 4, "note": "", "proposed": False}]
     assert Article.objects.get(pk=data["id"]).created_by == editor
 
 

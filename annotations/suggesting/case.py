@@ -47,10 +47,10 @@ def build_vocabulary(texts: Iterable[str], min_count: int = 3, share: float = 0.
 
 def needs_restoring(text: str) -> bool:
     """Whether ``text`` is mostly capitals, or mostly words starting with one."""
-    letters = sum(1 for ch in text if ch.isalpha())
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return False
-    if sum(1 for ch in text if ch.isupper()) > 0.5 * letters:
+    if sum(map(str.isupper, text)) > 0.5 * letters:
         return True
     words = WORD.findall(text)
     return len(words) >= 20 and sum(1 for w in words if w[0].isupper()) > 0.6 * len(words)

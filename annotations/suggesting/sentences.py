@@ -159,10 +159,14 @@ def scan_words(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 # The words of the text read last, found once: rules ask for the words of many ranges of
 # one text (every cue its left side), which costs a binary search and a slice.
 _last_text: tuple[str, list[int], list[tuple[int, int, str]]] | None = None
+# from this length on (a long or run-on text) the words of the whole text are found once
+WHOLE_TEXT_WORDS = 20_000
 
 
 def word_tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The words (and punctuation) of ``masked[lo:hi]`` as (start, end, word)."""
+    if len(masked) < WHOLE_TEXT_WORDS:
+        return scan_words(masked, lo, hi)  # an article: reading the range is cheaper
     global _last_text
     known = _last_text
     if known is None or known[0] is not masked:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
@@ -41,6 +42,11 @@ def history_user(request=None, instance=None, **kwargs):
         return instance._state.fields_cache["updated_by"]
     user = getattr(request, "user", None)
     return user if getattr(user, "is_authenticated", False) else None
+
+
+def change_reason(text: str) -> str:
+    """A history record's reason, cut to the column's 100 characters."""
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def _user_or_none(user):
@@ -147,6 +153,19 @@ class Proposable(models.Model):
         super().save(*args, **kwargs)
 
 
+WIKIDATA_ID = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")
+
+
+def wikidata_field():
+    return models.CharField(
+        "Wikidata id",
+        max_length=20,
+        blank=True,
+        validators=[WIKIDATA_ID],
+        help_text="The item's id on Wikidata, Q followed by digits.",
+    )
+
+
 def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> list:
     """Named constraints for a span held in two columns: non-negative and start < end; a
     nullable span is either wholly absent or wholly present."""
@@ -214,6 +233,7 @@ class Outlet(Proposable, Tracked):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     home_page = models.URLField(max_length=500, blank=True)
+    wikidata_id = wikidata_field()
     history = HistoricalRecords(get_user=history_user)
 
     objects = OutletQuerySet.as_manager()
@@ -232,44 +252,54 @@ class Outlet(Proposable, Tracked):
     def get_absolute_url(self) -> str:
         return reverse("annotations:outlet-detail", args=[self.pk])
 
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
     @transaction.atomic
-    def merge(self, duplicate: Outlet, by=None) -> None:
+    def merge(self, duplicate: Outlet, by=None) -> Merge:
         """Fold ``duplicate`` into this outlet: its articles, via hops and aliases move here,
-        its name becomes an alias, and the duplicate row goes. Nothing else is lost."""
+        its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
+        returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
             raise ValidationError("An outlet cannot be merged into itself.")
-        Article.objects.filter(publisher=duplicate).update(publisher=self)
+        record = Merge.begin(self, duplicate, by)
+        articles = Article.objects.filter(publisher=duplicate)
+        record.moved["articles"] = list(articles.values_list("pk", flat=True))
+        articles.update(publisher=self)
         hops = ViaHop.objects.filter(outlet=duplicate)
+        record.moved["hops"] = [list(h) for h in hops.values_list("quote_id", "position")]
         Quote.all_objects.filter(Exists(hops.filter(quote=OuterRef("pk")))).update(
             version=F("version") + 1, updated_at=timezone.now()
         )
         hops.update(outlet=self)
-        names = [duplicate.name, *duplicate.aliases.values_list("name", flat=True)]
-        duplicate.aliases.all().delete()
-        self.add_aliases(names)
-        for field in ("home_page",):
-            if not getattr(self, field) and getattr(duplicate, field):
-                setattr(self, field, getattr(duplicate, field))
-        self.stamp(by)
-        self._change_reason = f"merged outlet {duplicate.name!r} (#{duplicate.pk})"
+        record.finish(self, duplicate, fill=("home_page", "wikidata_id"))
+        self._change_reason = change_reason(f"merged outlet {duplicate.name!r} (#{duplicate.pk})")
         self.save()
         duplicate.delete()
+        record.save()
+        return record
 
-    def add_aliases(self, names: Iterable[str]) -> None:
+    def add_aliases(self, names: Iterable[str]) -> list[str]:
+        """Add the names it does not already answer to; returns those added."""
         known = {
             self.name.casefold(),
             *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
         }
+        added = []
         for name in names:
             name = name.strip()
             if name and name.casefold() not in known:
                 known.add(name.casefold())
                 OutletAlias.objects.create(outlet=self, name=name)
+                added.append(name)
+        return added
 
 
 class OutletAlias(models.Model):
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name_plural = "outlet aliases"
@@ -379,12 +409,14 @@ class Speaker(Proposable, Tracked):
         max_length=300, blank=True, help_text="Role or title as the news gives it."
     )
     affiliation = models.CharField(max_length=300, blank=True)
-    wikidata_id = models.CharField(
-        "Wikidata id",
-        max_length=20,
+    wikidata_id = wikidata_field()
+    description = models.CharField(
+        max_length=300,
         blank=True,
-        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")],
+        help_text="Tells apart two speakers of one name (“the senator”, “the footballer”).",
     )
+    # The name as uniqueness sees it (see ``text.name_key``), kept by ``save()``.
+    name_key = models.CharField(max_length=200, editable=False)
     history = HistoricalRecords(get_user=history_user)
 
     objects = SpeakerQuerySet.as_manager()
@@ -392,54 +424,84 @@ class Speaker(Proposable, Tracked):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(Lower("name"), name="annotations_speaker_name_idx")]
-        constraints = []
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key", "description"],
+                name="annotations_speaker_name_unique",
+                violation_error_message=(
+                    "A speaker of this name already exists; pick that one, or describe this "
+                    "one to tell them apart."
+                ),
+            ),
+        ]
 
     Meta.constraints.append(choice_constraint("speaker", "kind", Kind))
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.description})" if self.description else self.name
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:speaker-detail", args=[self.pk])
 
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+    def clean(self) -> None:
+        super().clean()
+        self.name_key = textrules.name_key(self.name)
+
+    def save(self, *args, **kwargs):
+        self.name_key = textrules.name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     @transaction.atomic
-    def merge(self, duplicate: Speaker, by=None) -> None:
+    def merge(self, duplicate: Speaker, by=None) -> Merge:
         """Fold ``duplicate`` into this speaker: its quotes, via hops and aliases move here,
-        its name becomes an alias, and the duplicate row goes. Nothing else is lost."""
+        its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
+        returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
             raise ValidationError("A speaker cannot be merged into itself.")
+        record = Merge.begin(self, duplicate, by)
         hops = ViaHop.objects.filter(speaker=duplicate)
+        quotes = Quote.all_objects.filter(speaker=duplicate)
+        record.moved["quotes"] = list(quotes.values_list("pk", flat=True))
+        record.moved["hops"] = [list(h) for h in hops.values_list("quote_id", "position")]
         Quote.all_objects.filter(
             Q(speaker=duplicate) | Exists(hops.filter(quote=OuterRef("pk")))
         ).update(version=F("version") + 1, updated_at=timezone.now())
-        Quote.all_objects.filter(speaker=duplicate).update(speaker=self)
+        quotes.update(speaker=self)
         hops.update(speaker=self)
-        names = [duplicate.name, *duplicate.aliases.values_list("name", flat=True)]
-        duplicate.aliases.all().delete()
-        self.add_aliases(names)
-        for field in ("role", "affiliation", "wikidata_id"):
-            if not getattr(self, field) and getattr(duplicate, field):
-                setattr(self, field, getattr(duplicate, field))
-        self.stamp(by)
-        self._change_reason = f"merged speaker {duplicate.name!r} (#{duplicate.pk})"
+        record.finish(self, duplicate, fill=("role", "affiliation", "wikidata_id"))
+        self._change_reason = change_reason(f"merged speaker {duplicate.name!r} (#{duplicate.pk})")
         self.save()
         duplicate.delete()
+        record.save()
+        return record
 
-    def add_aliases(self, names: Iterable[str]) -> None:
+    def add_aliases(self, names: Iterable[str]) -> list[str]:
+        """Add the names it does not already answer to; returns those added."""
         known = {
             self.name.casefold(),
             *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
         }
+        added = []
         for name in names:
             name = name.strip()
             if name and name.casefold() not in known:
                 known.add(name.casefold())
                 SpeakerAlias.objects.create(speaker=self, name=name)
+                added.append(name)
+        return added
 
 
 class SpeakerAlias(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name_plural = "speaker aliases"
@@ -796,6 +858,11 @@ class Quote(Tracked):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
+    )
+    speaker_role = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The speaker's role or title as this article gave it, at the time.",
     )
     mention_start = models.PositiveIntegerField(null=True, blank=True)
     mention_end = models.PositiveIntegerField(null=True, blank=True)
@@ -1464,3 +1531,205 @@ class Job(models.Model):
             if updated:
                 failed.append(job)
         return failed
+
+
+class Merge(models.Model):
+    """One merge of a duplicate speaker or outlet into another, with what it moved, so that
+    ``undo()`` can put every quote, hop, article, alias and field back where it was."""
+
+    class Kind(models.TextChoices):
+        SPEAKER = "speaker", "Speaker"
+        OUTLET = "outlet", "Outlet"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    survivor_id = models.PositiveBigIntegerField()
+    survivor_name = models.CharField(max_length=200)
+    loser_id = models.PositiveBigIntegerField()
+    loser_name = models.CharField(max_length=200)
+    # {"row": the duplicate's columns, "aliases": its aliases, "quotes"/"articles": ids that
+    # moved, "hops": [quote id, position] that moved, "added_aliases": names the survivor
+    # gained, "filled": fields the survivor took from it, "distinct": pairs it was in}
+    moved = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        indexes = [models.Index(fields=["kind", "survivor_id"], name="annotations_merge_surv_idx")]
+        constraints = []
+
+    Meta.constraints.append(choice_constraint("merge", "kind", Kind))
+
+    def __str__(self) -> str:
+        return f"{self.loser_name} into {self.survivor_name}"
+
+    @property
+    def model(self) -> type[Speaker] | type[Outlet]:
+        return Speaker if self.kind == self.Kind.SPEAKER else Outlet
+
+    @classmethod
+    def begin(cls, survivor, loser, by) -> Merge:
+        kind = cls.Kind.SPEAKER if isinstance(survivor, Speaker) else cls.Kind.OUTLET
+        row = {f.attname: getattr(loser, f.attname) for f in loser._meta.concrete_fields}
+        pairs = DistinctSpeakers if kind == cls.Kind.SPEAKER else DistinctOutlets
+        distinct = pairs.objects.filter(Q(first=loser) | Q(second=loser))
+        return cls(
+            kind=kind,
+            survivor_id=survivor.pk,
+            survivor_name=survivor.name,
+            loser_id=loser.pk,
+            loser_name=loser.name,
+            merged_by=_user_or_none(by),
+            moved={
+                "row": row,
+                "distinct": [list(p) for p in distinct.values_list("first_id", "second_id")],
+            },
+        )
+
+    def finish(self, survivor, loser, *, fill: Sequence[str]) -> None:
+        """Move the aliases and the blank fields over (recording both) and stamp."""
+        aliases = list(loser.aliases.values_list("name", flat=True))
+        loser.aliases.all().delete()
+        self.moved["aliases"] = aliases
+        self.moved["added_aliases"] = survivor.add_aliases([loser.name, *aliases])
+        self.moved["filled"] = {}
+        for name in fill:
+            if not getattr(survivor, name) and getattr(loser, name):
+                setattr(survivor, name, getattr(loser, name))
+                self.moved["filled"][name] = getattr(loser, name)
+        survivor.stamp(self.merged_by)
+
+    @transaction.atomic
+    def undo(self, by=None):
+        """Bring the duplicate back as it was, with everything the merge moved that still
+        sits with the survivor. Returns the duplicate."""
+        if self.undone_at is not None:
+            raise ValidationError("This merge has already been undone.")
+        model = self.model
+        survivor = model.objects.select_for_update().filter(pk=self.survivor_id).first()
+        if survivor is None:
+            raise ValidationError(
+                f"{self.survivor_name} is no longer there (merged into another since?); "
+                "undo that merge first."
+            )
+        moved = self.moved
+        loser = model(**moved["row"])
+        loser.stamp(by)
+        loser._change_reason = change_reason(
+            f"merge into {survivor.name!r} (#{survivor.pk}) undone"
+        )
+        try:
+            with transaction.atomic():
+                loser.save(force_insert=True)
+        except IntegrityError:
+            raise ValidationError(
+                f"Another {self.kind} is now called {self.loser_name!r}; rename or describe it "
+                "before undoing this merge."
+            ) from None
+        survivor.aliases.filter(name__in=moved.get("added_aliases", [])).delete()
+        loser.add_aliases(moved.get("aliases", []))
+        hop_keys = {tuple(h) for h in moved.get("hops", [])}
+        hop_field = "speaker" if self.kind == self.Kind.SPEAKER else "outlet"
+        hop_ids = [
+            pk
+            for pk, quote_id, position in ViaHop.objects.filter(
+                **{hop_field: survivor}, quote_id__in={q for q, _ in hop_keys}
+            ).values_list("pk", "quote_id", "position")
+            if (quote_id, position) in hop_keys
+        ]
+        touched = Q(via_hops__in=hop_ids)
+        if self.kind == self.Kind.SPEAKER:
+            quotes = Quote.all_objects.filter(pk__in=moved.get("quotes", []), speaker=survivor)
+            touched |= Q(pk__in=quotes.values("pk"))
+        Quote.all_objects.filter(pk__in=Quote.all_objects.filter(touched).values("pk")).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if self.kind == self.Kind.SPEAKER:
+            quotes.update(speaker=loser)
+        else:
+            Article.objects.filter(pk__in=moved.get("articles", []), publisher=survivor).update(
+                publisher=loser
+            )
+        ViaHop.objects.filter(pk__in=hop_ids).update(**{hop_field: loser})
+        for name, value in moved.get("filled", {}).items():
+            if getattr(survivor, name) == value:
+                setattr(survivor, name, "")
+        pairs = DistinctSpeakers if self.kind == self.Kind.SPEAKER else DistinctOutlets
+        for first, second in moved.get("distinct", []):
+            if model.objects.filter(pk__in=[first, second]).count() == 2:
+                pairs.objects.get_or_create(first_id=first, second_id=second)
+        survivor.stamp(by)
+        survivor._change_reason = change_reason(f"undid the merge of {loser.name!r} (#{loser.pk})")
+        survivor.save()
+        self.undone_at = timezone.now()
+        self.undone_by = _user_or_none(by)
+        self.save(update_fields=["undone_at", "undone_by"])
+        return loser
+
+
+class DistinctPair(models.Model):
+    """Two rows an editor said are not one: the duplicate finder leaves them out. ``first``
+    is the lower id."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="%(app_label)s_%(class)s_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["first", "second"], name="%(app_label)s_%(class)s_unique"
+            ),
+        ]
+
+    @classmethod
+    def mark(cls, a, b, by=None):
+        """Record that ``a`` and ``b`` are different (once, whichever order they come in)."""
+        if a.pk == b.pk:
+            raise ValidationError("A row is not different from itself.")
+        first, second = sorted((a.pk, b.pk))
+        row, _ = cls.objects.get_or_create(
+            first_id=first, second_id=second, defaults={"created_by": _user_or_none(by)}
+        )
+        return row
+
+    @classmethod
+    def id_pairs(cls) -> list[tuple[int, int]]:
+        return list(cls.objects.values_list("first_id", "second_id"))
+
+
+class DistinctSpeakers(DistinctPair):
+    """Two speakers an editor said are different people."""
+
+    first = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(DistinctPair.Meta):
+        verbose_name_plural = "distinct speakers"
+
+    def __str__(self) -> str:
+        return f"{self.first} is not {self.second}"
+
+
+class DistinctOutlets(DistinctPair):
+    """Two outlets an editor said are different."""
+
+    first = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(DistinctPair.Meta):
+        verbose_name_plural = "distinct outlets"
+
+    def __str__(self) -> str:
+        return f"{self.first} is not {self.second}"

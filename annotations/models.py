@@ -25,6 +25,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from . import duplicates
 from . import text as textrules
 from .boilerplate import ranges_of, recurring_keys
 from .suggesting import suggest
@@ -177,7 +178,56 @@ def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> li
     return [models.CheckConstraint(condition=valid, name=f"annotations_{prefix}_start_before_end")]
 
 
-class OutletQuerySet(models.QuerySet):
+class NamedQuerySet(models.QuerySet):
+    """Finding speakers and outlets by what people call them: one path for the pages, the
+    API, the importers and the suggester."""
+
+    person_names = False  # whether names are people's (first names, surnames) or not
+
+    def matching(self, term: str):
+        raise NotImplementedError
+
+    def find(self, name: str):
+        raise NotImplementedError
+
+    def insert_or_find(self, row, name: str):
+        """Store the new ``row`` named ``name``; when someone stored that name meanwhile
+        (the unique name constraint refuses ours), the row :meth:`find` now finds. Many
+        saves naming one new speaker at once make exactly one."""
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            found = self.find(name)
+            if found is None:
+                raise
+            return found
+        return row
+
+    def likely(self, name: str, *, limit: int = 50):
+        """The stored row that ``name`` most probably means by the duplicate finder's rules
+        (see ``duplicates``: titles, aliases, transliterations, compatible first names, a
+        surname only one full name has), or None. Looks only at rows holding the name's
+        surname (an organisation's first word), or its first five letters."""
+        words = duplicates.name_words(name)
+        if self.person_names:
+            words = duplicates.strip_titles(words)
+        words = [w for w in words if w not in duplicates.ARTICLES] or words
+        if not words:
+            return None
+        key = (words[-1] if self.person_names else words[0]).replace("-", " ")
+        rows = list(self.matching(key).prefetch_related("aliases").order_by("pk")[:limit])
+        if len(rows) < limit and len(key) > 5:
+            more = self.matching(key[:5]).exclude(pk__in=[r.pk for r in rows])
+            rows += list(more.prefetch_related("aliases").order_by("pk")[: limit - len(rows)])
+        by_id = {row.pk: row for row in rows}
+        entries = [row.finder_entry() for row in rows]
+        for pair in duplicates.matches(name, entries, person=self.person_names):
+            return by_id[pair.second]
+        return None
+
+
+class OutletQuerySet(NamedQuerySet):
     def matching(self, term: str):
         """Outlets whose name or any alias holds ``term``, in any case."""
         aliases = OutletAlias.objects.filter(outlet=OuterRef("pk"), name__icontains=term)
@@ -199,21 +249,23 @@ class OutletQuerySet(models.QuerySet):
         aliases: Iterable[str] = (),
         kind: str | None = None,
         home_page: str | None = None,
+        wikidata_id: str | None = None,
     ) -> Outlet:
         """The outlet :meth:`find` finds for ``name``, or a new one made with the given
-        kind and home page (a *proposed* one when the suggester asks). ``aliases`` are
-        added either way."""
+        kind, home page and Wikidata id (a *proposed* one when the suggester asks).
+        ``aliases`` are added either way."""
         outlet = self.find(name)
         if outlet is None:
             outlet = self.model(
                 name=name,
                 kind=kind or Outlet.Kind.OTHER,
                 home_page=home_page or "",
+                wikidata_id=wikidata_id or "",
                 proposed=proposed,
             )
             outlet.stamp(by)
-            outlet.full_clean()
-            outlet.save()
+            outlet.full_clean(validate_constraints=False)  # insert_or_find's to settle
+            outlet = self.insert_or_find(outlet, name)
         if aliases:
             outlet.add_aliases(aliases)
         return outlet
@@ -255,6 +307,12 @@ class Outlet(Proposable, Tracked):
     @property
     def wikidata_url(self) -> str:
         return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+    def finder_entry(self) -> duplicates.Entry:
+        """This outlet as the duplicate finder sees it (aliases prefetched, ideally)."""
+        return duplicates.Entry(
+            self.pk, self.name, tuple(a.name for a in self.aliases.all()), person=False
+        )
 
     @transaction.atomic
     def merge(self, duplicate: Outlet, by=None) -> Merge:
@@ -313,20 +371,24 @@ class OutletAlias(models.Model):
         return self.name
 
 
-class SpeakerQuerySet(models.QuerySet):
+class SpeakerQuerySet(NamedQuerySet):
+    person_names = True
+
     def matching(self, term: str):
         """Speakers whose name or any alias holds ``term``, in any case."""
         aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=term)
         return self.filter(Q(name__icontains=term) | Exists(aliases))
 
     def find(self, name: str, *, wikidata_id: str = "") -> Speaker | None:
-        """The speaker with Wikidata id ``wikidata_id`` (when given), else the first named
-        ``name``, else the first with it as an alias, in any case."""
+        """The speaker with Wikidata id ``wikidata_id`` (when given), else the one named
+        ``name`` (case and spacing aside; the undescribed one of namesakes), else the first
+        with it as an alias, in any case."""
         if wikidata_id:
             found = self.filter(wikidata_id=wikidata_id).order_by("pk").first()
             if found is not None:
                 return found
-        speaker = self.filter(name__iexact=name).order_by("pk").first()
+        key = textrules.name_key(name)
+        speaker = self.filter(name_key=key).order_by("description", "pk").first()
         if speaker is None:
             speaker = self.filter(aliases__name__iexact=name).order_by("pk").first()
         return speaker
@@ -339,20 +401,22 @@ class SpeakerQuerySet(models.QuerySet):
         role: str = "",
         affiliation: str = "",
         wikidata_id: str = "",
+        description: str = "",
     ) -> Speaker | None:
-        """The speaker with this very name, kind, role, affiliation and Wikidata id: one of
-        two namesakes that must stay apart."""
+        """The speaker with this very name, kind, role, affiliation, Wikidata id and
+        description: one of two namesakes that must stay apart."""
         if wikidata_id:
             found = self.filter(wikidata_id=wikidata_id).order_by("pk").first()
             if found is not None:
                 return found
         return (
             self.filter(
-                name__iexact=name,
+                name_key=textrules.name_key(name),
                 kind=kind or Speaker.Kind.PERSON,
                 role=role or "",
                 affiliation=affiliation or "",
                 wikidata_id=wikidata_id or "",
+                description=description or "",
             )
             .order_by("pk")
             .first()
@@ -370,25 +434,34 @@ class SpeakerQuerySet(models.QuerySet):
         role: str | None = None,
         affiliation: str | None = None,
         wikidata_id: str | None = None,
+        description: str | None = None,
     ) -> Speaker:
         """The speaker :meth:`find` finds for ``name`` (:meth:`find_namesake` with
-        ``namesake``), or a new one made with the given details (a *proposed* one when the
-        suggester asks). ``aliases`` are added either way."""
+        ``namesake`` or a ``description``), or a new one made with the given details (a
+        *proposed* one when the suggester asks). ``aliases`` are added either way.
+
+        Safe when many ask at once: one row is made, and the others read it (see
+        :meth:`insert_or_find`)."""
         details = {
             "kind": kind or Speaker.Kind.PERSON,
             "role": role or "",
             "affiliation": affiliation or "",
             "wikidata_id": wikidata_id or "",
+            "description": description or "",
         }
         if namesake:
             speaker = self.find_namesake(name, **details)
+        elif details["description"]:
+            speaker = self.filter(
+                name_key=textrules.name_key(name), description=details["description"]
+            ).first()
         else:
             speaker = self.find(name, wikidata_id=details["wikidata_id"])
         if speaker is None:
             speaker = self.model(name=name, proposed=proposed, **details)
             speaker.stamp(by)
-            speaker.full_clean()
-            speaker.save()
+            speaker.full_clean(validate_constraints=False)  # insert_or_find's to settle
+            speaker = self.insert_or_find(speaker, name)
         if aliases:
             speaker.add_aliases(aliases)
         return speaker
@@ -446,6 +519,16 @@ class Speaker(Proposable, Tracked):
     @property
     def wikidata_url(self) -> str:
         return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+    def finder_entry(self) -> duplicates.Entry:
+        """This speaker as the duplicate finder sees it (aliases prefetched, ideally)."""
+        return duplicates.Entry(
+            self.pk,
+            self.name,
+            tuple(a.name for a in self.aliases.all()),
+            person=self.kind == self.Kind.PERSON,
+            description=self.description,
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -933,6 +1016,7 @@ class Quote(Tracked):
         fragments: Sequence[tuple[int, int]],
         status: str = Status.CONFIRMED,
         speaker: Speaker | None = None,
+        speaker_role: str = "",
         mention: tuple[int, int] | None = None,
         cue: str = "",
         cue_span: tuple[int, int] | None = None,
@@ -949,6 +1033,7 @@ class Quote(Tracked):
                 "fragments": fragments,
                 "status": status,
                 "speaker": speaker,
+                "speaker_role": speaker_role,
                 "mention": mention,
                 "cue": cue,
                 "cue_span": cue_span,
@@ -962,7 +1047,8 @@ class Quote(Tracked):
     @classmethod
     def create(cls, article: Article, **fields) -> Quote:
         """Make and store a quote: :meth:`prepare`'s arguments (fragments, kind, speaker,
-        mention, cue, cue span, via, status, note, ``by``). A confirmed quote makes its
+        the speaker's role as the article gives it, mention, cue, cue span, via, status, note,
+        ``by``). A confirmed quote makes its
         speaker and via chain an editor's own."""
         quote = cls.prepare(article, **fields)
         with transaction.atomic():
@@ -978,6 +1064,7 @@ class Quote(Tracked):
         fragments: Sequence[tuple[int, int]] = KEEP,
         status: str = KEEP,
         speaker: Speaker | None = KEEP,
+        speaker_role: str = KEEP,
         mention: tuple[int, int] | None = KEEP,
         cue: str = KEEP,
         cue_span: tuple[int, int] | None = KEEP,
@@ -994,6 +1081,7 @@ class Quote(Tracked):
             "fragments": fragments,
             "status": status,
             "speaker": speaker,
+            "speaker_role": speaker_role,
             "mention": mention,
             "cue": cue,
             "cue_span": cue_span,
@@ -1036,7 +1124,7 @@ class Quote(Tracked):
     def _apply(self, changes: dict[str, Any]) -> None:
         """Set the given fields on the instance and check them, storing nothing."""
         body = self.article.body
-        for field in ("kind", "status", "speaker", "cue", "note"):
+        for field in ("kind", "status", "speaker", "speaker_role", "cue", "note"):
             if field in changes:
                 setattr(self, field, changes[field])
         for key, prefix in (("mention", "mention"), ("cue_span", "cue")):

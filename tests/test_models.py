@@ -331,10 +331,17 @@ def test_speaker_find_or_create_makes_one_speaker_and_adds_aliases():
 
 
 def test_speaker_find_or_create_keeps_namesakes_apart():
+    # One name, one speaker: a namesake is told apart by its description.
     mayor = Speaker.objects.find_or_create("Ana Silva", role="Mayor")
-    judge = Speaker.objects.find_or_create("Ana Silva", namesake=True, role="Judge")
+    judge = Speaker.objects.find_or_create(
+        "Ana Silva", namesake=True, role="Judge", description="the judge"
+    )
     assert judge != mayor
-    assert Speaker.objects.find_or_create("Ana Silva", namesake=True, role="Judge") == judge
+    again = Speaker.objects.find_or_create(
+        "Ana Silva", namesake=True, role="Judge", description="the judge"
+    )
+    assert again == judge
+    assert Speaker.objects.find_or_create("Ana Silva", namesake=True, role="Judge") == mayor
 
 
 def test_speaker_find_or_create_refuses_a_bad_wikidata_id_and_stores_nothing():

@@ -179,7 +179,7 @@ def looks_like_name(name: str) -> bool:
         letters = [c for c in word if c.isalpha()]
         if not letters or not letters[0].isupper():
             return False
-        if fold(word) in {"the", "a", "an", "and", "or", "of"}:
+        if word.casefold() in {"the", "a", "an", "and", "or", "of"}:  # "A." is an initial
             return False
     return True
 

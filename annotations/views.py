@@ -792,10 +792,12 @@ def duplicate_list(request, kind: str):
     rows = with_counts(entity, entity.model.objects.filter(pk__in=ids)).prefetch_related("aliases")
     by_id = {row.pk: row for row in rows}
     shown = [
-        (pair, by_id[pair.first], by_id[pair.second])
+        {"pair": pair, "a": by_id[pair.first], "b": by_id[pair.second]}
         for pair in page
         if pair.first in by_id and pair.second in by_id
     ]
+    for row in shown:
+        row["rows"] = (row["a"], row["b"])
     merges = Merge.objects.filter(kind=kind, undone_at__isnull=True).select_related("merged_by")
     return render(
         request,

@@ -19,6 +19,7 @@ SAME = [
     ("Vladimir Zhirinovsky", "Vladimir Zhirinovskiy", "transliteration"),
     ("Mikhail Gorbachev", "Mikhail Gorbachyov", "transliteration"),
     ("I. Konashenkov", "Igor Konashenkov", "compatible first names"),
+    ("A. Volkova", "Anna Volkova", "compatible first names"),
     ("Bill Clinton", "William Clinton", "compatible first names"),
     ("Doug Schoen", "Douglas Schoen", "compatible first names"),
     ("Hillary Clinton", "Hillary Rodham Clinton", "compatible first names"),
@@ -68,7 +69,9 @@ def test_different_people_are_not_paired(a, b):
 
 
 def test_alias_match_names_the_alias():
-    pairs = find_pairs([Entry(1, "Igor Konashenkov", aliases=("Konashenkov",)), Entry(2, "Konashenkov")])
+    pairs = find_pairs(
+        [Entry(1, "Igor Konashenkov", aliases=("Konashenkov",)), Entry(2, "Konashenkov")]
+    )
     assert [(p.first, p.second) for p in pairs] == [(1, 2)]
     assert "“Konashenkov” is an alias of Igor Konashenkov" in pairs[0].reason
 

@@ -128,6 +128,7 @@ _TRANSLIT = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents and punctuation dropped, white space collapsed: the form names are
     compared in ("Ms. Élena  Petrova" -> "ms elena petrova")."""
@@ -254,8 +255,14 @@ class _Name:
                 keys.add("f:" + translit(words[0]))
                 slip, shortest = "".join(words), 8
             if len(slip) >= shortest:
-                keys.update(f"d:{slip[:i]}{slip[i + 1 :]}" for i in range(len(slip)))
+                keys.update(_slip_keys(slip))
         return keys
+
+
+@lru_cache(maxsize=65536)
+def _slip_keys(word: str) -> tuple[str, ...]:
+    """The word with each letter left out in turn: two words one edit apart share one."""
+    return tuple(f"d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
 
 
 @lru_cache(maxsize=65536)

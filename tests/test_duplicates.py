@@ -128,10 +128,13 @@ def test_fold_and_translit():
     assert translit("zelenskyy") == translit("zelensky") == translit("zelenskiy")
 
 
+SYLLABLES = "ka lo mi ren tor vash el pan dru sel kov ber han zi mon ta ri gul fen os"
+
+
 def synthetic_names(count: int, seed: int = 7) -> list[str]:
     """Made-up "First Last" names from syllables: like a newsroom's list, few near-alike."""
     rng = random.Random(seed)
-    syllables = "ka lo mi ren tor vash el pan dru sel kov ber han zi mon ta ri gul fen os".split()
+    syllables = SYLLABLES.split()
 
     def word(parts):
         return "".join(rng.choice(syllables) for _ in range(parts)).title()

@@ -291,6 +291,12 @@ def _given_names_compatible(a: list[str], b: list[str]) -> bool:
     return all(_first_names_compatible(x, y) for x, y in zip(a[1:], b[1:], strict=False))
 
 
+def _acronym(*names: str) -> bool:
+    """ "GOP", "the U.S.": an organisation's short name, not a word for a kind of person."""
+    words = [w for name in names for w in name.split() if w.casefold() != "the"]
+    return all(w.isupper() or "." in w for w in words)
+
+
 def _plural_only(a: str, b: str) -> bool:
     """ "Republican" and "Republicans": one and many, not one name spelt twice."""
     return a + "s" == b or b + "s" == a
@@ -367,6 +373,8 @@ class Finder:
         if a.bare != b.bare:
             return None
         if not (a.person and b.person):
+            if len(a.words) == 1 and not _acronym(a.entry.name, b.entry.name):
+                return None  # "the Republican" is someone unnamed, not "Republican"
             return "same name apart from “the”"
         if a.suffixes and b.suffixes:
             return None  # "Jr" and "III" are two generations
@@ -400,9 +408,12 @@ class Finder:
 
     def _unique(self, name: str, *pair: _Name) -> bool:
         """A full name points at one entry; a single word (a surname alias) only when no
-        entry outside the pair answers to it."""
-        others = self.owners[name] - {n.entry.id for n in pair}
-        return len(name.split()) > 1 or not others
+        entry outside the pair answers to it or has it as a surname ("Silverman" is an
+        alias of Brandon Silverman, but Sarah Silverman is there too)."""
+        if len(name.split()) > 1:
+            return True
+        ids = {n.entry.id for n in pair}
+        return not (self.owners[name] - ids or self.surname_owners.get(name, set()) - ids)
 
     def _translit(self, a: _Name, b: _Name) -> str | None:
         if a.bare != b.bare and len(a.words) == len(b.words) and a.skeleton == b.skeleton:
@@ -449,7 +460,7 @@ class Finder:
             x, y = a.bare.replace(" ", ""), b.bare.replace(" ", "")
             if min(len(x), len(y)) < 8:
                 return None
-        if _plural_only(x, y):
+        if x == y or _plural_only(x, y):
             return None
         if Levenshtein.distance(x, y, score_cutoff=1) <= 1:
             return f"spelling differs by one letter ({_quoted(x.title())} / {_quoted(y.title())})"

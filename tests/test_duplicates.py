@@ -29,6 +29,7 @@ SAME = [
     ("Sergey Lavrov", "Sergey Lavrow", "transliteration"),
     ("Hillary Clinton", "Hillary Clintom", "spelling differs by one letter"),
     ("The Moscow Times", "Moscow Times", "apart from “the”"),
+    ("the GOP", "GOP", "apart from “the”"),
     ("Interfax-Ukraine", "Interfax Ukraine", "same name"),
 ]
 
@@ -42,6 +43,7 @@ DIFFERENT = [
     ("Republican", "Republicans"),
     ("Kentucky Republican", "Kentucky Republicans"),
     ("A Republican", "Republican"),
+    ("the Republican", "Republican"),
     ("Fed", "Feed"),
     ("Bernie Sanders And Hillary Clinton", "Hillary Clinton"),
     ("the only powerful Democrat", "The Democrat"),
@@ -82,6 +84,17 @@ def test_a_surname_alias_that_two_people_carry_matches_neither():
             Entry(1, "Bill Clinton", aliases=("Clinton",)),
             Entry(2, "Hillary Clinton", aliases=("Clinton",)),
             Entry(3, "Clinton"),
+        ]
+    )
+    assert pairs == []
+
+
+def test_a_surname_alias_is_no_match_when_someone_else_has_that_surname():
+    pairs = find_pairs(
+        [
+            Entry(1, "Brandon Silverman", aliases=("Silverman",)),
+            Entry(2, "Sarah Silverman"),
+            Entry(3, "Silverman"),
         ]
     )
     assert pairs == []

@@ -8,10 +8,12 @@ back). The sample data in ``seeds/`` uses it, and so do the JSON Lines import
       "article": {"title", "body" | "body_file", "publisher", "url", "byline",
                   "published_at", "language", "status",
                   "boilerplate": [{"start", "end", "note"}]},
-      "outlets": [{"name", "kind", "home_page", "aliases"}],
-      "speakers": [{"name", "key", "kind", "role", "affiliation", "wikidata_id", "aliases"}],
+      "outlets": [{"name", "kind", "home_page", "wikidata_id", "aliases"}],
+      "speakers": [{"name", "key", "kind", "role", "affiliation", "wikidata_id",
+                    "description", "aliases"}],
       "quotes": [{"kind", "status", "fragments": [[start, end], ...], "text", "speaker",
-                  "speaker_mention": [start, end] | null, "cue", "cue_span": [start, end] | null,
+                  "speaker_role", "speaker_mention": [start, end] | null, "cue",
+                  "cue_span": [start, end] | null,
                   "via": [{"type": "outlet" | "speaker", "name"}], "note"}]
     }
 
@@ -26,7 +28,8 @@ missing from the lists is matched (name, then alias) or created.
 Speakers are matched by Wikidata id, then by name, then by alias. Two distinct speakers of
 the same name carry a ``key`` (``"Ana Silva [1]"``, ``"Ana Silva [2]"``); quotes and hops
 refer to them by key, and a keyed speaker only matches a stored one with the same name,
-kind, role, affiliation and Wikidata id, so that namesakes stay apart through a round trip.
+kind, role, affiliation, Wikidata id and description, so that namesakes stay apart through
+a round trip (a description is what tells two stored speakers of one name apart).
 
 An article already present (same URL, or same title and body) is skipped, so importing a
 document twice changes nothing.
@@ -123,11 +126,24 @@ _ARTICLE_KEYS = (
     },
 )
 _BOILERPLATE_KEYS = ({"start", "end"}, {"note", "proposed"})
-_OUTLET_KEYS = ({"name"}, {"kind", "home_page", "aliases"})
-_SPEAKER_KEYS = ({"name"}, {"key", "kind", "role", "affiliation", "wikidata_id", "aliases"})
+_OUTLET_KEYS = ({"name"}, {"kind", "home_page", "wikidata_id", "aliases"})
+_SPEAKER_KEYS = (
+    {"name"},
+    {"key", "kind", "role", "affiliation", "wikidata_id", "description", "aliases"},
+)
 _QUOTE_KEYS = (
     {"kind", "fragments"},
-    {"status", "text", "speaker", "speaker_mention", "cue", "cue_span", "via", "note"},
+    {
+        "status",
+        "text",
+        "speaker",
+        "speaker_role",
+        "speaker_mention",
+        "cue",
+        "cue_span",
+        "via",
+        "note",
+    },
 )
 _HOP_KEYS = ({"type", "name"}, set())
 
@@ -204,21 +220,21 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
     for n, o in enumerate(_check_list(doc, "outlets", "the document")):
         where = f"outlets[{n}]"
         _check_object(o, where, _OUTLET_KEYS)
-        for key in ("name", "kind", "home_page"):
+        for key in ("name", "kind", "home_page", "wikidata_id"):
             _check_str(o, key, where)
         if not all(isinstance(a, str) for a in _check_list(o, "aliases", where)):
             raise ValidationError(f"{where}.aliases must be a list of strings.")
     for n, s in enumerate(_check_list(doc, "speakers", "the document")):
         where = f"speakers[{n}]"
         _check_object(s, where, _SPEAKER_KEYS)
-        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id"):
+        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id", "description"):
             _check_str(s, key, where)
         if not all(isinstance(a, str) for a in _check_list(s, "aliases", where)):
             raise ValidationError(f"{where}.aliases must be a list of strings.")
     for n, q in enumerate(_check_list(doc, "quotes", "the document")):
         where = f"quotes[{n}]"
         _check_object(q, where, _QUOTE_KEYS)
-        for key in ("kind", "status", "text", "speaker", "cue", "note"):
+        for key in ("kind", "status", "text", "speaker", "speaker_role", "cue", "note"):
             _check_str(q, key, where)
         fragments = _check_list(q, "fragments", where)
         for i, f in enumerate(fragments):
@@ -302,6 +318,7 @@ def _outlet(data: dict[str, Any], user) -> Outlet:
         aliases=data.get("aliases") or (),
         kind=data.get("kind"),
         home_page=data.get("home_page"),
+        wikidata_id=data.get("wikidata_id"),
     )
 
 
@@ -315,6 +332,7 @@ def _speaker(data: dict[str, Any], user) -> Speaker:
         role=data.get("role"),
         affiliation=data.get("affiliation"),
         wikidata_id=data.get("wikidata_id"),
+        description=data.get("description"),
     )
 
 
@@ -347,6 +365,7 @@ def _store_quote(article: Article, q: dict, speaker_named, outlet_named, user) -
         status=q.get("status") or Quote.Status.CONFIRMED,
         fragments=spans,
         speaker=speaker_named(q["speaker"]) if q.get("speaker") else None,
+        speaker_role=q.get("speaker_role") or "",
         mention=_pair(q.get("speaker_mention")),
         cue=q.get("cue") or "",
         cue_span=_pair(q.get("cue_span")),
@@ -405,7 +424,7 @@ def speaker_keys(articles=None) -> dict[int, str]:
             "aliases"
         ):
             aliases = tuple(sorted(a.name for a in s.aliases.all()))
-            order = (s.kind, s.role, s.affiliation, s.wikidata_id, aliases, s.pk)
+            order = (s.kind, s.role, s.affiliation, s.wikidata_id, s.description, aliases, s.pk)
             groups[s.name.casefold()].append((order, s))
     for members in groups.values():
         for n, (_, s) in enumerate(sorted(members, key=lambda m: m[0]), start=1):
@@ -418,6 +437,7 @@ def _outlet_doc(outlet: Outlet) -> dict[str, Any]:
         "name": outlet.name,
         "kind": outlet.kind,
         "home_page": outlet.home_page,
+        "wikidata_id": outlet.wikidata_id,
         "aliases": sorted(a.name for a in outlet.aliases.all()),
     }
 
@@ -429,6 +449,7 @@ def _speaker_doc(speaker: Speaker, keys: dict[int, str]) -> dict[str, Any]:
         "role": speaker.role,
         "affiliation": speaker.affiliation,
         "wikidata_id": speaker.wikidata_id,
+        "description": speaker.description,
         "aliases": sorted(a.name for a in speaker.aliases.all()),
     }
     if speaker.pk in keys:
@@ -467,6 +488,7 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
                 "fragments": [[s, e] for s, e in fragments],
                 "text": q.text,
                 "speaker": speaker_ref(q.speaker) if q.speaker is not None else None,
+                "speaker_role": q.speaker_role,
                 "speaker_mention": list(q.speaker_mention) if q.speaker_mention else None,
                 "cue": q.cue,
                 "cue_span": list(q.cue_span) if q.cue_span else None,

@@ -54,7 +54,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Left, NullIf
+from django.db.models.functions import Coalesce, Concat, Left, NullIf
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
 
@@ -81,8 +81,11 @@ CSV_COLUMNS = (
     "note",
     "created_at",
     "updated_at",
+    "speaker_wikidata_id",
+    "publisher_wikidata_id",
 )
 VIA_SEPARATOR = " > "
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"  # the item's URI, as linked data names it
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BATCH = 2000
 UTF8_BOM = "\ufeff"
@@ -162,13 +165,17 @@ def csv_queryset(queryset):
         _publisher=_defused("article__publisher__name"),
         _published=CsvTimestamp("article__published_at"),
         _speaker=_defused("speaker__name"),
-        _role=_defused("speaker__role"),
+        # The role the article gave at the time; the speaker's current role when the quote
+        # has none (quotes annotated before roles were kept per quote).
+        _role=_defused(Coalesce(NullIf(F("speaker_role"), Value("")), F("speaker__role"))),
         _cue=_defused("cue"),
         _via=via_names_sql(vendor),
         _text=_defused("text"),
         _note=_defused("note"),
         _created=CsvTimestamp("created_at"),
         _updated=CsvTimestamp("updated_at"),
+        _speaker_qid=NullIf(F("speaker__wikidata_id"), Value("")),
+        _publisher_qid=NullIf(F("article__publisher__wikidata_id"), Value("")),
     ).values_list(
         "article_id",
         "_title",
@@ -189,6 +196,8 @@ def csv_queryset(queryset):
         "_note",
         "_created",
         "_updated",
+        "_speaker_qid",
+        "_publisher_qid",
     )
 
 
@@ -320,6 +329,16 @@ def web_annotation_collection(article: Article, *, base_url: str) -> dict[str, A
             bodies.append(
                 {"type": "TextualBody", "purpose": "identifying", "value": q.speaker.name}
             )
+            if q.speaker.wikidata_id:
+                bodies.append(
+                    {
+                        "type": "SpecificResource",
+                        "purpose": "identifying",
+                        "source": f"{WIKIDATA_ENTITY}{q.speaker.wikidata_id}",
+                    }
+                )
+        if q.speaker_role:
+            bodies.append({"type": "TextualBody", "purpose": "describing", "value": q.speaker_role})
         if q.cue:
             bodies.append({"type": "TextualBody", "purpose": "describing", "value": q.cue})
         via = q.via_names()

@@ -374,6 +374,13 @@ class OutletAlias(models.Model):
 class SpeakerQuerySet(NamedQuerySet):
     person_names = True
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, keeping each row's name key (``save()`` is not called)."""
+        objs = list(objs)
+        for obj in objs:
+            obj.name_key = textrules.name_key(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def matching(self, term: str):
         """Speakers whose name or any alias holds ``term``, in any case."""
         aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=term)

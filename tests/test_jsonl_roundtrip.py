@@ -56,7 +56,9 @@ def newsroom(seeded):
     agency = OutletFactory(name="Agencia EFE", kind=Outlet.Kind.NEWS_AGENCY)
     agency.add_aliases(["EFE"])
     mayor = SpeakerFactory(name="Ana Silva", role="alcaldesa", affiliation="Ayuntamiento")
-    singer = SpeakerFactory(name="Ana Silva", role="cantante", kind=Speaker.Kind.PERSON)
+    singer = SpeakerFactory(
+        name="Ana Silva", role="cantante", kind=Speaker.Kind.PERSON, description="the singer"
+    )
     SpeakerAlias.objects.create(speaker=singer, name="Silva")
     article = ArticleFactory(
         title="El puente «seguro» 🌉",

@@ -23,7 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from annotations import text as textrules
-from annotations.models import Article, Outlet, Quote, Speaker
+from annotations.models import WIKIDATA_ID, Article, Outlet, Quote, Speaker
 
 STANDARD_PARAMETERS = frozenset({"cursor", "page_size", "format", "ordering"})
 SEARCH_CONFIG = "english"
@@ -158,6 +158,11 @@ class _NameSearch(filters.FilterSet):
     proposed = filters.BooleanFilter(
         help_text="true: only those the suggester made for suggestions no editor has accepted "
         "yet; false: only the others."
+    )
+
+    wikidata_id = filters.CharFilter(
+        validators=[WIKIDATA_ID],
+        help_text="The Wikidata id (Q42): those that carry it.",
     )
 
     def search(self, queryset, name, value):

@@ -204,6 +204,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "end",
             "speaker",
             "speaker_name",
+            "speaker_role",
             "speaker_mention",
             "cue",
             "cue_span",
@@ -220,6 +221,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "note": {"max_length": 5000},
             "cue": {"max_length": 200},
             "status": {"required": False},
+            "speaker_role": {"max_length": 300, "required": False},
         }
 
     # Reading: built by hand from the prefetched rows; this is the hot path of the API.
@@ -239,6 +241,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "end": quote.end,
             "speaker": quote.speaker_id,
             "speaker_name": speaker_name,
+            "speaker_role": quote.speaker_role,
             "speaker_mention": self._span(quote, "mention"),
             "cue": quote.cue,
             "cue_span": self._span(quote, "cue"),
@@ -323,7 +326,8 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
     @staticmethod
     def _changes(attrs: dict[str, Any]) -> dict[str, Any]:
         """What the request changes, in the terms of :meth:`Quote.edit`."""
-        changes = {f: attrs[f] for f in ("kind", "status", "speaker", "cue", "note") if f in attrs}
+        fields = ("kind", "status", "speaker", "speaker_role", "cue", "note")
+        changes = {f: attrs[f] for f in fields if f in attrs}
         for field, key in (("speaker_mention", "mention"), ("cue_span", "cue_span")):
             if field in attrs:
                 span = attrs[field]
@@ -509,6 +513,7 @@ class SpeakerSerializer(AliasedSerializer):
             "role",
             "affiliation",
             "wikidata_id",
+            "description",
             "aliases",
             "quote_count",
             "proposed",
@@ -516,6 +521,23 @@ class SpeakerSerializer(AliasedSerializer):
             "updated_at",
         ]
         read_only_fields = ["proposed", "created_at", "updated_at"]
+        validators: list = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        name = attrs.get("name", self.instance.name if self.instance else "")
+        description = attrs.get("description", self.instance.description if self.instance else "")
+        others = Speaker.objects.filter(name_key=textrules.name_key(name), description=description)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(
+                {
+                    "name": f"There is already a speaker named {name!r}; merge into it, or "
+                    "give this one a description that tells them apart."
+                }
+            )
+        return attrs
 
 
 class OutletSerializer(AliasedSerializer):
@@ -533,6 +555,7 @@ class OutletSerializer(AliasedSerializer):
             "name",
             "kind",
             "home_page",
+            "wikidata_id",
             "aliases",
             "quote_count",
             "article_count",

@@ -767,8 +767,10 @@ class Article(Tracked):
 
         Nothing is proposed inside boilerplate ranges, nor where a quote already stands
         (confirmed, suggested, rejected or deleted: an editor's "no" is remembered).
-        Speakers and outlets are matched by name or alias; a name that matches none becomes
-        a new, *proposed* speaker or outlet (see :class:`Proposable`). Returns the new quotes.
+        Speakers and outlets are matched by name or alias, else by the duplicate finder's
+        rules (``likely``: titles, transliterations, compatible first names, a surname only
+        one speaker has); a name that matches none becomes a new, *proposed* speaker or
+        outlet (see :class:`Proposable`). Returns the new quotes.
         """
         existing = list(
             Quote.all_objects.filter(article=self).prefetch_related("fragments", "speaker__aliases")
@@ -791,14 +793,24 @@ class Article(Tracked):
             if found.speaker_name:
                 name = found.speaker_name[:200]
                 if name not in speakers:
-                    speakers[name] = Speaker.objects.find_or_create(name, by=by, proposed=True)
+                    # A name no speaker has, that the duplicate finder takes for one of
+                    # them ("Maj. Gen. Konashenkov"), is linked to it, not proposed anew.
+                    speakers[name] = (
+                        Speaker.objects.find(name)
+                        or Speaker.objects.likely(name)
+                        or Speaker.objects.find_or_create(name, by=by, proposed=True)
+                    )
                 speaker = speakers[name]
             hops = []
             for name in found.via:
                 name = name[:200]
                 if name not in outlets:
-                    outlets[name] = Outlet.objects.find_or_create(
-                        name, by=by, proposed=True, kind=Outlet.Kind.NEWS_AGENCY
+                    outlets[name] = (
+                        Outlet.objects.find(name)
+                        or Outlet.objects.likely(name)
+                        or Outlet.objects.find_or_create(
+                            name, by=by, proposed=True, kind=Outlet.Kind.NEWS_AGENCY
+                        )
                     )
                 hops.append(Hop(outlet=outlets[name]))
             mention, cue_span = found.speaker_mention, found.cue_span

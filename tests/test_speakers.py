@@ -449,3 +449,37 @@ def test_next_only_redirects_to_this_site(editor_client):
         {"duplicate": dup.pk, "next": "https://evil.example/"},
     )
     assert response.url == keep.get_absolute_url()
+
+
+# --- The suggester links a likely match instead of proposing a new speaker ----------------
+
+
+@pytest.mark.django_db
+def test_suggested_name_that_is_a_likely_duplicate_links_to_the_existing_speaker():
+    konashenkov = SpeakerFactory(name="Igor Konashenkov")
+    article = ArticleFactory(
+        body='"We hit every target," said Igor Konashenkow, the ministry spokesman.\n'
+    )
+    quotes = article.suggest_quotes()
+    assert [q.speaker for q in quotes] == [konashenkov]
+    assert Speaker.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_suggested_name_with_no_likely_match_is_proposed():
+    SpeakerFactory(name="Igor Konashenkov")
+    article = ArticleFactory(body='"We hit every target," said Elena Petrova, an analyst.\n')
+    quotes = article.suggest_quotes()
+    assert quotes[0].speaker.name == "Elena Petrova" and quotes[0].speaker.proposed
+
+
+@pytest.mark.django_db
+def test_likely_finds_by_the_finders_rules_and_not_otherwise():
+    elena = SpeakerFactory(name="Elena Petrova")
+    SpeakerFactory(name="Ivan Petrov")
+    assert Speaker.objects.likely("E. Petrova") == elena
+    assert Speaker.objects.likely("Dr. Elena Petrova") == elena
+    assert Speaker.objects.likely("Petrova") == elena
+    assert Speaker.objects.likely("Olga Petrova") is None
+    ria = OutletFactory(name="RIA Novosti")
+    assert Outlet.objects.likely("RIA-Novosti") == ria

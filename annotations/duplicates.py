@@ -312,6 +312,7 @@ class Finder:
     def __init__(self, entries: Iterable[Entry], *, distinct: Iterable[tuple[int, int]] = ()):
         self.names = sorted((_Name(e) for e in entries), key=lambda n: n.entry.id)
         self.distinct = {(min(a, b), max(a, b)) for a, b in distinct}
+        self.compared = 0  # pairs of names looked at, for the curious and the tests
         # Who answers to a folded name: for aliases and lone surnames, a match counts only
         # when it points at one entry.
         self.owners: dict[str, set[int]] = defaultdict(set)
@@ -340,6 +341,7 @@ class Finder:
                 if key in seen or key in self.distinct or key[0] == key[1]:
                     continue
                 seen.add(key)
+                self.compared += 1
                 pair = self.compare(a, b)
                 if pair is not None:
                     found[key] = pair

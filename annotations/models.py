@@ -162,6 +162,7 @@ def wikidata_field():
         "Wikidata id",
         max_length=20,
         blank=True,
+        default="",
         validators=[WIKIDATA_ID],
         help_text="The item's id on Wikidata, Q followed by digits.",
     )
@@ -493,6 +494,7 @@ class Speaker(Proposable, Tracked):
     description = models.CharField(
         max_length=300,
         blank=True,
+        default="",
         help_text="Tells apart two speakers of one name (“the senator”, “the footballer”).",
     )
     # The name as uniqueness sees it (see ``text.name_key``), kept by ``save()``.
@@ -964,6 +966,7 @@ class Quote(Tracked):
     speaker_role = models.CharField(
         max_length=300,
         blank=True,
+        default="",
         help_text="The speaker's role or title as this article gave it, at the time.",
     )
     mention_start = models.PositiveIntegerField(null=True, blank=True)

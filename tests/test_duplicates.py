@@ -2,11 +2,10 @@
 not."""
 
 import random
-import time
 
 import pytest
 
-from annotations.duplicates import Entry, find_pairs, fold, matches, translit
+from annotations.duplicates import Entry, Finder, find_pairs, fold, matches, translit
 
 SAME = [
     ("Igor Konashenkov", "igor  konashenkov", "same name"),
@@ -156,8 +155,9 @@ def synthetic_names(count: int, seed: int = 7) -> list[str]:
     return [f"{rng.choice(firsts)} {word(3)}" for _ in range(count)]
 
 
-def test_ten_thousand_names_take_well_under_a_second():
-    entries = [Entry(n, name) for n, name in enumerate(synthetic_names(10_000))]
-    started = time.perf_counter()
-    find_pairs(entries)
-    assert time.perf_counter() - started < 5  # generous: timings belong in bench/
+def test_blocking_compares_a_few_pairs_per_name_not_every_pair():
+    # Timings belong in bench/duplicates.py; here, that the work grows with the names.
+    names = synthetic_names(3000)
+    finder = Finder([Entry(n, name) for n, name in enumerate(names)])
+    finder.pairs()
+    assert finder.compared < 3 * len(names)  # all pairs would be 4.5 million

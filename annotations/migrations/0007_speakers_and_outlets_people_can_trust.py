@@ -124,17 +124,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaloutlet',
             name='wikidata_id',
-            field=models.CharField(blank=True, help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
+            field=models.CharField(blank=True, default='', help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
         ),
         migrations.AddField(
             model_name='historicalquote',
             name='speaker_role',
-            field=models.CharField(blank=True, help_text="The speaker's role or title as this article gave it, at the time.", max_length=300),
+            field=models.CharField(blank=True, default='', help_text="The speaker's role or title as this article gave it, at the time.", max_length=300),
         ),
         migrations.AddField(
             model_name='historicalspeaker',
             name='description',
-            field=models.CharField(blank=True, help_text='Tells apart two speakers of one name (“the senator”, “the footballer”).', max_length=300),
+            field=models.CharField(blank=True, default='', help_text='Tells apart two speakers of one name (“the senator”, “the footballer”).', max_length=300),
         ),
         migrations.AddField(
             model_name='historicalspeaker',
@@ -145,17 +145,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outlet',
             name='wikidata_id',
-            field=models.CharField(blank=True, help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
+            field=models.CharField(blank=True, default='', help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
         ),
         migrations.AddField(
             model_name='quote',
             name='speaker_role',
-            field=models.CharField(blank=True, help_text="The speaker's role or title as this article gave it, at the time.", max_length=300),
+            field=models.CharField(blank=True, default='', help_text="The speaker's role or title as this article gave it, at the time.", max_length=300),
         ),
         migrations.AddField(
             model_name='speaker',
             name='description',
-            field=models.CharField(blank=True, help_text='Tells apart two speakers of one name (“the senator”, “the footballer”).', max_length=300),
+            field=models.CharField(blank=True, default='', help_text='Tells apart two speakers of one name (“the senator”, “the footballer”).', max_length=300),
         ),
         migrations.AddField(
             model_name='speaker',
@@ -166,12 +166,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalspeaker',
             name='wikidata_id',
-            field=models.CharField(blank=True, help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
+            field=models.CharField(blank=True, default='', help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
         ),
         migrations.AlterField(
             model_name='speaker',
             name='wikidata_id',
-            field=models.CharField(blank=True, help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
+            field=models.CharField(blank=True, default='', help_text="The item's id on Wikidata, Q followed by digits.", max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q42.')], verbose_name='Wikidata id'),
         ),
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
         migrations.AddConstraint(

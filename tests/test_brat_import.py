@@ -289,6 +289,8 @@ def test_polnear_dev_import_reports_the_corpus_counts(db):
         ("Mr. Mook", "Mook", ""),
         ("Robby Mook, who runs the campaign", "Robby Mook", ""),
         ("he", "Robby Mook", ""),
+        ("he and Brafman", "Brafman", ""),
+        ("John Kerry's dear negotiating partners in Tehran", "Tehran", ""),
     ],
 )
 def test_the_role_a_source_gives_is_kept_per_quote(source, name, role):

@@ -17,7 +17,23 @@ from annotations.models import Article, Outlet, Quote, Speaker
 
 from .factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory
 
-CONTRACT = ["article_id", "article_title", "article_url", "publisher", "published_at", "quote_id", "kind", "speaker", "speaker_role", "cue", "via", "text", "start", "end", "status"]
+CONTRACT = [
+    "article_id",
+    "article_title",
+    "article_url",
+    "publisher",
+    "published_at",
+    "quote_id",
+    "kind",
+    "speaker",
+    "speaker_role",
+    "cue",
+    "via",
+    "text",
+    "start",
+    "end",
+    "status",
+]
 
 
 def csv_rows(api, **params):

@@ -263,6 +263,7 @@ def clean_speaker_name(source: str) -> str:
 
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "the", "a", "an"})
+LINKING = frozenset({"and", "or", "in", "of", "to", "with", "by", "for", "from", "at", "on", "as"})
 
 
 def speaker_role_from_source(source: str, name: str) -> str:
@@ -278,6 +279,8 @@ def speaker_role_from_source(source: str, name: str) -> str:
     words = before.split()
     while words and words[0].casefold().rstrip(".") in HONORIFICS:
         words.pop(0)
+    if words and (words[-1] in LINKING or words[0].casefold() in textrules.PRONOUNS):
+        return ""  # "he and Brafman", "partners in Tehran": not a role
     if words:
         return " ".join(words)[:300]
     after = text[at + len(name) :]

@@ -10,6 +10,7 @@ from .models import (
     Article,
     BoilerplateRange,
     Fragment,
+    Merge,
     Outlet,
     OutletAlias,
     Quote,
@@ -52,7 +53,10 @@ def merge_action(model_label: str):
                 modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return None
             modeladmin.message_user(
-                request, f"Merged {len(rows) - 1} into {survivor}.", messages.SUCCESS
+                request,
+                f"Merged {len(rows) - 1} into {survivor}; each merge can be undone from "
+                f"{survivor}'s page.",
+                messages.SUCCESS,
             )
             return None
         return TemplateResponse(
@@ -257,3 +261,18 @@ class QuoteAdmin(SimpleHistoryAdmin):
 
 admin.site.site_header = "Newsdesk administration"
 admin.site.site_title = "Newsdesk admin"
+
+
+@admin.register(Merge)
+class MergeAdmin(admin.ModelAdmin):
+    """Merges are made and undone on the speaker and outlet pages; here they are read."""
+
+    list_display = ["kind", "loser_name", "survivor_name", "merged_at", "merged_by", "undone_at"]
+    list_filter = ["kind"]
+    search_fields = ["loser_name", "survivor_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -12,6 +12,7 @@ Web Annotation export of one article's quotes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections import defaultdict
@@ -754,7 +755,8 @@ def duplicate_pairs(entity: Entity) -> list[duplicates.Pair]:
         entity.alias_model.objects.aggregate(n=Count("pk"), top=Max("pk")),
         entity.distinct.objects.aggregate(n=Count("pk"), top=Max("pk")),
     ]
-    key = f"newsdesk:duplicates:{entity.kind}:{hash(repr(stamp))}"
+    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:32]
+    key = f"newsdesk:duplicates:{entity.kind}:{digest}"
     pairs = cache.get(key)
     if pairs is None:
         pairs = duplicates.find_pairs(finder_entries(entity), distinct=entity.distinct.id_pairs())

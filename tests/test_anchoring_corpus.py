@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from annotations.anchoring_eval import Edit, evaluate
+from annotations.corpus.edits import Edit, evaluate
 
 SPLIT = Path(settings.BASE_DIR).parent / "shared/eval/polnear/dev"
 

@@ -680,9 +680,8 @@ class QuoteViewSet(NewsdeskViewSet):
     def confirm_anchoring(self, request, pk=None):
         versions = self.versions_from(request)
         quote = self.get_object()
-        with transaction.atomic():
-            self.claim(quote, versions)
-            quote.confirm_anchoring(by=request.user)
+        expected = self.expected_version(quote, versions)
+        quote.confirm_anchoring(by=request.user, expected_version=expected)
         return Response(self.reloaded(quote))
 
     @extend_schema(

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.anchoring_eval import evaluate
+from annotations.corpus.edits import evaluate
 
 DEFAULT_SPLIT = Path(settings.BASE_DIR).parent / "shared/eval/polnear/dev"
 

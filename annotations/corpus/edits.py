@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..anchoring import Realigner, State, similarity
 from . import brat
-from .anchoring import Realigner, State, similarity
 
 Replacement = tuple[int, int, str]  # old [start, end) becomes the text
 

@@ -1029,12 +1029,27 @@ class Quote(Tracked):
         via: Sequence[Hop] = (),
         note: str = "",
         by=None,
+        anchoring: str = Anchoring.ANCHORED,
+        revision: Revision | None = None,
+        previous_text: str = "",
     ) -> Quote:
         """A new quote, checked against the article's body but not stored yet (see
-        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once)."""
+        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once).
+
+        ``anchoring``, ``revision`` and ``previous_text`` make a quote as it was elsewhere
+        (an article document): an orphaned one's spans are checked against the body of its
+        ``revision``."""
+        if anchoring == cls.Anchoring.ORPHANED and revision is None:
+            raise ValidationError(
+                "An orphaned quote needs the revision its text was anchored in.",
+                code="orphan_without_revision",
+            )
         quote = cls(article=article)
         quote._apply(
             {
+                "anchoring": anchoring,
+                "revision": revision if anchoring == cls.Anchoring.ORPHANED else None,
+                "previous_text": previous_text if anchoring == cls.Anchoring.RELOCATED else "",
                 "kind": kind,
                 "fragments": fragments,
                 "status": status,
@@ -1125,7 +1140,11 @@ class Quote(Tracked):
 
     def _apply(self, changes: dict[str, Any]) -> None:
         """Set the given fields on the instance and check them, storing nothing."""
-        body = self.article.body
+        if "anchoring" in changes:  # a quote as stored elsewhere (an article document)
+            self.anchoring = changes["anchoring"]
+            self.revision = changes.get("revision")
+            self.previous_text = changes.get("previous_text") or ""
+        body = self.span_body
         for field in ("kind", "status", "speaker", "cue", "note"):
             if field in changes:
                 setattr(self, field, changes[field])
@@ -1139,7 +1158,8 @@ class Quote(Tracked):
         if "fragments" in changes:
             self._spans = self.check_fragments(body, changes["fragments"])
             self._derive(self._spans)
-            self.settle_anchoring()  # chosen anew: the spans point at the current text
+            if "anchoring" not in changes:
+                self.settle_anchoring()  # chosen anew: the spans point at the current text
         self._hops = list(changes["via"]) if "via" in changes else None
         # The speaker and article are instances the caller holds; the named constraints
         # are the database's to hold.
@@ -1261,7 +1281,7 @@ class Quote(Tracked):
 
     def clean(self) -> None:
         super().clean()
-        body = self.article.body if self.article_id else ""
+        body = self.span_body if self.article_id else ""
         if (self.mention_start is None) != (self.mention_end is None):
             raise ValidationError(
                 {"mention_start": "Give both ends of the speaker mention, or neither."}
@@ -1307,12 +1327,12 @@ class Quote(Tracked):
         self._write_fragments(ordered)
 
     def _derive(self, ordered: Sequence[tuple[int, int]]) -> None:
-        body = self.article.body
+        body = self.span_body
         self.start, self.end = ordered[0][0], ordered[-1][1]
         self.text = FRAGMENT_JOINER.join(body[s:e] for s, e in ordered)
 
     def _write_fragments(self, ordered: Sequence[tuple[int, int]]) -> None:
-        body = self.article.body
+        body = self.span_body
         self.fragments.all().delete()
         Fragment.objects.bulk_create(
             Fragment(quote=self, start=s, end=e, text=body[s:e]) for s, e in ordered
@@ -1342,6 +1362,14 @@ class Quote(Tracked):
     @property
     def is_anchored(self) -> bool:
         return self.anchoring == self.Anchoring.ANCHORED
+
+    @property
+    def span_body(self) -> str:
+        """The text the quote's offsets point into: the article's body, or for an orphaned
+        quote the body of the revision it was anchored in."""
+        if self.anchoring == self.Anchoring.ORPHANED and self.revision is not None:
+            return self.revision.body
+        return self.article.body
 
     def settle_anchoring(self) -> None:
         """Mark the quote's spans as pointing at its text in the current revision."""

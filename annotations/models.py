@@ -699,7 +699,11 @@ class Article(Tracked):
             for q in existing
             if q.speaker is not None
         }
-        taken = [[(f.start, f.end) for f in q.fragments.all()] for q in existing]
+        taken = [
+            [(f.start, f.end) for f in q.fragments.all()]
+            for q in existing
+            if q.anchoring != Quote.Anchoring.ORPHANED  # its offsets are in an older text
+        ]
         speakers: dict[str, Speaker] = {}
         outlets: dict[str, Outlet] = {}
         created = []

@@ -1148,6 +1148,8 @@ class Quote(Tracked):
             self.anchoring = changes["anchoring"]
             self.revision = changes.get("revision")
             self.previous_text = changes.get("previous_text") or ""
+        elif "fragments" in changes:
+            self.settle_anchoring()  # chosen anew: the spans point at the current text
         body = self.span_body
         for field in ("kind", "status", "speaker", "cue", "note"):
             if field in changes:
@@ -1162,8 +1164,6 @@ class Quote(Tracked):
         if "fragments" in changes:
             self._spans = self.check_fragments(body, changes["fragments"])
             self._derive(self._spans)
-            if "anchoring" not in changes:
-                self.settle_anchoring()  # chosen anew: the spans point at the current text
         self._hops = list(changes["via"]) if "via" in changes else None
         # The speaker and article are instances the caller holds; the named constraints
         # are the database's to hold.
@@ -1325,8 +1325,8 @@ class Quote(Tracked):
         chosen anew anchor the quote in the current text (a relocated or orphaned quote is
         settled)."""
         ordered = self.check_fragments(self.article.body, spans)
-        self._derive(ordered)
         self.settle_anchoring()
+        self._derive(ordered)
         self.save()
         self._write_fragments(ordered)
 

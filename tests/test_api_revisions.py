@@ -146,3 +146,8 @@ def test_article_list_shows_the_current_revision(editor_api, analyst_api, articl
     patch_body(editor_api, article, "Intro.\n" + BODY)
     results = analyst_api.get("/api/v1/articles/").json()["results"]
     assert [a["revision"] for a in results] == [2]
+
+
+def test_a_malformed_article_id_is_a_404(analyst_api):
+    assert analyst_api.get("/api/v1/articles/é9/revisions/").status_code == 404
+    assert analyst_api.get("/api/v1/articles/1.5/revisions/2/").status_code == 404

@@ -32,7 +32,6 @@ from django.db.models import (
 )
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce, Length, Substr
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -45,6 +44,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response

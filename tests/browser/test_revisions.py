@@ -56,6 +56,6 @@ def test_editing_the_text_relocates_a_quote_shown_side_by_side(page, editor):
     assert (still.anchoring, still.start, still.text) == ("anchored", 17, "Bridge")
     assert Quote.objects.get(pk=quote.pk).start == new.index("The bridge")
 
-    page.click('[data-action="revisions"]')
+    page.click("[data-revisions]")
     expect(page.locator("[data-diff] ins").first).to_have_text("Updated at noon.\n")
     expect(page.locator("[data-diff] del")).to_have_count(1)

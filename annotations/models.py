@@ -950,6 +950,7 @@ class Quote(Tracked):
         max_length=16,
         choices=Anchoring.choices,
         default=Anchoring.ANCHORED,
+        db_default=Anchoring.ANCHORED.value,  # rows loaded in bulk, outside Django, too
         editable=False,
         help_text="anchored: its spans point at its text; relocated: found again after the "
         "text changed, to be confirmed; orphaned: its text is gone from the current revision.",
@@ -965,6 +966,8 @@ class Quote(Tracked):
     )
     previous_text = models.TextField(
         blank=True,
+        default="",
+        db_default="",
         editable=False,
         help_text="For a relocated quote, its text before the change that moved it.",
     )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0006_job'),
+        ('annotations', '0007_boilerplaterange_proposed'),
     ]
 
     operations = [

@@ -14,6 +14,7 @@ from .models import (
     Outlet,
     OutletAlias,
     Quote,
+    Revision,
     Speaker,
     SpeakerAlias,
     User,
@@ -152,6 +153,21 @@ class QuoteInline(admin.TabularInline):
         return False
 
 
+class RevisionInline(admin.TabularInline):
+    """The body's versions, read only: a change of the body in the form above makes the
+    next one, and the quotes follow the text."""
+
+    model = Revision
+    fields = ["number", "created_at", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -167,7 +183,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["publisher"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
-    inlines = [BoilerplateInline, QuoteInline]
+    inlines = [BoilerplateInline, QuoteInline, RevisionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts().select_related("publisher")
@@ -207,6 +223,7 @@ class QuoteAdmin(SimpleHistoryAdmin):
     list_filter = [
         "kind",
         "status",
+        "anchoring",
         ("deleted_at", admin.EmptyFieldListFilter),
         "article__publisher",
     ]
@@ -219,6 +236,9 @@ class QuoteAdmin(SimpleHistoryAdmin):
         "end",
         "text",
         "version",
+        "anchoring",
+        "revision",
+        "previous_text",
         "created_at",
         "created_by",
         "updated_at",

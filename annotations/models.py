@@ -7,6 +7,7 @@ for people.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,9 +24,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import duplicates
+from . import anchoring, duplicates
 from . import text as textrules
 from .boilerplate import ranges_of, recurring_keys
 from .suggesting import suggest
@@ -619,8 +620,8 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(Tracked):
-    """A news story as published. Its body is stored as imported (normalised once) and cannot
-    change once quotes are anchored to it."""
+    """A news story as published. Its body is stored as imported (normalised once); each
+    change of it is a :class:`Revision`, and the quotes follow the text."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -675,20 +676,6 @@ class Article(Tracked):
             loaded = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
         return loaded is not None and loaded != self.body
 
-    def has_anchored_quotes(self) -> bool:
-        return Quote.all_objects.filter(article_id=self.pk).exists()
-
-    def check_body_change(self) -> None:
-        if self.body_changed() and self.has_anchored_quotes():
-            raise ValidationError(
-                {
-                    "body": "The body cannot change: quotes are anchored to its characters and "
-                    "would point at the wrong text. Delete the article's quotes first, or "
-                    "import the corrected text as a new article."
-                },
-                code="body_locked",
-            )
-
     def clean(self) -> None:
         super().clean()
         if self.body and (self._state.adding or self.body_changed()):
@@ -700,12 +687,97 @@ class Article(Tracked):
                     f"accepts is {settings.NEWSDESK_MAX_BODY_CHARS:,}."
                 }
             )
-        self.check_body_change()
 
     def save(self, *args, **kwargs):
-        self.check_body_change()
-        super().save(*args, **kwargs)
-        self._loaded_body = self.body
+        """Save the article; a changed body becomes a new revision, and the quotes follow
+        the text (see :meth:`apply_revision`)."""
+        fields = kwargs.get("update_fields")
+        changed = self.body_changed() and (fields is None or "body" in fields)
+        if not changed:
+            super().save(*args, **kwargs)
+            self._loaded_body = self.body
+            return
+        with transaction.atomic():
+            # The body as stored now, the row locked: a change made meanwhile by someone
+            # else is the text the quotes point into, not what this instance loaded.
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("body", flat=True)
+                .get()
+            )
+            super().save(*args, **kwargs)
+            self._loaded_body = self.body
+            if stored != self.body:
+                self.apply_revision(stored, by=self.updated_by_id)
+
+    def revise(self, body: str, by=None) -> Revision | None:
+        """Change the body to ``body`` (normalised here) as ``by``: a new revision, the
+        quotes re-anchored. Returns the revision, or None when the text is the same."""
+        textrules.refuse_nul(body, "body")
+        body = textrules.normalize(body)
+        if not body.strip():
+            raise ValidationError({"body": "The body is empty."}, code="body_empty")
+        limit = settings.NEWSDESK_MAX_BODY_CHARS
+        if len(body) > limit:
+            raise ValidationError(
+                {
+                    "body": f"The body has {len(body):,} characters; the most Newsdesk accepts is "
+                    f"{limit:,}."
+                },
+                code="body_too_long",
+            )
+        self.body = body
+        if not self.body_changed():
+            return None
+        self.stamp(by)
+        self.save()
+        return self.revisions.order_by("-number").first()
+
+    def current_revision_number(self) -> int:
+        """The number of the body as it stands (1 until it first changes)."""
+        return self.revisions.aggregate(n=models.Max("number"))["n"] or 1
+
+    def revision_list(self) -> list[Revision]:
+        """Every revision, oldest first; an article whose body never changed has one,
+        unsaved, made from the article itself."""
+        revisions = list(self.revisions.select_related("created_by").order_by("number"))
+        if not revisions:
+            revisions = [
+                Revision(
+                    article=self,
+                    number=1,
+                    body=self.body,
+                    created_at=self.created_at,
+                    created_by=self.created_by,
+                )
+            ]
+        return revisions
+
+    def apply_revision(self, old_body: str, by=None) -> Revision:
+        """Record the body, just saved, as a new revision after ``old_body``, and make every
+        quote (deleted and rejected ones too) and boilerplate range follow the text.
+
+        The first change also stores revision 1, the body as it was made. Quotes whose text
+        is unchanged move exactly; changed a little, they are ``relocated``; gone, they are
+        ``orphaned`` and keep their old offsets, text and the revision those point into.
+        Nothing is deleted. Call inside a transaction, with the article row locked."""
+        by_id = by.pk if isinstance(by, models.Model) else by
+        previous = self.revisions.order_by("-number").first()
+        if previous is None:
+            previous = Revision.objects.create(
+                article=self,
+                number=1,
+                body=old_body,
+                created_at=self.created_at,
+                created_by_id=self.created_by_id,
+            )
+        revision = Revision.objects.create(
+            article=self, number=previous.number + 1, body=self.body, created_by_id=by_id
+        )
+        Quote.follow_text(self, previous, revision, by_id=by_id)
+        BoilerplateRange.follow_text(self, old_body)
+        return revision
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
@@ -782,7 +854,11 @@ class Article(Tracked):
             for q in existing
             if q.speaker is not None
         }
-        taken = [[(f.start, f.end) for f in q.fragments.all()] for q in existing]
+        taken = [
+            [(f.start, f.end) for f in q.fragments.all()]
+            for q in existing
+            if q.anchoring != Quote.Anchoring.ORPHANED  # its offsets are in an older text
+        ]
         speakers: dict[str, Speaker] = {}
         outlets: dict[str, Outlet] = {}
         created = []
@@ -833,6 +909,44 @@ class Article(Tracked):
         return created
 
 
+class Revision(models.Model):
+    """One version of an article's body, with who made it and when. Stored from the first
+    change on (revision 1 is then the body as the article was made); the current body is
+    also the article's own."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["article_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="annotations_revision_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="annotations_revision_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:article-revisions", args=[self.article_id]) + (
+            f"#r{self.number}"
+        )
+
+
 class BoilerplateRange(models.Model):
     """A part of the body that is not the story (a publisher's appeal, a newsletter box):
     nothing is suggested there.
@@ -870,6 +984,22 @@ class BoilerplateRange(models.Model):
         """An editor says the proposed range is the story: it goes (a marked one stays)."""
         if self.proposed:
             self.delete()
+
+    @classmethod
+    def follow_text(cls, article: Article, old_body: str) -> None:
+        """Move the article's ranges with its text; a range whose text is gone goes."""
+        ranges = list(cls.objects.filter(article=article))
+        if not ranges:
+            return
+        anchors = anchoring.reanchor(old_body, article.body, [(b.start, b.end) for b in ranges])
+        gone = [b.pk for b, a in zip(ranges, anchors, strict=True) if a.state == "orphaned"]
+        moved = []
+        for b, a in zip(ranges, anchors, strict=True):
+            if a.state != "orphaned" and (a.start, a.end) != (b.start, b.end):
+                b.start, b.end = a.start, a.end
+                moved.append(b)
+        cls.objects.filter(pk__in=gone).delete()
+        cls.objects.bulk_update(moved, ["start", "end"])
 
 
 class QuoteQuerySet(models.QuerySet):
@@ -957,6 +1087,13 @@ class Quote(Tracked):
         CONFIRMED = "confirmed", "Confirmed"
         REJECTED = "rejected", "Rejected"
 
+    class Anchoring(models.TextChoices):
+        """Whether the quote's spans point at its text in the current revision."""
+
+        ANCHORED = anchoring.State.ANCHORED.value, "Anchored"
+        RELOCATED = anchoring.State.RELOCATED.value, "Relocated"
+        ORPHANED = anchoring.State.ORPHANED.value, "Orphaned"
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
@@ -980,6 +1117,31 @@ class Quote(Tracked):
     end = models.PositiveIntegerField(editable=False)
     text = models.TextField(editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    anchoring = models.CharField(
+        max_length=16,
+        choices=Anchoring.choices,
+        default=Anchoring.ANCHORED,
+        db_default=Anchoring.ANCHORED.value,  # rows loaded in bulk, outside Django, too
+        editable=False,
+        help_text="anchored: its spans point at its text; relocated: found again after the "
+        "text changed, to be confirmed; orphaned: its text is gone from the current revision.",
+    )
+    revision = models.ForeignKey(
+        Revision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text="For an orphaned quote, the revision its offsets and text belong to.",
+    )
+    previous_text = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="For a relocated quote, its text before the change that moved it.",
+    )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1015,6 +1177,7 @@ class Quote(Tracked):
     Meta.constraints[:0] = [
         choice_constraint("quote", "kind", Kind),
         choice_constraint("quote", "status", Status),
+        choice_constraint("quote", "anchoring", Anchoring),
     ]
 
     class VersionConflict(ValidationError):
@@ -1045,12 +1208,27 @@ class Quote(Tracked):
         via: Sequence[Hop] = (),
         note: str = "",
         by=None,
+        anchoring: str = Anchoring.ANCHORED,
+        revision: Revision | None = None,
+        previous_text: str = "",
     ) -> Quote:
         """A new quote, checked against the article's body but not stored yet (see
-        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once)."""
+        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once).
+
+        ``anchoring``, ``revision`` and ``previous_text`` make a quote as it was elsewhere
+        (an article document): an orphaned one's spans are checked against the body of its
+        ``revision``."""
+        if anchoring == cls.Anchoring.ORPHANED and revision is None:
+            raise ValidationError(
+                "An orphaned quote needs the revision its text was anchored in.",
+                code="orphan_without_revision",
+            )
         quote = cls(article=article)
         quote._apply(
             {
+                "anchoring": anchoring,
+                "revision": revision if anchoring == cls.Anchoring.ORPHANED else None,
+                "previous_text": previous_text if anchoring == cls.Anchoring.RELOCATED else "",
                 "kind": kind,
                 "fragments": fragments,
                 "status": status,
@@ -1145,7 +1323,13 @@ class Quote(Tracked):
 
     def _apply(self, changes: dict[str, Any]) -> None:
         """Set the given fields on the instance and check them, storing nothing."""
-        body = self.article.body
+        if "anchoring" in changes:  # a quote as stored elsewhere (an article document)
+            self.anchoring = changes["anchoring"]
+            self.revision = changes.get("revision")
+            self.previous_text = changes.get("previous_text") or ""
+        elif "fragments" in changes:
+            self.settle_anchoring()  # chosen anew: the spans point at the current text
+        body = self.span_body
         for field in ("kind", "status", "speaker", "speaker_role", "cue", "note"):
             if field in changes:
                 setattr(self, field, changes[field])
@@ -1280,7 +1464,7 @@ class Quote(Tracked):
 
     def clean(self) -> None:
         super().clean()
-        body = self.article.body if self.article_id else ""
+        body = self.span_body if self.article_id else ""
         if (self.mention_start is None) != (self.mention_end is None):
             raise ValidationError(
                 {"mention_start": "Give both ends of the speaker mention, or neither."}
@@ -1316,19 +1500,22 @@ class Quote(Tracked):
 
     def set_fragments(self, spans: Sequence[tuple[int, int]]) -> None:
         """Replace the quote's fragments (saving the quote first when it is new) and refresh
-        its derived start, end and text. Does not bump the version: see :meth:`edit`."""
+        its derived start, end and text. Does not bump the version: see :meth:`edit`. Spans
+        chosen anew anchor the quote in the current text (a relocated or orphaned quote is
+        settled)."""
         ordered = self.check_fragments(self.article.body, spans)
+        self.settle_anchoring()
         self._derive(ordered)
         self.save()
         self._write_fragments(ordered)
 
     def _derive(self, ordered: Sequence[tuple[int, int]]) -> None:
-        body = self.article.body
+        body = self.span_body
         self.start, self.end = ordered[0][0], ordered[-1][1]
         self.text = FRAGMENT_JOINER.join(body[s:e] for s, e in ordered)
 
     def _write_fragments(self, ordered: Sequence[tuple[int, int]]) -> None:
-        body = self.article.body
+        body = self.span_body
         self.fragments.all().delete()
         Fragment.objects.bulk_create(
             Fragment(quote=self, start=s, end=e, text=body[s:e]) for s, e in ordered
@@ -1352,6 +1539,155 @@ class Quote(Tracked):
 
     def via_names(self) -> list[str]:
         return [hop.name for hop in self.via_hops.all()]
+
+    # Following the text ---------------------------------------------------------------
+
+    @property
+    def is_anchored(self) -> bool:
+        return self.anchoring == self.Anchoring.ANCHORED
+
+    @property
+    def span_body(self) -> str:
+        """The text the quote's offsets point into: the article's body, or for an orphaned
+        quote the body of the revision it was anchored in."""
+        if self.anchoring == self.Anchoring.ORPHANED and self.revision is not None:
+            return self.revision.body
+        return self.article.body
+
+    def settle_anchoring(self) -> None:
+        """Mark the quote's spans as pointing at its text in the current revision."""
+        self.anchoring = self.Anchoring.ANCHORED
+        self.revision = None
+        self.previous_text = ""
+
+    def confirm_anchoring(self, by=None, *, expected_version: int | None = None) -> None:
+        """An editor's word that a relocated quote was found at the right place: it is
+        anchored again (with ``expected_version``, a conditional update as :meth:`edit`)."""
+        if self.anchoring != self.Anchoring.RELOCATED:
+            raise ValidationError(
+                "Only a relocated quote can be confirmed where it was found; an orphaned "
+                "one needs its text selected again.",
+                code="not_relocated",
+            )
+        with transaction.atomic():
+            self._claim(expected_version, deleted=False)
+            self.settle_anchoring()
+            self.stamp(by)
+            self._change_reason = "anchoring confirmed"
+            self.save()
+
+    @classmethod
+    def follow_text(cls, article: Article, previous: Revision, revision: Revision, *, by_id=None):
+        """Re-anchor every quote of ``article`` (deleted and rejected ones too) from the
+        body of ``previous`` to that of ``revision`` (the article's body now): fragments,
+        speaker mention and cue span. Orphaned quotes are looked for again from the body
+        of the revision they belong to. Quotes that moved or changed state get a new
+        version; nothing is deleted."""
+        quotes = list(
+            cls.all_objects.filter(article=article)
+            .select_related("revision")
+            .prefetch_related("fragments")
+        )
+        groups: dict[int | None, list[Quote]] = defaultdict(list)
+        for quote in quotes:
+            orphan = quote.anchoring == cls.Anchoring.ORPHANED and quote.revision_id
+            groups[quote.revision_id if orphan else None].append(quote)
+        changed: list[Quote] = []
+        for key, members in groups.items():
+            source = previous if key is None else members[0].revision
+            spans: list[tuple[int, int]] = []
+            for quote in members:
+                spans += [(f.start, f.end) for f in quote.fragments.all()]
+                spans += [s for s in (quote.speaker_mention, quote.cue_span) if s is not None]
+            anchors = iter(anchoring.reanchor(source.body, revision.body, spans))
+            for quote in members:
+                if quote._follow(anchors, source, revision.body):
+                    changed.append(quote)
+        if not changed:
+            return
+        now = timezone.now()
+        for quote in changed:
+            quote.version += 1
+            quote.updated_at = now
+            if by_id is not None:
+                quote.updated_by_id = by_id
+        bulk_update_with_history(
+            changed,
+            cls,
+            [
+                "start",
+                "end",
+                "text",
+                "mention_start",
+                "mention_end",
+                "cue_start",
+                "cue_end",
+                "anchoring",
+                "revision",
+                "previous_text",
+                "version",
+                "updated_at",
+                "updated_by",
+            ],
+            batch_size=500,
+            default_change_reason=f"text revised (revision {revision.number})",
+            default_date=now,
+            manager=cls.all_objects,  # deleted quotes follow too, for their undo
+        )
+        moved = [q for q in changed if q.anchoring != cls.Anchoring.ORPHANED]
+        Fragment.objects.filter(quote__in=[q.pk for q in moved]).delete()
+        Fragment.objects.bulk_create(
+            [
+                Fragment(quote=q, start=s, end=e, text=revision.body[s:e])
+                for q in moved
+                for s, e in q._new_fragments
+            ],
+            batch_size=1000,
+        )
+
+    def _follow(self, anchors, source: Revision, body: str) -> bool:
+        """Take this quote's anchors (fragments, then mention and cue, as ``follow_text``
+        listed them) and change the quote to match; returns whether it changed."""
+        fragments = list(self.fragments.all())
+        placed = [next(anchors) for _ in fragments]
+        mention = next(anchors) if self.speaker_mention is not None else None
+        cue = next(anchors) if self.cue_span is not None else None
+        spans = sorted((a.start, a.end) for a in placed)
+        overlapping = any(spans[i][0] < spans[i - 1][1] for i in range(1, len(spans)))
+        if not placed or overlapping or any(a.state == "orphaned" for a in placed):
+            if self.anchoring == self.Anchoring.ORPHANED:
+                return False  # still gone; it keeps the revision it belongs to
+            self.anchoring = self.Anchoring.ORPHANED
+            self.revision = source
+            return True
+        was = (self.anchoring, self.speaker_mention, self.cue_span)
+        states = [a.state for a in placed]
+        for anchor, prefix in ((mention, "mention"), (cue, "cue")):
+            if anchor is None:
+                continue
+            if anchor.state == "orphaned":  # the cue word went: the quote needs a look
+                setattr(self, f"{prefix}_start", None)
+                setattr(self, f"{prefix}_end", None)
+                states.append(anchoring.State.RELOCATED)
+            else:
+                setattr(self, f"{prefix}_start", anchor.start)
+                setattr(self, f"{prefix}_end", anchor.end)
+                states.append(anchor.state)
+        state = anchoring.worst(states)
+        old_text = self.text
+        self._new_fragments = spans
+        self.start, self.end = spans[0][0], spans[-1][1]
+        self.text = FRAGMENT_JOINER.join(body[s:e] for s, e in spans)
+        if state == anchoring.State.RELOCATED and self.anchoring != self.Anchoring.RELOCATED:
+            self.previous_text = old_text
+        if state == anchoring.State.RELOCATED or self.anchoring == self.Anchoring.RELOCATED:
+            self.anchoring = self.Anchoring.RELOCATED  # stays to be confirmed
+            self.revision = None
+        else:
+            self.settle_anchoring()
+        moved = [(f.start, f.end) for f in fragments] != spans
+        now = (self.anchoring, self.speaker_mention, self.cue_span)
+        return moved or now != was
 
 
 class Fragment(models.Model):

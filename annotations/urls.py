@@ -16,6 +16,13 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("export/articles.jsonl", views.export_articles_jsonl, name="export-articles"),
     path("articles/<int:pk>/status/", views.article_status, name="article-status"),
+    path("articles/<int:pk>/text/", views.article_text, name="article-text"),
+    path("articles/<int:pk>/revisions/", views.article_revisions, name="article-revisions"),
+    path(
+        "quotes/<int:pk>/confirm-anchoring/",
+        views.quote_confirm_anchoring,
+        name="quote-confirm-anchoring",
+    ),
     path("articles/<int:pk>/suggest/", views.article_suggest, name="article-suggest"),
     path("articles/<int:pk>/quotes/new/", views.quote_new, name="quote-new"),
     path("articles/<int:pk>/quotes/", views.quote_create, name="quote-create"),

@@ -22,6 +22,7 @@ from functools import wraps
 from html import escape
 from urllib.parse import urlencode
 
+from diff_match_patch import diff_match_patch
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -116,6 +117,8 @@ def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[in
         closes[end].append((layer, key, info))
 
     for quote in quotes:
+        if quote.anchoring == Quote.Anchoring.ORPHANED:
+            continue  # its spans belong to an earlier revision
         for start, end in quote.spans:
             add(start, end, "q", (quote.pk, start), (quote, end))
         add(quote.mention_start, quote.mention_end, "m", quote.pk)
@@ -183,6 +186,7 @@ def article_quotes(article: Article) -> list[Quote]:
         Quote.objects.filter(article=article)
         .exclude(status=Quote.Status.REJECTED)
         .select_related("speaker")
+        .annotate(revision_number=F("revision__number"))
         .order_by("start", "end", "id")
     )
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -234,6 +238,7 @@ def workspace_context(request, article: Article, **extra) -> dict:
         # The list's buttons name their action; newsdesk.js sends it through htmx to
         # quote_url + ID + "/" + action + "/" (quote-edit, -delete, -accept, -reject).
         "quote_url": reverse("annotations:quote-edit", args=[0]).removesuffix("0/edit/"),
+        "to_review": [q for q in quotes if q.anchoring != Quote.Anchoring.ANCHORED],
         **extra,
     }
 
@@ -333,6 +338,7 @@ def article_detail(request, pk):
     context = workspace_context(request, article, select="")
     if request.htmx and request.htmx.target == "workspace":
         return render(request, "annotations/article_detail.html#workspace", context)
+    context["revision_number"] = article.current_revision_number()
     return render(request, "annotations/article_detail.html", context)
 
 
@@ -450,14 +456,24 @@ def quote_edit(request, pk):
             "speaker": quote.speaker_id,
             "speaker_name": quote.speaker.name if quote.speaker else "",
             "speaker_role": quote.speaker_role,
-            "mention_start": quote.mention_start,
-            "mention_end": quote.mention_end,
+            **(
+                {}
+                if quote.anchoring == Quote.Anchoring.ORPHANED
+                else {
+                    "mention_start": quote.mention_start,
+                    "mention_end": quote.mention_end,
+                    "cue_start": quote.cue_start,
+                    "cue_end": quote.cue_end,
+                }
+            ),
             "cue": quote.cue,
-            "cue_start": quote.cue_start,
-            "cue_end": quote.cue_end,
             "note": quote.note,
             "version": quote.version,
-            "fragments": [
+            # An orphaned quote's fragments belong to an earlier text: it is settled by
+            # selecting its text anew, never by posting the old offsets back.
+            "fragments": []
+            if quote.anchoring == Quote.Anchoring.ORPHANED
+            else [
                 {"start": f.start, "end": f.end, "text": body[f.start : f.end]}
                 for f in quote.fragments.all()
             ],
@@ -496,7 +512,9 @@ def quote_add_fragment(request, pk):
         start, end, _ = fit_selection(
             body, int_param(request.POST, "start"), int_param(request.POST, "end")
         )
-        spans = [(f.start, f.end) for f in quote.fragments.all()] + [(start, end)]
+        spans = [(start, end)]
+        if quote.anchoring != Quote.Anchoring.ORPHANED:  # an orphan's are in an old text
+            spans += [(f.start, f.end) for f in quote.fragments.all()]
         spans = Quote.check_fragments(body, spans)
     except ValidationError as exc:
         return error_response(request, message_of(exc))
@@ -1122,3 +1140,117 @@ def article_annotations_jsonld(request, pk: int):
         json.dumps(collection, ensure_ascii=False, indent=2),
         content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     )
+
+
+# --- Revisions ---------------------------------------------------------------------------
+
+DIFF_CONTEXT = 200
+
+
+def render_diff(old: str, new: str) -> str:
+    """The change from ``old`` to ``new`` as HTML: removed text in ``<del>``, added text in
+    ``<ins>``, long unchanged stretches shortened to their ends. Every piece is escaped."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 2.0
+    diffs = dmp.diff_main(old, new)
+    dmp.diff_cleanupSemantic(diffs)
+    out = []
+    for n, (op, text) in enumerate(diffs):
+        if op == 0:
+            keep_head = n > 0
+            keep_tail = n < len(diffs) - 1
+            limit = DIFF_CONTEXT * (keep_head + keep_tail)
+            if len(text) > limit + 40:
+                head = text[:DIFF_CONTEXT] if keep_head else ""
+                tail = text[-DIFF_CONTEXT:] if keep_tail else ""
+                out.append(
+                    escape(head)
+                    + '<span class="elided" title="unchanged text">…</span>'
+                    + escape(tail)
+                )
+            else:
+                out.append(escape(text))
+        elif op < 0:
+            out.append(f"<del>{escape(text)}</del>")
+        else:
+            out.append(f"<ins>{escape(text)}</ins>")
+    return mark_safe("".join(out))  # noqa: S308 - every text piece above is escaped
+
+
+def revision_number(value: str, default: int, last: int) -> int:
+    return int(value) if value.isdigit() and 1 <= int(value) <= last else default
+
+
+@require_GET
+@login_required
+def article_revisions(request, pk):
+    """Every revision of the article's body with who made it and when, and the difference
+    between any two (``?a=1&b=3``; by default the last change)."""
+    article = get_object_or_404(Article.objects.select_related("publisher", "created_by"), pk=pk)
+    revisions = article.revision_list()
+    last = revisions[-1].number
+    b = revision_number(request.GET.get("b", ""), last, last)
+    a = revision_number(request.GET.get("a", ""), max(1, b - 1), last)
+    by_number = {r.number: r for r in revisions}
+    diff = render_diff(by_number[a].body, by_number[b].body) if a != b else ""
+    orphaned = Quote.objects.filter(article=article, anchoring=Quote.Anchoring.ORPHANED)
+    return render(
+        request,
+        "annotations/article_revisions.html",
+        {
+            "article": article,
+            "revisions": revisions[::-1],
+            "a": a,
+            "b": b,
+            "diff": diff,
+            "orphaned": orphaned.select_related("revision").order_by("start", "id"),
+        },
+    )
+
+
+@require_POST
+@editor_required
+def article_text(request, pk):
+    """Change the article's text: a new revision, the quotes following it. The form carries
+    the revision it was opened on, so that a change made meanwhile is never overwritten
+    unseen."""
+    with transaction.atomic():
+        article = get_object_or_404(Article.objects.select_for_update(), pk=pk)
+        current = article.current_revision_number()
+        opened = request.POST.get("revision", "")
+        if opened != str(current):
+            who = article.revision_list()[-1].created_by
+            return error_response(
+                request,
+                f"The text was changed{f' by {who.get_username()}' if who else ''} since you "
+                f"opened it (revision {current} now); reload the page to see it, then edit "
+                "again.",
+                status=409,
+            )
+        try:
+            revision = article.revise(request.POST.get("body", ""), by=request.user)
+        except ValidationError as exc:
+            return error_response(request, message_of(exc))
+    if revision is None:
+        flash = "The text is unchanged."
+    else:
+        counts = Quote.objects.filter(article=article).exclude(anchoring="anchored")
+        review = counts.count()
+        flash = f"Text saved as revision {revision.number}." + (
+            f" {review} quote{'s' if review != 1 else ''} to review." if review else ""
+        )
+    if request.htmx:
+        return workspace_response(request, article, flash=flash)
+    return redirect(article)
+
+
+@require_POST
+@editor_required
+def quote_confirm_anchoring(request, pk):
+    """An editor confirms that a relocated quote was found at the right place."""
+    quote = editable_quote(pk)
+    try:
+        quote.confirm_anchoring(by=request.user)
+    except ValidationError as exc:
+        return error_response(request, message_of(exc))
+    return workspace_response(request, quote.article, select=quote.pk, flash="Quote confirmed.")

@@ -11,7 +11,7 @@ APP = Path(__file__).resolve().parent.parent / "annotations"
 #: bottom up; a module may import from its own layer and those before it
 LAYERS = [
     {"text", "backups", "boilerplate", "duplicates"},
-    {"suggesting"},
+    {"suggesting", "anchoring"},
     {"models"},
     {"documents"},
     {"importing"},

@@ -95,10 +95,10 @@ def test_the_migration_describes_existing_duplicate_names():
     from django.db.migrations.executor import MigrationExecutor
 
     before, after = (
-        ("annotations", "0007_boilerplaterange_proposed"),
+        ("annotations", "0008_revisions"),
         (
             "annotations",
-            "0008_speakers_and_outlets_people_can_trust",
+            "0009_speakers_and_outlets_people_can_trust",
         ),
     )
     executor = MigrationExecutor(connection)

@@ -101,6 +101,10 @@ class QuoteFilter(filters.FilterSet):
     )
     kind = filters.ChoiceFilter(choices=Quote.Kind.choices)
     status = filters.ChoiceFilter(choices=Quote.Status.choices)
+    anchoring = filters.ChoiceFilter(
+        choices=Quote.Anchoring.choices,
+        help_text="anchored, relocated (to confirm) or orphaned (text gone from the article).",
+    )
     published_after = DateTimeFilter(
         field_name="article__published_at",
         lookup_expr="gte",

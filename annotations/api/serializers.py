@@ -26,6 +26,7 @@ from annotations.models import (
     Hop,
     Outlet,
     Quote,
+    Revision,
     Speaker,
     ViaHop,
 )
@@ -191,6 +192,20 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
     )
     via = ViaHopSerializer(many=True, required=False, max_length=MAX_VIA_HOPS)
     version = serializers.IntegerField(read_only=True)
+    anchoring = serializers.ChoiceField(
+        choices=Quote.Anchoring.choices,
+        read_only=True,
+        help_text="anchored: the spans point at the text in the current revision; relocated: "
+        "found again after the text changed, for an editor to confirm (`previous_text` is the "
+        "text before); orphaned: the text is gone, and fragments, `text` and spans are those "
+        "of revision `anchored_revision`. Sending `fragments` anchors the quote again.",
+    )
+    anchored_revision = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="For an orphaned quote, the number of the revision its spans belong to.",
+    )
+    previous_text = serializers.CharField(read_only=True)
 
     class Meta:
         model = Quote
@@ -212,6 +227,9 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "status",
             "note",
             "version",
+            "anchoring",
+            "anchored_revision",
+            "previous_text",
             "created_at",
             "updated_at",
         ]
@@ -249,9 +267,20 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "status": quote.status,
             "note": quote.note,
             "version": quote.version,
+            "anchoring": quote.anchoring,
+            "anchored_revision": self._revision_number(quote),
+            "previous_text": quote.previous_text,
             "created_at": iso_utc(quote.created_at),
             "updated_at": iso_utc(quote.updated_at),
         }
+
+    @staticmethod
+    def _revision_number(quote: Quote) -> int | None:
+        if quote.revision_id is None:
+            return None
+        if hasattr(quote, "revision_number"):
+            return quote.revision_number
+        return quote.revision.number  # not fetched through quote_queryset()
 
     @staticmethod
     def _span(quote: Quote, prefix: str) -> dict[str, Any] | None:
@@ -260,7 +289,8 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             return None
         text = getattr(quote, f"{prefix}_text", None)
         if text is None:  # not fetched through quote_queryset()
-            text = quote.article.body[start:end]
+            body = quote.revision.body if quote.revision_id else quote.article.body
+            text = body[start:end]
         return {"start": start, "end": end, "text": text}
 
     # Writing.
@@ -381,6 +411,10 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
     quote_count = serializers.IntegerField(
         read_only=True, help_text="Live quotes in the article, rejected suggestions excepted."
     )
+    revision = serializers.IntegerField(
+        read_only=True,
+        help_text="The number of the body's current revision (1 until the body first changes).",
+    )
 
     class Meta:
         model = Article
@@ -395,6 +429,7 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "language",
             "status",
             "quote_count",
+            "revision",
             "created_at",
             "updated_at",
         ]
@@ -404,7 +439,8 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
 class ArticleDetailSerializer(ArticleSerializer):
     """An article with its body, its live quotes and the body ranges that are not the story.
     The body is normalised once on the way in (NFC, ``\\n`` line ends, no control
-    characters) and cannot change once quotes are anchored to it."""
+    characters). Changing it makes a new revision, and the quotes follow the text (see
+    their ``anchoring``)."""
 
     body = serializers.CharField(trim_whitespace=False)
     quotes = QuoteSerializer(many=True, read_only=True, source="live_quotes")
@@ -441,7 +477,7 @@ class ArticleDetailSerializer(ArticleSerializer):
         for field, value in attrs.items():
             setattr(article, field, value)
         article.stamp(self.context["request"].user)
-        article.save()  # refuses a body change under anchored quotes (ValidationError)
+        article.save()  # a new body is a new revision; the quotes follow it
         if boilerplate is not None:
             article.boilerplate.all().delete()
             BoilerplateRange.objects.bulk_create(
@@ -454,6 +490,25 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     def update(self, article: Article, validated_data: dict[str, Any]) -> Article:
         return self._save(article, validated_data)
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    """One version of an article's body: who made it and when. The list leaves the bodies
+    out; a revision's detail has it."""
+
+    created_by = serializers.CharField(
+        source="created_by.get_username", read_only=True, allow_null=True, default=None
+    )
+    length = serializers.IntegerField(read_only=True, help_text="Characters in the body.")
+
+    class Meta:
+        model = Revision
+        fields = ["number", "created_at", "created_by", "length"]
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "body"]
 
 
 # Speakers and outlets ------------------------------------------------------------------
@@ -589,5 +644,7 @@ __all__ = [
     "MergeSerializer",
     "OutletSerializer",
     "QuoteSerializer",
+    "RevisionDetailSerializer",
+    "RevisionSerializer",
     "SpeakerSerializer",
 ]

@@ -42,7 +42,7 @@ def fill_name_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0007_boilerplaterange_proposed'),
+        ('annotations', '0008_revisions'),
     ]
 
     operations = [

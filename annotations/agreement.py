@@ -1,7 +1,7 @@
 """Agreement between two editors who annotated one article independently.
 
 Quotes are matched one to one, greedily, best intersection over union of characters first
-(:func:`annotations.evaluation.overlap_ratio_multi` over all fragments), as the reference
+(:func:`overlap_ratio_multi` over all fragments), as the reference
 scorer does: at 0.8 or more for direct quotes (matched among direct quotes), at 0.3 or more
 for indirect and mixed ones (matched among those). From the matches:
 
@@ -14,14 +14,34 @@ for indirect and mixed ones (matched among those). From the matches:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .evaluation import name_key, overlap_ratio_multi
 from .models import AgreementTask, Fragment, Quote
 
 DIRECT_THRESHOLD = 0.8
 OTHER_THRESHOLD = 0.3
+
+_NAME_WORD = re.compile(r"[\w'-]+")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii"})
+
+
+def name_key(name: str | None) -> str:
+    """The part of a speaker name that is compared, as the reference scorer compares it:
+    its last word, lower case."""
+    words = [w for w in _NAME_WORD.findall((name or "").lower()) if w not in _SUFFIXES]
+    return words[-1] if words else ""
+
+
+def overlap_ratio_multi(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> float:
+    """Intersection over union of two sets of fragments."""
+    inter = 0
+    for x in a:
+        for y in b:
+            inter += max(0, min(x[1], y[1]) - max(x[0], y[0]))
+    total = sum(e - s for s, e in a) + sum(e - s for s, e in b) - inter
+    return inter / total if total else 0.0
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,11 @@
   window.addEventListener(
     "keydown",
     function (event) {
+      // Escape in a combobox with its list open closes the list only (newsdesk.js).
+      var listOpen =
+        event.target instanceof Element &&
+        event.target.matches('[data-combobox-input][aria-expanded="true"]');
+      if (event.key === "Escape" && listOpen) return;
       if (event.key === "Escape" && changedForm()) {
         var help = document.getElementById("help");
         if ((!help || help.hidden) && !mayLeave()) {

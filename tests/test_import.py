@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from annotations import jobs
 from annotations.importing import (
     decode_upload,
     import_file,
@@ -193,8 +194,23 @@ def test_html_file_with_publisher_option_and_suggestions(editor):
 
 def test_html_page_with_same_url_is_a_duplicate(editor):
     import_html(PAGE, user=editor, suggest=False)
-    report = import_html(PAGE.replace("Café owners", "Bar owners"), user=editor, suggest=False)
+    report = import_html(PAGE, user=editor, suggest=False)
     assert report.skipped and "same URL" in report.skipped[0]
+    assert Article.objects.count() == 1
+
+
+def test_html_page_with_same_url_and_new_text_is_a_new_revision(editor):
+    import_html(PAGE, user=editor, suggest=True)
+    article = Article.objects.get()
+    quotes = article.quotes.count()
+    report = import_html(PAGE.replace("Café owners", "Bar owners"), user=editor, suggest=False)
+    assert report.committed and report.imported == [] and report.skipped == []
+    assert report.updated == [f"{article.title!r}: revision 2"]
+    assert "1 updated with a new revision" in report.summary()
+    article.refresh_from_db()
+    assert "Bar owners" in article.body
+    assert article.revisions.get(number=2).created_by == editor
+    assert article.quotes.count() == quotes  # the quotes follow the text, none added
     assert Article.objects.count() == 1
 
 
@@ -217,9 +233,14 @@ def test_jsonl_imports_documents_and_reports_duplicates(editor):
     report = import_jsonl(text, user=editor)
     assert report.committed
     assert report.imported == ["Alpha", "Beta"]
-    assert report.skipped[0].startswith("'Alpha': same URL as article #")
-    assert report.skipped[1].startswith("'Beta': same title and body as article #")
+    # the same URL with another body is an updated version of the article
+    assert report.updated == ["'Alpha': revision 2"]
+    assert report.skipped == [report.skipped[0]]
+    assert report.skipped[0].startswith("'Beta': same title and body as article #")
     assert Article.objects.count() == 2
+    assert Article.objects.get(url="https://a.example/1").body == "Other body"
+    again = import_jsonl(jsonl(doc("Alpha again", "Other body", url="https://a.example/1")))
+    assert again.skipped[0].startswith("'Alpha': same URL as article #")
 
 
 def test_jsonl_missing_required_key_is_refused_and_nothing_changes(editor):
@@ -342,27 +363,31 @@ def test_import_page_for_editors(client, editor):
     assert response.status_code == 200
     assert b'enctype="multipart/form-data"' in response.content
     response = client.post("/import/", {"text": TEXT, "publisher": "", "suggest": ""})
-    assert response.status_code == 200
-    assert "1 imported" in response.content.decode()
+    assert response.status_code == 302  # to the import's job, run by a worker
+    jobs.run_queued()
+    assert "1 imported" in client.get(response["Location"]).content.decode()
     assert Article.objects.get().created_by == editor
 
 
-def test_import_page_upload_reports_refusals_and_changes_nothing(client, editor):
+def test_import_page_upload_reports_refused_lines_and_keeps_the_others(client, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(editor)
     upload = SimpleUploadedFile("docs.jsonl", (jsonl(doc("Ok")) + "{oops\n").encode())
     response = client.post("/import/", {"file": upload})
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "Nothing imported" in page and "line 2: not valid JSON" in page
-    assert nothing_changed()
+    assert response.status_code == 302
+    jobs.run_queued()
+    page = client.get(response["Location"]).content.decode()
+    assert "1 imported" in page and "line 2: not valid JSON" in page
+    assert list(Article.objects.values_list("title", flat=True)) == ["Ok"]
 
 
 def test_import_page_escapes_titles(client, editor):
     client.force_login(editor)
     client.post("/import/", {"text": "<script>alert(1)</script>\nBody text here."})
     response = client.post("/import/", {"text": "<script>alert(1)</script>\nBody text here."})
+    jobs.run_queued()
+    response = client.get(response["Location"])
     assert b"<script>alert(1)</script>" not in response.content
     assert b"&lt;script&gt;" in response.content
 
@@ -385,7 +410,8 @@ def test_import_page_needs_the_csrf_token(editor):
     page = client.get("/import/")
     token = page.cookies["csrftoken"].value
     response = client.post("/import/", {"text": TEXT, "csrfmiddlewaretoken": token})
-    assert response.status_code == 200
+    assert response.status_code == 302
+    jobs.run_queued()
     assert Article.objects.count() == 1
 
 

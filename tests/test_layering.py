@@ -10,16 +10,18 @@ APP = Path(__file__).resolve().parent.parent / "annotations"
 
 #: bottom up; a module may import from its own layer and those before it
 LAYERS = [
-    {"text"},
-    {"suggesting"},
+    {"text", "backups", "boilerplate", "duplicates"},
+    {"suggesting", "anchoring"},
     {"models"},
     {"documents"},
     {"importing"},
     {"exporting"},
     {"corpus", "evaluation", "agreement"},
+    {"jobs"},
     {"permissions"},
     {"forms"},
-    {"views"},
+    {"errors"},
+    {"middleware", "views", "job_views"},
     {"api"},
     {"admin"},
     {"urls", "apps", "management", "migrations"},

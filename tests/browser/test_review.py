@@ -6,6 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from annotations import jobs
 from annotations.models import Article, Quote
 from tests.factories import ArticleFactory, UserFactory
 
@@ -180,8 +181,11 @@ def test_suggest_quotes_says_what_it_added_and_left_out(page, seeded):
     log_in_as(page, editor)
     page.goto(seeded.get_absolute_url())
     page.click("text=Suggest quotes")
-    expect(page.locator("#flash")).to_contain_text(
-        "Added 1 suggestion; left out 8 that an editor had already decided."
+    expect(page.locator("#flash")).to_contain_text("Suggesting quotes in the background")
+    jobs.run_queued()
+    page.click("#flash a")  # the job's page
+    expect(page.locator(".summary")).to_contain_text(
+        "1 quote suggested · left out 8 that an editor had already decided"
     )
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0005_quote_deleted_by_needs_deleted_at'),
+        ('annotations', '0009_speakers_and_outlets_people_can_trust'),
     ]
 
     operations = [

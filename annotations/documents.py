@@ -52,6 +52,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.dateparse import parse_date, parse_datetime
+from simple_history.utils import bulk_create_with_history
 
 from . import text as textrules
 from .models import (
@@ -60,8 +61,10 @@ from .models import (
     BoilerplateRange,
     Hop,
     Outlet,
+    OutletAlias,
     Quote,
     Speaker,
+    SpeakerAlias,
     ViaHop,
 )
 
@@ -96,13 +99,19 @@ def parse_published_at(value: str | None) -> datetime | None:
 
 def duplicate_of(data: dict[str, Any], body: str) -> tuple[Article | None, str]:
     """The stored article ``data`` duplicates and why (``"same URL"``, ``"same title and
-    body"``), or ``(None, "")``."""
+    body"``), or ``(None, "")``. One query."""
+    same = Q(title=data["title"], body=body)
     if data.get("url"):
-        found = Article.objects.filter(url=data["url"]).first()
-        if found:
-            return found, "same URL"
-    found = Article.objects.filter(title=data["title"], body=body).first()
-    return (found, "same title and body") if found else (None, "")
+        same |= Q(url=data["url"])
+    found = list(Article.objects.filter(same))
+    if data.get("url"):
+        for article in found:
+            if article.url == data["url"]:
+                return article, "same URL"
+    for article in found:
+        if article.title == data["title"] and article.body == body:
+            return article, "same title and body"
+    return None, ""
 
 
 # --------------------------------------------------------------------------- validation
@@ -235,8 +244,12 @@ def store_document(
     doc: dict[str, Any], *, base_dir: Path | None = None, user=None
 ) -> tuple[Article, str]:
     """Create the article a document describes; returns ``(article, "")``, or the
-    duplicate already stored and the reason it counts as one. Call in a transaction: a
-    refused document raises ``ValidationError`` after storing part of it."""
+    duplicate already stored and the reason it counts as one. Call in a transaction.
+
+    Everything is checked in memory first, in the document's order (outlets, speakers, the
+    article, its boilerplate, then each quote), so that a refusal names the first problem
+    and stores nothing; then the rows are written in bulk. The number of queries does not
+    depend on the number of quotes, speakers or outlets."""
     validate_document(doc, allow_body_file=base_dir is not None)
     data = doc["article"]
     if "body" in data:
@@ -249,23 +262,15 @@ def store_document(
     if existing is not None:
         return existing, reason
 
-    outlets = {o["name"]: _outlet(o, user) for o in doc.get("outlets") or []}
-    speakers = {s.get("key") or s["name"]: _speaker(s, user) for s in doc.get("speakers") or []}
-
-    def outlet_named(name: str) -> Outlet:
-        if name not in outlets:
-            outlets[name] = Outlet.objects.find_or_create(name, by=user)
-        return outlets[name]
-
-    def speaker_named(name: str) -> Speaker:
-        if name not in speakers:
-            speakers[name] = Speaker.objects.find_or_create(name, by=user)
-        return speakers[name]
-
+    names = _Names(doc, user)
+    for o in doc.get("outlets") or []:
+        names.listed_outlet(o)
+    for s in doc.get("speakers") or []:
+        names.listed_speaker(s)
     article = Article(
         title=data["title"],
         body=body,
-        publisher=outlet_named(data["publisher"]) if data.get("publisher") else None,
+        publisher=names.outlet(data["publisher"]) if data.get("publisher") else None,
         url=data.get("url") or "",
         byline=data.get("byline") or "",
         published_at=parse_published_at(data.get("published_at")),
@@ -273,50 +278,204 @@ def store_document(
         status=data.get("status") or Article.Status.NEW,
     )
     article.stamp(user)
-    article.full_clean()
-    article.save()
+    # The publisher and the users are instances in hand (checking them would query), and
+    # the URL's uniqueness was checked by duplicate_of(); the database holds the rest.
+    article.clean_fields(exclude=["publisher", "created_by", "updated_by"])
+    article.clean()
+    boilerplate = []
     for b in data.get("boilerplate") or []:
-        textrules.check_span(body, b["start"], b["end"], what="boilerplate range")
-        BoilerplateRange.objects.create(
-            article=article, start=b["start"], end=b["end"], note=b.get("note") or ""
+        textrules.check_span(article.body, b["start"], b["end"], what="boilerplate range")
+        boilerplate.append(
+            BoilerplateRange(
+                article=article, start=b["start"], end=b["end"], note=b.get("note") or ""
+            )
         )
-
+    quotes = []
     for n, q in enumerate(doc.get("quotes") or []):
         try:
-            _store_quote(article, q, speaker_named, outlet_named, user)
+            quotes.append(_prepare_quote(article, q, names, user))
         except ValidationError as exc:
             raise ValidationError(f"quotes[{n}]: {error_text(exc)}") from exc
+
+    names.save()
+    article.save()
+    BoilerplateRange.objects.bulk_create(boilerplate)
+    if quotes:
+        Quote.objects.create_prepared(quotes, by=user)
     return article, ""
 
 
-def _outlet(data: dict[str, Any], user) -> Outlet:
-    return Outlet.objects.find_or_create(
-        data["name"],
-        by=user,
-        aliases=data.get("aliases") or (),
-        kind=data.get("kind"),
-        home_page=data.get("home_page"),
-    )
+def _fold(name: str) -> str:
+    return name.casefold()
 
 
-def _speaker(data: dict[str, Any], user) -> Speaker:
-    return Speaker.objects.find_or_create(
-        data["name"],
-        by=user,
-        namesake=bool(data.get("key")),
-        aliases=data.get("aliases") or (),
-        kind=data.get("kind"),
-        role=data.get("role"),
-        affiliation=data.get("affiliation"),
-        wikidata_id=data.get("wikidata_id"),
-    )
+class _Names:
+    """The outlets and speakers one document names, found as ``find_or_create`` would find
+    them (outlets by name, then alias; speakers by Wikidata id, name, then alias; keyed
+    namesakes by all their details) with one query for each kind and its aliases, and the
+    missing ones made in memory, checked, and stored in bulk by :meth:`save`."""
+
+    def __init__(self, doc: dict[str, Any], user):
+        self.user = user
+        data = doc["article"]
+        outlet_names = {o["name"] for o in doc.get("outlets") or []}
+        speaker_names = {s["name"] for s in doc.get("speakers") or []}
+        wikidata = {s["wikidata_id"] for s in doc.get("speakers") or [] if s.get("wikidata_id")}
+        if data.get("publisher"):
+            outlet_names.add(data["publisher"])
+        for q in doc.get("quotes") or []:
+            if q.get("speaker"):
+                speaker_names.add(q["speaker"])
+            for hop in q.get("via") or []:
+                (outlet_names if hop["type"] == "outlet" else speaker_names).add(hop["name"])
+        self.outlets = _known(Outlet, OutletAlias, "outlet", outlet_names, set())
+        self.speakers = _known(Speaker, SpeakerAlias, "speaker", speaker_names, wikidata)
+        self.new_outlets: list[Outlet] = []
+        self.new_speakers: list[Speaker] = []
+        self.new_aliases: list[OutletAlias | SpeakerAlias] = []
+        self.outlet_refs: dict[str, Outlet] = {}
+        self.speaker_refs: dict[str, Speaker] = {}
+
+    # Finding, in memory, as the managers' find() and find_namesake() do.
+
+    @staticmethod
+    def _first(rows, test):
+        for row in rows:
+            if test(row):
+                return row
+        return None
+
+    def _by_name(self, rows, name: str):
+        folded = _fold(name)
+        found = self._first(rows, lambda r: _fold(r.name) == folded)
+        if found is None:
+            found = self._first(rows, lambda r: folded in r._folded_aliases)
+        return found
+
+    def _add_aliases(self, row, aliases, alias_model, field: str) -> None:
+        for alias in aliases:
+            alias = alias.strip()
+            if (
+                alias
+                and _fold(alias) not in row._folded_aliases
+                and _fold(alias) != _fold(row.name)
+            ):
+                row._folded_aliases.add(_fold(alias))
+                self.new_aliases.append(alias_model(**{field: row, "name": alias}))
+
+    def _new(self, model, rows, fresh, **fields):
+        row = model(**fields)
+        row.stamp(self.user)
+        row.clean_fields(exclude=["created_by", "updated_by"])
+        row.clean()
+        row._folded_aliases = set()
+        rows.append(row)
+        fresh.append(row)
+        return row
+
+    def listed_outlet(self, o: dict[str, Any]) -> None:
+        outlet = self._by_name(self.outlets, o["name"])
+        if outlet is None:
+            outlet = self._new(
+                Outlet, self.outlets, self.new_outlets, name=o["name"],
+                kind=o.get("kind") or Outlet.Kind.OTHER, home_page=o.get("home_page") or "",
+            )  # fmt: skip
+        self._add_aliases(outlet, o.get("aliases") or (), OutletAlias, "outlet")
+        self.outlet_refs[o["name"]] = outlet
+
+    def listed_speaker(self, s: dict[str, Any]) -> None:
+        details = {
+            "kind": s.get("kind") or Speaker.Kind.PERSON,
+            "role": s.get("role") or "",
+            "affiliation": s.get("affiliation") or "",
+            "wikidata_id": s.get("wikidata_id") or "",
+        }
+        speaker = None
+        if details["wikidata_id"]:
+            speaker = self._first(self.speakers, lambda r: r.wikidata_id == details["wikidata_id"])
+        if speaker is None and s.get("key"):
+            folded = _fold(s["name"])
+            speaker = self._first(
+                self.speakers,
+                lambda r: (
+                    _fold(r.name) == folded and all(getattr(r, k) == v for k, v in details.items())
+                ),
+            )
+        elif speaker is None:
+            speaker = self._by_name(self.speakers, s["name"])
+        if speaker is None:
+            speaker = self._new(
+                Speaker, self.speakers, self.new_speakers, name=s["name"], **details
+            )
+        self._add_aliases(speaker, s.get("aliases") or (), SpeakerAlias, "speaker")
+        self.speaker_refs[s.get("key") or s["name"]] = speaker
+
+    def outlet(self, name: str) -> Outlet:
+        if name not in self.outlet_refs:
+            found = self._by_name(self.outlets, name)
+            if found is None:
+                found = self._new(Outlet, self.outlets, self.new_outlets, name=name)
+            self.outlet_refs[name] = found
+        return self.outlet_refs[name]
+
+    def speaker(self, name: str) -> Speaker:
+        if name not in self.speaker_refs:
+            found = self._by_name(self.speakers, name)
+            if found is None:
+                found = self._new(Speaker, self.speakers, self.new_speakers, name=name)
+            self.speaker_refs[name] = found
+        return self.speaker_refs[name]
+
+    def save(self) -> None:
+        """Store the outlets, speakers and aliases made (with their history)."""
+        by = self.user if getattr(self.user, "is_authenticated", False) else None
+        for model, rows in ((Outlet, self.new_outlets), (Speaker, self.new_speakers)):
+            if rows:
+                bulk_create_with_history(rows, model, default_user=by)
+        for model in (OutletAlias, SpeakerAlias):
+            rows = [a for a in self.new_aliases if isinstance(a, model)]
+            if rows:
+                model.objects.bulk_create(rows)
+
+
+def _known(model, alias_model, field: str, names: set[str], wikidata: set[str]) -> list:
+    """The stored rows that any of ``names`` (or Wikidata ids) may find, in id order, each
+    with the folded names of its aliases: two queries, none when there is nothing to
+    find."""
+    if not names and not wikidata:
+        return []
+    rows: list = []
+    names = sorted(names)
+    for start in range(0, max(len(names), 1), 200):
+        chunk = names[start : start + 200]
+        match = Q(pk__in=[])
+        for name in chunk:
+            match |= Q(name__iexact=name)
+        if chunk:
+            aliased = Q()
+            for name in chunk:
+                aliased |= Q(name__iexact=name)
+            match |= Exists(alias_model.objects.filter(aliased, **{field: OuterRef("pk")}))
+        if wikidata and start == 0:
+            match |= Q(wikidata_id__in=sorted(wikidata))
+        rows.extend(model.objects.filter(match).order_by("pk"))
+    rows = sorted({r.pk: r for r in rows}.values(), key=lambda r: r.pk)
+    aliases: dict[int, set[str]] = defaultdict(set)
+    if rows:
+        for owner, name in alias_model.objects.filter(
+            **{f"{field}__in": [r.pk for r in rows]}
+        ).values_list(field, "name"):
+            aliases[owner].add(_fold(name))
+    for row in rows:
+        row._folded_aliases = aliases[row.pk]
+    return rows
 
 
 def _pair(value) -> tuple[int, int] | None:
     return None if value is None else (int(value[0]), int(value[1]))
 
 
-def _store_quote(article: Article, q: dict, speaker_named, outlet_named, user) -> Quote:
+def _prepare_quote(article: Article, q: dict, names: _Names, user) -> Quote:
     body = article.body
     spans = Quote.check_fragments(body, [tuple(f) for f in q["fragments"]])
     joined = FRAGMENT_JOINER.join(body[s:e] for s, e in spans)
@@ -328,19 +487,19 @@ def _store_quote(article: Article, q: dict, speaker_named, outlet_named, user) -
     hops = []
     for hop in q.get("via") or []:
         if hop["type"] == "outlet":
-            hops.append(Hop(outlet=outlet_named(hop["name"])))
+            hops.append(Hop(outlet=names.outlet(hop["name"])))
         elif hop["type"] == "speaker":
-            hops.append(Hop(speaker=speaker_named(hop["name"])))
+            hops.append(Hop(speaker=names.speaker(hop["name"])))
         else:
             raise ValidationError(
                 f"A via hop must be of type outlet or speaker, not {hop['type']!r}."
             )
-    return Quote.create(
+    return Quote.prepare(
         article,
         kind=q["kind"],
         status=q.get("status") or Quote.Status.CONFIRMED,
         fragments=spans,
-        speaker=speaker_named(q["speaker"]) if q.get("speaker") else None,
+        speaker=names.speaker(q["speaker"]) if q.get("speaker") else None,
         mention=_pair(q.get("speaker_mention")),
         cue=q.get("cue") or "",
         cue_span=_pair(q.get("cue_span")),

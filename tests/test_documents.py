@@ -1,0 +1,107 @@
+"""Importing an article document costs a fixed number of queries, whatever it holds."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annotations.documents import import_document
+from annotations.models import Outlet, Quote, Speaker, SpeakerAlias, ViaHop
+
+SENTENCE = "\u201cThe bridge {n} is safe,\u201d Ana Silva said. "
+
+
+def document(n_quotes: int, tag: str) -> dict:
+    body = "".join(SENTENCE.format(n=f"{n:02d}") for n in range(n_quotes))
+    step = len(SENTENCE.format(n="00"))
+    quotes = []
+    for n in range(n_quotes):
+        start = n * step + 1
+        quotes.append(
+            {
+                "kind": "direct",
+                "fragments": [[start, start + 18]],
+                "speaker": "Ana Silva" if n == 1 else f"Speaker {tag} {n}",
+                "speaker_mention": [n * step + 22, n * step + 31],
+                "cue": "said",
+                "via": [
+                    {"type": "outlet", "name": f"Agency {tag} {n}"},
+                    {"type": "speaker", "name": "Ana Silva"},
+                ],
+                "status": "rejected" if n == 2 else "confirmed",
+            }
+        )
+    return {
+        "format": "newsdesk-article/1",
+        "article": {
+            "title": f"Bridge story {tag}",
+            "body": body,
+            "publisher": "Bench Daily",
+            "url": f"https://example.org/{tag}",
+            "boilerplate": [{"start": 0, "end": 1}],
+        },
+        "outlets": [{"name": "Bench Daily", "aliases": [f"BD {tag}"]}],
+        "speakers": [{"name": "Ana Silva", "aliases": [f"Silva {tag}", "Silva"]}],
+        "quotes": quotes,
+    }
+
+
+def queries_to_import(doc, user) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        article, created = import_document(doc, user=user)
+    assert created
+    assert article.quotes.count() == len(doc["quotes"])
+    return len(queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_importing_a_document_costs_the_same_queries_for_1_or_20_quotes(editor):
+    # The first import makes the shared speaker and publisher; after it, both documents
+    # find those and make their own speakers, outlets and aliases.
+    import_document(document(1, "warm-up"), user=editor)
+    one = queries_to_import(document(1, "one"), editor)
+    twenty = queries_to_import(document(20, "twenty"), editor)
+    assert one == twenty
+    assert twenty <= 20
+
+
+@pytest.mark.django_db
+def test_bulk_import_keeps_history_users_aliases_and_via_chains(editor):
+    article, created = import_document(document(5, "a"), user=editor)
+    assert created
+    quotes = list(article.quotes.order_by("start"))
+    assert [q.history.get().history_user for q in quotes] == [editor] * 5
+    assert article.history.get().history_user == editor
+    ana = Speaker.objects.get(name="Ana Silva")
+    assert ana.history.get().history_user == editor
+    assert sorted(a.name for a in ana.aliases.all()) == ["Silva", "Silva a"]
+    assert [h.name for h in quotes[1].via_hops.all()] == ["Agency a 1", "Ana Silva"]
+    assert quotes[0].speaker.name == "Speaker a 0"
+    assert quotes[1].speaker == ana
+    assert quotes[0].fragments.get().text == "The bridge 00 is s"
+    # Found again by name or alias, never made twice.
+    import_document(document(3, "b"), user=editor)
+    assert Speaker.objects.filter(name="Ana Silva").count() == 1
+    assert SpeakerAlias.objects.filter(name="Silva").count() == 1
+    assert Outlet.objects.filter(name="Bench Daily").count() == 1
+
+
+@pytest.mark.django_db
+def test_bulk_import_adopts_proposed_speakers_and_outlets_of_confirmed_quotes(editor):
+    ana = Speaker.objects.create(name="Ana Silva", proposed=True)
+    agency = Outlet.objects.create(name="Agency c 0", proposed=True)
+    import_document(document(1, "c"), user=editor)
+    ana.refresh_from_db()
+    agency.refresh_from_db()
+    assert not ana.proposed and not agency.proposed
+
+
+@pytest.mark.django_db
+def test_bulk_import_of_a_rejected_quote_drops_the_proposals_only_it_names(editor):
+    doc = document(3, "d")
+    Speaker.objects.create(name="Speaker d 0", proposed=True)  # confirmed quote: kept
+    Outlet.objects.create(name="Agency d 2", proposed=True)  # rejected quote only: goes
+    import_document(doc, user=editor)
+    assert Speaker.objects.filter(name="Speaker d 0", proposed=False).exists()
+    assert not Outlet.objects.filter(name="Agency d 2").exists()
+    rejected = Quote.objects.get(status="rejected")
+    assert not ViaHop.objects.filter(quote=rejected, outlet__isnull=False).exists()

@@ -491,6 +491,8 @@ class Article(Tracked):
         indexes = [
             models.Index(fields=["published_at"], name="annotations_article_pub_idx"),
             models.Index(fields=["status"], name="annotations_article_status_idx"),
+            # an import looks for the same title and body before it adds an article
+            models.Index(fields=["title"], name="annotations_article_title_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -241,7 +241,11 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
 
 
 def store_document(
-    doc: dict[str, Any], *, base_dir: Path | None = None, user=None
+    doc: dict[str, Any],
+    *,
+    base_dir: Path | None = None,
+    user=None,
+    directory: Directory | None = None,
 ) -> tuple[Article, str]:
     """Create the article a document describes; returns ``(article, "")``, or the
     duplicate already stored and the reason it counts as one. Call in a transaction.
@@ -262,7 +266,15 @@ def store_document(
     if existing is not None:
         return existing, reason
 
-    names = _Names(doc, user)
+    directory = directory or Directory()
+    try:
+        return _store(doc, data, body, user, _Names(doc, user, directory))
+    except BaseException:
+        directory.forget()  # it may hold rows made here, which the rollback takes away
+        raise
+
+
+def _store(doc, data, body, user, names: _Names) -> tuple[Article, str]:
     for o in doc.get("outlets") or []:
         names.listed_outlet(o)
     for s in doc.get("speakers") or []:
@@ -309,13 +321,101 @@ def _fold(name: str) -> str:
     return name.casefold()
 
 
+def _order(row) -> float:
+    return row.pk if row.pk is not None else float("inf")
+
+
+class _Pool:
+    """Stored rows of one kind (speakers or outlets) loaded for the names looked up so far,
+    indexed by folded name, folded alias and Wikidata id, in id order (rows not stored yet
+    last, in the order they were made)."""
+
+    def __init__(self, model, alias_model, field: str):
+        self.model, self.alias_model, self.field = model, alias_model, field
+        self.rows: dict[int, Any] = {}
+        self.by_name: dict[str, list] = defaultdict(list)
+        self.by_alias: dict[str, list] = defaultdict(list)
+        self.by_wikidata: dict[str, list] = defaultdict(list)
+        self.looked: set[str] = set()
+        self.looked_wikidata: set[str] = set()
+
+    def _index(self, index: dict[str, list], key: str, row) -> None:
+        rows = index[key]
+        if row not in rows:
+            rows.append(row)
+            rows.sort(key=_order)
+
+    def add(self, row, aliases=()) -> None:
+        row._folded_aliases = set()
+        self._index(self.by_name, _fold(row.name), row)
+        if getattr(row, "wikidata_id", ""):
+            self._index(self.by_wikidata, row.wikidata_id, row)
+        for alias in aliases:
+            self.add_alias(row, alias)
+
+    def add_alias(self, row, folded: str) -> None:
+        row._folded_aliases.add(folded)
+        self._index(self.by_alias, folded, row)
+
+    def load(self, names: set[str], wikidata: set[str]) -> None:
+        """Load the stored rows that ``names`` or ``wikidata`` ids may find and that are not
+        here yet: two queries, none when every name was looked up before."""
+        names = sorted({n for n in names if _fold(n) not in self.looked})
+        wikidata = sorted(wikidata - self.looked_wikidata)
+        if not names and not wikidata:
+            return
+        match = Q(pk__in=[])
+        for start in range(0, len(names), 200):
+            chunk = Q()
+            for name in names[start : start + 200]:
+                chunk |= Q(name__iexact=name)
+            aliased = self.alias_model.objects.filter(chunk, **{self.field: OuterRef("pk")})
+            match |= chunk | Exists(aliased)
+        if wikidata:
+            match |= Q(wikidata_id__in=wikidata)
+        found = self.model.objects.filter(match).order_by("pk")
+        found = [row for row in found if row.pk not in self.rows]
+        aliases: dict[int, list[str]] = defaultdict(list)
+        if found:
+            rows = self.alias_model.objects.filter(**{f"{self.field}__in": [r.pk for r in found]})
+            for owner, name in rows.values_list(self.field, "name"):
+                aliases[owner].append(_fold(name))
+        for row in found:
+            self.rows[row.pk] = row
+            self.add(row, aliases[row.pk])
+        self.looked.update(_fold(n) for n in names)
+        self.looked_wikidata.update(wikidata)
+
+    def find(self, name: str):
+        """As the managers' ``find()``: by name, else by alias, the first by id."""
+        folded = _fold(name)
+        rows = self.by_name.get(folded) or self.by_alias.get(folded)
+        return rows[0] if rows else None
+
+
+class Directory:
+    """The speakers and outlets an import has found or made, kept from one document to the
+    next so that a job looks each name up once. Rows others add meanwhile are not seen, and
+    rows others merge away fail the insert: :meth:`forget` then starts afresh (the job does
+    so after any failed article, and tries an article that failed on the database once
+    more)."""
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self) -> None:
+        self.outlets = _Pool(Outlet, OutletAlias, "outlet")
+        self.speakers = _Pool(Speaker, SpeakerAlias, "speaker")
+
+
 class _Names:
     """The outlets and speakers one document names, found as ``find_or_create`` would find
     them (outlets by name, then alias; speakers by Wikidata id, name, then alias; keyed
-    namesakes by all their details) with one query for each kind and its aliases, and the
-    missing ones made in memory, checked, and stored in bulk by :meth:`save`."""
+    namesakes by all their details) in a :class:`Directory` (one query for each kind and
+    its aliases for the names it has not seen), and the missing ones made in memory,
+    checked, and stored in bulk by :meth:`save`."""
 
-    def __init__(self, doc: dict[str, Any], user):
+    def __init__(self, doc: dict[str, Any], user, directory: Directory):
         self.user = user
         data = doc["article"]
         outlet_names = {o["name"] for o in doc.get("outlets") or []}
@@ -328,59 +428,40 @@ class _Names:
                 speaker_names.add(q["speaker"])
             for hop in q.get("via") or []:
                 (outlet_names if hop["type"] == "outlet" else speaker_names).add(hop["name"])
-        self.outlets = _known(Outlet, OutletAlias, "outlet", outlet_names, set())
-        self.speakers = _known(Speaker, SpeakerAlias, "speaker", speaker_names, wikidata)
+        self.outlets, self.speakers = directory.outlets, directory.speakers
+        self.outlets.load(outlet_names, set())
+        self.speakers.load(speaker_names, wikidata)
         self.new_outlets: list[Outlet] = []
         self.new_speakers: list[Speaker] = []
         self.new_aliases: list[OutletAlias | SpeakerAlias] = []
         self.outlet_refs: dict[str, Outlet] = {}
         self.speaker_refs: dict[str, Speaker] = {}
 
-    # Finding, in memory, as the managers' find() and find_namesake() do.
-
-    @staticmethod
-    def _first(rows, test):
-        for row in rows:
-            if test(row):
-                return row
-        return None
-
-    def _by_name(self, rows, name: str):
-        folded = _fold(name)
-        found = self._first(rows, lambda r: _fold(r.name) == folded)
-        if found is None:
-            found = self._first(rows, lambda r: folded in r._folded_aliases)
-        return found
-
-    def _add_aliases(self, row, aliases, alias_model, field: str) -> None:
+    def _add_aliases(self, pool: _Pool, row, aliases) -> None:
         for alias in aliases:
             alias = alias.strip()
-            if (
-                alias
-                and _fold(alias) not in row._folded_aliases
-                and _fold(alias) != _fold(row.name)
-            ):
-                row._folded_aliases.add(_fold(alias))
-                self.new_aliases.append(alias_model(**{field: row, "name": alias}))
+            folded = _fold(alias)
+            if alias and folded not in row._folded_aliases and folded != _fold(row.name):
+                pool.add_alias(row, folded)
+                self.new_aliases.append(pool.alias_model(**{pool.field: row, "name": alias}))
 
-    def _new(self, model, rows, fresh, **fields):
-        row = model(**fields)
+    def _new(self, pool: _Pool, fresh: list, **fields):
+        row = pool.model(**fields)
         row.stamp(self.user)
         row.clean_fields(exclude=["created_by", "updated_by"])
         row.clean()
-        row._folded_aliases = set()
-        rows.append(row)
+        pool.add(row)
         fresh.append(row)
         return row
 
     def listed_outlet(self, o: dict[str, Any]) -> None:
-        outlet = self._by_name(self.outlets, o["name"])
+        outlet = self.outlets.find(o["name"])
         if outlet is None:
             outlet = self._new(
-                Outlet, self.outlets, self.new_outlets, name=o["name"],
+                self.outlets, self.new_outlets, name=o["name"],
                 kind=o.get("kind") or Outlet.Kind.OTHER, home_page=o.get("home_page") or "",
             )  # fmt: skip
-        self._add_aliases(outlet, o.get("aliases") or (), OutletAlias, "outlet")
+        self._add_aliases(self.outlets, outlet, o.get("aliases") or ())
         self.outlet_refs[o["name"]] = outlet
 
     def listed_speaker(self, s: dict[str, Any]) -> None:
@@ -392,83 +473,48 @@ class _Names:
         }
         speaker = None
         if details["wikidata_id"]:
-            speaker = self._first(self.speakers, lambda r: r.wikidata_id == details["wikidata_id"])
+            same = self.speakers.by_wikidata.get(details["wikidata_id"])
+            speaker = same[0] if same else None
         if speaker is None and s.get("key"):
-            folded = _fold(s["name"])
-            speaker = self._first(
-                self.speakers,
-                lambda r: (
-                    _fold(r.name) == folded and all(getattr(r, k) == v for k, v in details.items())
-                ),
-            )
+            for row in self.speakers.by_name.get(_fold(s["name"])) or ():
+                if all(getattr(row, k) == v for k, v in details.items()):
+                    speaker = row
+                    break
         elif speaker is None:
-            speaker = self._by_name(self.speakers, s["name"])
+            speaker = self.speakers.find(s["name"])
         if speaker is None:
-            speaker = self._new(
-                Speaker, self.speakers, self.new_speakers, name=s["name"], **details
-            )
-        self._add_aliases(speaker, s.get("aliases") or (), SpeakerAlias, "speaker")
+            speaker = self._new(self.speakers, self.new_speakers, name=s["name"], **details)
+        self._add_aliases(self.speakers, speaker, s.get("aliases") or ())
         self.speaker_refs[s.get("key") or s["name"]] = speaker
 
     def outlet(self, name: str) -> Outlet:
         if name not in self.outlet_refs:
-            found = self._by_name(self.outlets, name)
+            found = self.outlets.find(name)
             if found is None:
-                found = self._new(Outlet, self.outlets, self.new_outlets, name=name)
+                found = self._new(self.outlets, self.new_outlets, name=name)
             self.outlet_refs[name] = found
         return self.outlet_refs[name]
 
     def speaker(self, name: str) -> Speaker:
         if name not in self.speaker_refs:
-            found = self._by_name(self.speakers, name)
+            found = self.speakers.find(name)
             if found is None:
-                found = self._new(Speaker, self.speakers, self.new_speakers, name=name)
+                found = self._new(self.speakers, self.new_speakers, name=name)
             self.speaker_refs[name] = found
         return self.speaker_refs[name]
 
     def save(self) -> None:
         """Store the outlets, speakers and aliases made (with their history)."""
         by = self.user if getattr(self.user, "is_authenticated", False) else None
-        for model, rows in ((Outlet, self.new_outlets), (Speaker, self.new_speakers)):
+        for pool, rows in ((self.outlets, self.new_outlets), (self.speakers, self.new_speakers)):
             if rows:
-                bulk_create_with_history(rows, model, default_user=by)
+                bulk_create_with_history(rows, pool.model, default_user=by)
+                for row in rows:
+                    pool.rows[row.pk] = row
         for model in (OutletAlias, SpeakerAlias):
             rows = [a for a in self.new_aliases if isinstance(a, model)]
             if rows:
                 model.objects.bulk_create(rows)
-
-
-def _known(model, alias_model, field: str, names: set[str], wikidata: set[str]) -> list:
-    """The stored rows that any of ``names`` (or Wikidata ids) may find, in id order, each
-    with the folded names of its aliases: two queries, none when there is nothing to
-    find."""
-    if not names and not wikidata:
-        return []
-    rows: list = []
-    names = sorted(names)
-    for start in range(0, max(len(names), 1), 200):
-        chunk = names[start : start + 200]
-        match = Q(pk__in=[])
-        for name in chunk:
-            match |= Q(name__iexact=name)
-        if chunk:
-            aliased = Q()
-            for name in chunk:
-                aliased |= Q(name__iexact=name)
-            match |= Exists(alias_model.objects.filter(aliased, **{field: OuterRef("pk")}))
-        if wikidata and start == 0:
-            match |= Q(wikidata_id__in=sorted(wikidata))
-        rows.extend(model.objects.filter(match).order_by("pk"))
-    rows = sorted({r.pk: r for r in rows}.values(), key=lambda r: r.pk)
-    aliases: dict[int, set[str]] = defaultdict(set)
-    if rows:
-        for owner, name in alias_model.objects.filter(
-            **{f"{field}__in": [r.pk for r in rows]}
-        ).values_list(field, "name"):
-            aliases[owner].add(_fold(name))
-    for row in rows:
-        row._folded_aliases = aliases[row.pk]
-    return rows
 
 
 def _pair(value) -> tuple[int, int] | None:
@@ -510,14 +556,22 @@ def _prepare_quote(article: Article, q: dict, names: _Names, user) -> Quote:
 
 
 @transaction.atomic
-def import_document(doc: dict[str, Any], *, base_dir: Path | None = None, user=None):
+def import_document(
+    doc: dict[str, Any],
+    *,
+    base_dir: Path | None = None,
+    user=None,
+    directory: Directory | None = None,
+):
     """Create the article a document describes, with its quotes, speakers and outlets.
 
     Returns ``(article, created)``; an article already present (same URL, or same title and
     body) is left as it is and returned with ``created`` false. Raises ``ValidationError``
-    and changes nothing when any part of the document is wrong.
+    and changes nothing when any part of the document is wrong. The documents of one
+    import share a :class:`Directory`, so that each speaker's and outlet's name is looked up
+    once.
     """
-    article, duplicate = store_document(doc, base_dir=base_dir, user=user)
+    article, duplicate = store_document(doc, base_dir=base_dir, user=user, directory=directory)
     return article, not duplicate
 
 

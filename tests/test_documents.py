@@ -1,10 +1,12 @@
 """Importing an article document costs a fixed number of queries, whatever it holds."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotations.documents import import_document
+from annotations.documents import Directory, import_document
 from annotations.models import Outlet, Quote, Speaker, SpeakerAlias, ViaHop
 
 SENTENCE = "\u201cThe bridge {n} is safe,\u201d Ana Silva said. "
@@ -105,3 +107,39 @@ def test_bulk_import_of_a_rejected_quote_drops_the_proposals_only_it_names(edito
     assert not Outlet.objects.filter(name="Agency d 2").exists()
     rejected = Quote.objects.get(status="rejected")
     assert not ViaHop.objects.filter(quote=rejected, outlet__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shared_directory_looks_each_name_up_once(editor):
+    directory = Directory()
+    import_document(document(2, "e1"), user=editor, directory=directory)
+    with CaptureQueriesContext(connection) as queries:
+        import_document(document(2, "e2"), user=editor, directory=directory)
+    looked_up = [q["sql"] for q in queries if 'FROM "annotations_speaker"' in q["sql"]]
+    # only the names this document is first to use ("Speaker e2 0", its agencies)
+    assert len(looked_up) == 1
+    assert Speaker.objects.filter(name="Ana Silva").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_job_recovers_when_a_speaker_it_knows_is_merged_away(editor, monkeypatch):
+    from annotations import jobs
+
+    ana = Speaker.objects.create(name="Ana Silva")
+    other = Speaker.objects.create(name="A. Silva")
+    docs = [document(2, "f1"), document(2, "f2")]
+    real = jobs.import_document
+
+    def merging(doc, **kwargs):
+        if doc["article"]["title"] == "Bridge story f2" and Speaker.objects.filter(pk=ana.pk):
+            other.merge(Speaker.objects.get(pk=ana.pk))  # the directory still holds ana
+        return real(doc, **kwargs)
+
+    monkeypatch.setattr(jobs, "import_document", merging)
+    data = "".join(json.dumps(d) + "\n" for d in docs).encode()
+    job = jobs.start_import("docs.jsonl", data, user=editor)
+    jobs.run_queued()
+    job.refresh_from_db()
+    assert job.state == "done", job.error
+    assert len(job.report["imported"]) == 2
+    assert Quote.objects.filter(article__title="Bridge story f2", speaker=other).exists()

@@ -191,7 +191,7 @@ def count_queries(folder: Path, user, n: int = 50) -> float:
     write_documents(path, n, seed=2, url_prefix="more/")
     with CaptureQueriesContext(connection) as queries:
         run_job(path, n, n, user, trace=False)
-    # less the job's own few statements (start, claim, heartbeats, finish)
+    # with the job's own few statements (start, claim, heartbeats, finish)
     return len(queries) / n
 
 

@@ -5,14 +5,18 @@ back). The sample data in ``seeds/`` uses it, and so do the JSON Lines import
 
     {
       "format": "newsdesk-article/1",
-      "article": {"title", "body" | "body_file", "publisher", "url", "byline",
+      "article": {"id", "title", "body" | "body_file", "publisher", "url", "byline",
                   "published_at", "language", "status",
-                  "boilerplate": [{"start", "end", "note"}]},
-      "outlets": [{"name", "kind", "home_page", "aliases"}],
-      "speakers": [{"name", "key", "kind", "role", "affiliation", "wikidata_id", "aliases"}],
+                  "boilerplate": [{"start", "end", "note"}],
+                  "revisions": [{"number", "body", "created_at", "created_by"}]},
+      "outlets": [{"name", "kind", "home_page", "wikidata_id", "aliases"}],
+      "speakers": [{"name", "key", "kind", "role", "affiliation", "wikidata_id",
+                    "description", "aliases"}],
       "quotes": [{"kind", "status", "fragments": [[start, end], ...], "text", "speaker",
-                  "speaker_mention": [start, end] | null, "cue", "cue_span": [start, end] | null,
-                  "via": [{"type": "outlet" | "speaker", "name"}], "note"}]
+                  "speaker_role", "speaker_mention": [start, end] | null, "cue",
+                  "cue_span": [start, end] | null,
+                  "via": [{"type": "outlet" | "speaker", "name"}], "note",
+                  "anchoring", "revision", "previous_text"}]
     }
 
 Required: ``format``, ``article.title``, ``article.body`` (``body_file``, a path beside the
@@ -26,17 +30,28 @@ missing from the lists is matched (name, then alias) or created.
 Speakers are matched by Wikidata id, then by name, then by alias. Two distinct speakers of
 the same name carry a ``key`` (``"Ana Silva [1]"``, ``"Ana Silva [2]"``); quotes and hops
 refer to them by key, and a keyed speaker only matches a stored one with the same name,
-kind, role, affiliation and Wikidata id, so that namesakes stay apart through a round trip.
+kind, role, affiliation, Wikidata id and description, so that namesakes stay apart through
+a round trip (a description is what tells two stored speakers of one name apart).
 
 An article already present (same URL, or same title and body) is skipped, so importing a
-document twice changes nothing.
+document twice changes nothing. A document naming a stored article (by its ``id``, or by
+the same URL) with another body is an updated version: the body becomes the article's new
+revision and its quotes follow the text (the document's quotes are not added to them).
+
+Revisions: an article whose body changed carries ``revisions``, oldest first, numbered from
+1, each with its ``body`` (the last one's is the article's ``body`` and is left out),
+``created_at`` (ISO 8601) and ``created_by`` (a user name, matched on import when such a
+user exists). Each quote carries its ``anchoring`` (``anchored``, ``relocated`` with its
+``previous_text``, or ``orphaned`` with the ``revision`` whose body its offsets and text
+belong to).
 
 On the way out (``iter_article_documents`` / ``articles_jsonl_lines``) keys are sorted and
 lists kept in a fixed order (articles by id, quotes by start, end and id, speakers and
 outlets by name), so that exporting, importing into an empty database and exporting again
 gives the same bytes. Deleted quotes (waiting for an undo) are not exported; rejected ones
-are, so that they are not suggested again. Who made a row and when is not carried: the
-importing user becomes the creator.
+are, so that they are not suggested again. Who made a row and when is not carried (the
+importing user becomes the creator), except for revisions, whose who and when are the
+point.
 """
 
 from __future__ import annotations
@@ -63,8 +78,10 @@ from .models import (
     Outlet,
     OutletAlias,
     Quote,
+    Revision,
     Speaker,
     SpeakerAlias,
+    User,
     ViaHop,
 )
 
@@ -120,6 +137,8 @@ _DOC_KEYS = ({"format", "article"}, {"outlets", "speakers", "quotes"})
 _ARTICLE_KEYS = (
     {"title"},
     {
+        "id",
+        "revisions",
         "body",
         "body_file",
         "publisher",
@@ -131,13 +150,31 @@ _ARTICLE_KEYS = (
         "boilerplate",
     },
 )
-_BOILERPLATE_KEYS = ({"start", "end"}, {"note"})
-_OUTLET_KEYS = ({"name"}, {"kind", "home_page", "aliases"})
-_SPEAKER_KEYS = ({"name"}, {"key", "kind", "role", "affiliation", "wikidata_id", "aliases"})
+_BOILERPLATE_KEYS = ({"start", "end"}, {"note", "proposed"})
+_OUTLET_KEYS = ({"name"}, {"kind", "home_page", "wikidata_id", "aliases"})
+_SPEAKER_KEYS = (
+    {"name"},
+    {"key", "kind", "role", "affiliation", "wikidata_id", "description", "aliases"},
+)
 _QUOTE_KEYS = (
     {"kind", "fragments"},
-    {"status", "text", "speaker", "speaker_mention", "cue", "cue_span", "via", "note"},
+    {
+        "status",
+        "text",
+        "speaker",
+        "speaker_role",
+        "speaker_mention",
+        "cue",
+        "cue_span",
+        "via",
+        "note",
+        "anchoring",
+        "revision",
+        "previous_text",
+    },
 )
+_REVISION_KEYS = ({"number", "created_at"}, {"body", "created_by"})
+UPDATED = "updated"
 _HOP_KEYS = ({"type", "name"}, set())
 
 
@@ -186,6 +223,10 @@ def _check_pair(value: Any, where: str) -> None:
         raise ValidationError(f"{where} must be a pair of whole numbers [start, end].")
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
     """Check a document's shape: known keys only, required keys present, types right.
     Offsets against the body are checked on import. Raises ``ValidationError`` naming the
@@ -203,30 +244,56 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
         raise ValidationError("article is missing the required key 'body'.")
     if "body_file" in article and not allow_body_file:
         raise ValidationError("article.body_file is only read from seed files; give the body.")
+    if "id" in article and not _whole(article["id"]):
+        raise ValidationError("article.id must be a whole number.")
+    revisions = _check_list(article, "revisions", "article")
+    for n, r in enumerate(revisions):
+        where = f"article.revisions[{n}]"
+        _check_object(r, where, _REVISION_KEYS)
+        if r["number"] != n + 1 or not _whole(r["number"]):
+            raise ValidationError(f"{where}.number must be {n + 1}: revisions count from 1.")
+        for key in ("body", "created_at", "created_by"):
+            _check_str(r, key, where)
+        if "body" not in r and n != len(revisions) - 1:
+            raise ValidationError(f"{where} is missing its body (only the last one's is left out).")
     for n, b in enumerate(_check_list(article, "boilerplate", "article")):
         where = f"article.boilerplate[{n}]"
         _check_object(b, where, _BOILERPLATE_KEYS)
         _check_pair([b["start"], b["end"]], where)
         _check_str(b, "note", where)
+        if not isinstance(b.get("proposed", False), bool):
+            raise ValidationError(f"{where}.proposed must be true or false.")
     for n, o in enumerate(_check_list(doc, "outlets", "the document")):
         where = f"outlets[{n}]"
         _check_object(o, where, _OUTLET_KEYS)
-        for key in ("name", "kind", "home_page"):
+        for key in ("name", "kind", "home_page", "wikidata_id"):
             _check_str(o, key, where)
         if not all(isinstance(a, str) for a in _check_list(o, "aliases", where)):
             raise ValidationError(f"{where}.aliases must be a list of strings.")
     for n, s in enumerate(_check_list(doc, "speakers", "the document")):
         where = f"speakers[{n}]"
         _check_object(s, where, _SPEAKER_KEYS)
-        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id"):
+        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id", "description"):
             _check_str(s, key, where)
         if not all(isinstance(a, str) for a in _check_list(s, "aliases", where)):
             raise ValidationError(f"{where}.aliases must be a list of strings.")
     for n, q in enumerate(_check_list(doc, "quotes", "the document")):
         where = f"quotes[{n}]"
         _check_object(q, where, _QUOTE_KEYS)
-        for key in ("kind", "status", "text", "speaker", "cue", "note"):
+        for key in (
+            "kind",
+            "status",
+            "text",
+            "speaker",
+            "speaker_role",
+            "cue",
+            "note",
+            "anchoring",
+        ):
             _check_str(q, key, where)
+        _check_str(q, "previous_text", where)
+        if q.get("revision") is not None and not _whole(q["revision"]):
+            raise ValidationError(f"{where}.revision must be a revision number.")
         fragments = _check_list(q, "fragments", where)
         for i, f in enumerate(fragments):
             _check_pair(f, f"{where}.fragments[{i}]")
@@ -247,8 +314,10 @@ def store_document(
     user=None,
     directory: Directory | None = None,
 ) -> tuple[Article, str]:
-    """Create the article a document describes; returns ``(article, "")``, or the
-    duplicate already stored and the reason it counts as one. Call in a transaction.
+    """Create the article a document describes; returns ``(article, "")``, the stored
+    article and ``UPDATED`` when the document gives it a new text (a new revision, the
+    quotes follow), or the duplicate already stored and the reason it counts as one. Call
+    in a transaction.
 
     Everything is checked in memory first, in the document's order (outlets, speakers, the
     article, its boilerplate, then each quote), so that a refusal names the first problem
@@ -262,8 +331,14 @@ def store_document(
         raw_body = (base_dir / data["body_file"]).read_text(encoding="utf-8")
     textrules.refuse_nul(raw_body, "body")
     body = textrules.normalize(raw_body)
-    existing, reason = duplicate_of(data, body)
+    existing = Article.objects.filter(pk=data["id"]).first() if data.get("id") else None
+    reason = "same id" if existing is not None else ""
+    if existing is None:
+        existing, reason = duplicate_of(data, body)
     if existing is not None:
+        if reason != "same title and body" and existing.body != body:
+            existing.revise(body, by=user)  # an updated version: the quotes follow
+            return existing, UPDATED
         return existing, reason
 
     directory = directory or Directory()
@@ -294,23 +369,30 @@ def _store(doc, data, body, user, names: _Names) -> tuple[Article, str]:
     # the URL's uniqueness was checked by duplicate_of(); the database holds the rest.
     article.clean_fields(exclude=["publisher", "created_by", "updated_by"])
     article.clean()
+    revisions = _prepare_revisions(article, data.get("revisions") or [])
     boilerplate = []
     for b in data.get("boilerplate") or []:
         textrules.check_span(article.body, b["start"], b["end"], what="boilerplate range")
         boilerplate.append(
             BoilerplateRange(
-                article=article, start=b["start"], end=b["end"], note=b.get("note") or ""
+                article=article,
+                start=b["start"],
+                end=b["end"],
+                note=b.get("note") or "",
+                proposed=b.get("proposed", False),
             )
         )
     quotes = []
     for n, q in enumerate(doc.get("quotes") or []):
         try:
-            quotes.append(_prepare_quote(article, q, names, user))
+            quotes.append(_prepare_quote(article, q, names, user, revisions))
         except ValidationError as exc:
             raise ValidationError(f"quotes[{n}]: {error_text(exc)}") from exc
 
     names.save()
     article.save()
+    if revisions:
+        Revision.objects.bulk_create(revisions.values())
     BoilerplateRange.objects.bulk_create(boilerplate)
     if quotes:
         Quote.objects.create_prepared(quotes, by=user)
@@ -325,13 +407,22 @@ def _order(row) -> float:
     return row.pk if row.pk is not None else float("inf")
 
 
+def _undescribed_first(row) -> tuple[str, float]:
+    return (row.description, _order(row))
+
+
 class _Pool:
     """Stored rows of one kind (speakers or outlets) loaded for the names looked up so far,
-    indexed by folded name, folded alias and Wikidata id, in id order (rows not stored yet
-    last, in the order they were made)."""
+    indexed by name (as the kind's uniqueness sees it: outlets folded, speakers by
+    ``name_key``), folded alias and Wikidata id, in the order the managers' ``find()``
+    takes them (id order; speakers of one name the undescribed first), rows not stored
+    yet last, in the order they were made."""
 
     def __init__(self, model, alias_model, field: str):
         self.model, self.alias_model, self.field = model, alias_model, field
+        self.speakers = model is Speaker
+        self.key = textrules.name_key if self.speakers else _fold
+        self.name_order = _undescribed_first if self.speakers else _order
         self.rows: dict[int, Any] = {}
         self.by_name: dict[str, list] = defaultdict(list)
         self.by_alias: dict[str, list] = defaultdict(list)
@@ -339,15 +430,16 @@ class _Pool:
         self.looked: set[str] = set()
         self.looked_wikidata: set[str] = set()
 
-    def _index(self, index: dict[str, list], key: str, row) -> None:
+    @staticmethod
+    def _index(index: dict[str, list], key: str, row, order=_order) -> None:
         rows = index[key]
         if row not in rows:
             rows.append(row)
-            rows.sort(key=_order)
+            rows.sort(key=order)
 
     def add(self, row, aliases=()) -> None:
         row._folded_aliases = set()
-        self._index(self.by_name, _fold(row.name), row)
+        self._index(self.by_name, self.key(row.name), row, self.name_order)
         if getattr(row, "wikidata_id", ""):
             self._index(self.by_wikidata, row.wikidata_id, row)
         for alias in aliases:
@@ -366,11 +458,14 @@ class _Pool:
             return
         match = Q(pk__in=[])
         for start in range(0, len(names), 200):
-            chunk = Q()
-            for name in names[start : start + 200]:
-                chunk |= Q(name__iexact=name)
-            aliased = self.alias_model.objects.filter(chunk, **{self.field: OuterRef("pk")})
-            match |= chunk | Exists(aliased)
+            chunk = names[start : start + 200]
+            spelled = Q()
+            for name in chunk:
+                spelled |= Q(name__iexact=name)
+            aliased = self.alias_model.objects.filter(spelled, **{self.field: OuterRef("pk")})
+            if self.speakers:  # a speaker's name as uniqueness sees it
+                spelled = Q(name_key__in={textrules.name_key(n) for n in chunk})
+            match |= spelled | Exists(aliased)
         if wikidata:
             match |= Q(wikidata_id__in=wikidata)
         found = self.model.objects.filter(match).order_by("pk")
@@ -386,11 +481,20 @@ class _Pool:
         self.looked.update(_fold(n) for n in names)
         self.looked_wikidata.update(wikidata)
 
-    def find(self, name: str):
-        """As the managers' ``find()``: by name, else by alias, the first by id."""
-        folded = _fold(name)
-        rows = self.by_name.get(folded) or self.by_alias.get(folded)
+    def find(self, name: str, wikidata_id: str = ""):
+        """As the managers' ``find()``: by Wikidata id (speakers, when given), else by name
+        (the undescribed one of namesake speakers), else by alias, the first by id."""
+        if wikidata_id and self.by_wikidata.get(wikidata_id):
+            return self.by_wikidata[wikidata_id][0]
+        rows = self.by_name.get(self.key(name)) or self.by_alias.get(_fold(name))
         return rows[0] if rows else None
+
+    def named(self, name: str, **details):
+        """The first row of this name with exactly these field values, or None."""
+        for row in self.by_name.get(self.key(name)) or ():
+            if all(getattr(row, k) == v for k, v in details.items()):
+                return row
+        return None
 
 
 class Directory:
@@ -410,8 +514,9 @@ class Directory:
 
 class _Names:
     """The outlets and speakers one document names, found as ``find_or_create`` would find
-    them (outlets by name, then alias; speakers by Wikidata id, name, then alias; keyed
-    namesakes by all their details) in a :class:`Directory` (one query for each kind and
+    them (outlets by name, then alias; speakers by Wikidata id, name key, then alias; keyed
+    namesakes by all their details, described speakers by name key and description) in a
+    :class:`Directory` (one query for each kind and
     its aliases for the names it has not seen), and the missing ones made in memory,
     checked, and stored in bulk by :meth:`save`."""
 
@@ -460,32 +565,40 @@ class _Names:
             outlet = self._new(
                 self.outlets, self.new_outlets, name=o["name"],
                 kind=o.get("kind") or Outlet.Kind.OTHER, home_page=o.get("home_page") or "",
+                wikidata_id=o.get("wikidata_id") or "",
             )  # fmt: skip
         self._add_aliases(self.outlets, outlet, o.get("aliases") or ())
         self.outlet_refs[o["name"]] = outlet
 
     def listed_speaker(self, s: dict[str, Any]) -> None:
+        """As ``Speaker.objects.find_or_create``: a keyed namesake by Wikidata id, else by
+        all its details; a described speaker by name and description; any other by
+        Wikidata id, name, then alias."""
+        name = s["name"]
         details = {
             "kind": s.get("kind") or Speaker.Kind.PERSON,
             "role": s.get("role") or "",
             "affiliation": s.get("affiliation") or "",
             "wikidata_id": s.get("wikidata_id") or "",
+            "description": s.get("description") or "",
         }
-        speaker = None
-        if details["wikidata_id"]:
-            same = self.speakers.by_wikidata.get(details["wikidata_id"])
-            speaker = same[0] if same else None
-        if speaker is None and s.get("key"):
-            for row in self.speakers.by_name.get(_fold(s["name"])) or ():
-                if all(getattr(row, k) == v for k, v in details.items()):
-                    speaker = row
-                    break
-        elif speaker is None:
-            speaker = self.speakers.find(s["name"])
+        pool = self.speakers
+        if s.get("key"):
+            same = pool.by_wikidata.get(details["wikidata_id"]) if details["wikidata_id"] else ()
+            speaker = same[0] if same else pool.named(name, **details)
+        elif details["description"]:
+            speaker = pool.named(name, description=details["description"])
+        else:
+            speaker = pool.find(name, details["wikidata_id"])
         if speaker is None:
-            speaker = self._new(self.speakers, self.new_speakers, name=s["name"], **details)
-        self._add_aliases(self.speakers, speaker, s.get("aliases") or ())
-        self.speaker_refs[s.get("key") or s["name"]] = speaker
+            # One of this name and description already: the database would refuse the new
+            # row, and find_or_create take the one find() finds.
+            taken = pool.named(name, description=details["description"])
+            speaker = pool.find(name) if taken else None
+        if speaker is None:
+            speaker = self._new(pool, self.new_speakers, name=name, **details)
+        self._add_aliases(pool, speaker, s.get("aliases") or ())
+        self.speaker_refs[s.get("key") or name] = speaker
 
     def outlet(self, name: str) -> Outlet:
         if name not in self.outlet_refs:
@@ -521,8 +634,47 @@ def _pair(value) -> tuple[int, int] | None:
     return None if value is None else (int(value[0]), int(value[1]))
 
 
-def _prepare_quote(article: Article, q: dict, names: _Names, user) -> Quote:
-    body = article.body
+def _prepare_revisions(article: Article, revisions: list[dict]) -> dict[int, Revision]:
+    """The document's revisions of ``article`` as they were: numbers, bodies, who and when
+    (a user name that names no user here becomes unknown), checked, not stored yet (one
+    query, for the users, when there are revisions)."""
+    if not revisions:
+        return {}
+    last = revisions[-1]
+    if last.get("body") is not None and textrules.normalize(last["body"]) != article.body:
+        raise ValidationError("The last revision's body must be the article's body.")
+    names = {r["created_by"] for r in revisions if r.get("created_by")}
+    users = {u.get_username(): u for u in User.objects.filter(username__in=names)}
+    made = [
+        Revision(
+            article=article,
+            number=r["number"],
+            body=article.body if r is last else textrules.normalize(r["body"]),
+            created_at=parse_published_at(r["created_at"]),
+            created_by=users.get(r.get("created_by") or ""),
+        )
+        for r in revisions
+    ]
+    return {r.number: r for r in made}
+
+
+def _prepare_quote(
+    article: Article, q: dict, names: _Names, user, revisions: dict[int, Revision]
+) -> Quote:
+    anchoring = q.get("anchoring") or Quote.Anchoring.ANCHORED
+    if anchoring not in Quote.Anchoring.values:
+        raise ValidationError(
+            f"anchoring {anchoring!r} is not one of {', '.join(Quote.Anchoring.values)}."
+        )
+    revision = None
+    if anchoring == Quote.Anchoring.ORPHANED:
+        revision = revisions.get(q.get("revision") or 0)
+        if revision is None:
+            raise ValidationError(
+                "An orphaned quote names the revision its text is in (revision), and the "
+                "article's revisions must hold it."
+            )
+    body = revision.body if revision is not None else article.body
     spans = Quote.check_fragments(body, [tuple(f) for f in q["fragments"]])
     joined = FRAGMENT_JOINER.join(body[s:e] for s, e in spans)
     if q.get("text") is not None and q["text"] != joined:
@@ -546,12 +698,16 @@ def _prepare_quote(article: Article, q: dict, names: _Names, user) -> Quote:
         status=q.get("status") or Quote.Status.CONFIRMED,
         fragments=spans,
         speaker=names.speaker(q["speaker"]) if q.get("speaker") else None,
+        speaker_role=q.get("speaker_role") or "",
         mention=_pair(q.get("speaker_mention")),
         cue=q.get("cue") or "",
         cue_span=_pair(q.get("cue_span")),
         via=hops,
         note=q.get("note") or "",
         by=user,
+        anchoring=anchoring,
+        revision=revision,
+        previous_text=q.get("previous_text") or "",
     )
 
 
@@ -612,7 +768,7 @@ def speaker_keys(articles=None) -> dict[int, str]:
             "aliases"
         ):
             aliases = tuple(sorted(a.name for a in s.aliases.all()))
-            order = (s.kind, s.role, s.affiliation, s.wikidata_id, aliases, s.pk)
+            order = (s.kind, s.role, s.affiliation, s.wikidata_id, s.description, aliases, s.pk)
             groups[s.name.casefold()].append((order, s))
     for members in groups.values():
         for n, (_, s) in enumerate(sorted(members, key=lambda m: m[0]), start=1):
@@ -625,6 +781,7 @@ def _outlet_doc(outlet: Outlet) -> dict[str, Any]:
         "name": outlet.name,
         "kind": outlet.kind,
         "home_page": outlet.home_page,
+        "wikidata_id": outlet.wikidata_id,
         "aliases": sorted(a.name for a in outlet.aliases.all()),
     }
 
@@ -636,6 +793,7 @@ def _speaker_doc(speaker: Speaker, keys: dict[int, str]) -> dict[str, Any]:
         "role": speaker.role,
         "affiliation": speaker.affiliation,
         "wikidata_id": speaker.wikidata_id,
+        "description": speaker.description,
         "aliases": sorted(a.name for a in speaker.aliases.all()),
     }
     if speaker.pk in keys:
@@ -667,13 +825,20 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
             else:
                 via.append({"type": "speaker", "name": speaker_ref(hop.speaker)})
         fragments = sorted((f.start, f.end) for f in q.fragments.all())
+        anchoring = {"anchoring": q.anchoring}
+        if q.anchoring == Quote.Anchoring.ORPHANED and q.revision is not None:
+            anchoring["revision"] = q.revision.number
+        if q.anchoring == Quote.Anchoring.RELOCATED:
+            anchoring["previous_text"] = q.previous_text
         quotes.append(
             {
+                **anchoring,
                 "kind": q.kind,
                 "status": q.status,
                 "fragments": [[s, e] for s, e in fragments],
                 "text": q.text,
                 "speaker": speaker_ref(q.speaker) if q.speaker is not None else None,
+                "speaker_role": q.speaker_role,
                 "speaker_mention": list(q.speaker_mention) if q.speaker_mention else None,
                 "cue": q.cue,
                 "cue_span": list(q.cue_span) if q.cue_span else None,
@@ -681,7 +846,7 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
                 "note": q.note,
             }
         )
-    return {
+    data = {
         "format": DOCUMENT_FORMAT,
         "article": {
             "title": article.title,
@@ -693,7 +858,13 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
             "language": article.language,
             "status": article.status,
             "boilerplate": [
-                {"start": b.start, "end": b.end, "note": b.note}
+                # "proposed" only while it is: documents of marked ranges stay as they were
+                {
+                    "start": b.start,
+                    "end": b.end,
+                    "note": b.note,
+                    **({"proposed": True} if b.proposed else {}),
+                }
                 for b in sorted(article.boilerplate.all(), key=lambda b: (b.start, b.end))
             ],
         },
@@ -704,6 +875,18 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
         ],
         "quotes": quotes,
     }
+    revisions = sorted(article.revisions.all(), key=lambda r: r.number)
+    if revisions:
+        data["article"]["revisions"] = [
+            {
+                "number": r.number,
+                **({"body": r.body} if r is not revisions[-1] else {}),
+                "created_at": _iso(r.created_at),
+                "created_by": r.created_by.get_username() if r.created_by else None,
+            }
+            for r in revisions
+        ]
+    return data
 
 
 def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[str, Any]]:
@@ -714,6 +897,7 @@ def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[
     keys = speaker_keys(articles)
     quotes = Quote.all_objects.filter(deleted_at__isnull=True).prefetch_related(
         "fragments",
+        Prefetch("revision", queryset=Revision.objects.only("pk", "number")),
         Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
         Prefetch(
             "via_hops",
@@ -725,6 +909,7 @@ def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[
     )
     base = articles.order_by("pk").prefetch_related(
         "boilerplate",
+        Prefetch("revisions", queryset=Revision.objects.select_related("created_by")),
         Prefetch("publisher", queryset=Outlet.objects.prefetch_related("aliases")),
         Prefetch("quotes", queryset=quotes),
     )

@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .documents import Directory, articles_jsonl_lines, error_text, import_document
+from .documents import UPDATED, Directory, articles_jsonl_lines, error_text, store_document
 from .importing import IMPORTABLE, decode_upload, import_html, import_text, parse_jsonl_line
 from .models import Article, Job
 
@@ -449,6 +449,8 @@ def _single_article_report(job: Job, progress: Progress, report, label: str) -> 
         progress.add("refused", {"line": None, "why": why})
     for why in report.skipped:
         progress.add("skipped", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
+    for why in report.updated:  # the same URL with a new text: a new revision
+        progress.add("updated", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
     made = Article.objects.filter(title__in=report.imported, created_at__gte=before)
     if job.created_by_id:
         made = made.filter(created_by_id=job.created_by_id)
@@ -512,13 +514,16 @@ def _import_lines(job: Job, progress: Progress, user) -> None:
             progress.where = f"line {lineno}"
             try:
                 doc = parse_jsonl_line(line)
-                article, created = _import_one(doc, user, directory)
+                article, outcome = _import_one(doc, user, directory)
             except ValidationError as exc:
                 progress.add("refused", {"line": lineno, "why": error_text(exc)})
             else:
                 entry = {"line": lineno, "title": article.title, "article": article.pk}
-                if created:
+                if not outcome:
                     progress.add("imported", entry)
+                elif outcome == UPDATED:
+                    entry["why"] = f"a new text: revision {article.current_revision_number()}"
+                    progress.add("updated", entry)
                 else:
                     entry["why"] = "already in Newsdesk (same URL, or same title and body)"
                     progress.add("skipped", entry)
@@ -532,7 +537,7 @@ def _import_one(doc, user, directory: Directory):
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return import_document(doc, user=user, directory=directory)
+                return store_document(doc, user=user, directory=directory)
         except IntegrityError:
             directory.forget()
             if attempt == 2:

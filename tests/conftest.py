@@ -12,7 +12,8 @@ from .factories import UserFactory
 SLOW_FAMILIES = {
     "browser": ["tests/browser/"],
     "corpus": ["tests/test_brat_import.py::test_polnear_dev_"],
-    "subprocess": ["tests/test_settings.py::"],
+    "subprocess": ["tests/test_settings.py::", "tests/test_jobs_worker.py::"],
+    "speed": ["tests/test_suggesting_speed.py::"],
     "schemathesis": ["tests/test_schemathesis.py::"],
 }
 

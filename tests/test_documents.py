@@ -128,14 +128,14 @@ def test_an_import_job_recovers_when_a_speaker_it_knows_is_merged_away(editor, m
     ana = Speaker.objects.create(name="Ana Silva")
     other = Speaker.objects.create(name="A. Silva")
     docs = [document(2, "f1"), document(2, "f2")]
-    real = jobs.import_document
+    real = jobs.store_document
 
     def merging(doc, **kwargs):
         if doc["article"]["title"] == "Bridge story f2" and Speaker.objects.filter(pk=ana.pk):
             other.merge(Speaker.objects.get(pk=ana.pk))  # the directory still holds ana
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "import_document", merging)
+    monkeypatch.setattr(jobs, "store_document", merging)
     data = "".join(json.dumps(d) + "\n" for d in docs).encode()
     job = jobs.start_import("docs.jsonl", data, user=editor)
     jobs.run_queued()
@@ -143,3 +143,58 @@ def test_an_import_job_recovers_when_a_speaker_it_knows_is_merged_away(editor, m
     assert job.state == "done", job.error
     assert len(job.report["imported"]) == 2
     assert Quote.objects.filter(article__title="Bridge story f2", speaker=other).exists()
+
+
+@pytest.mark.django_db
+def test_bulk_import_matches_speakers_and_outlets_as_find_or_create_does(editor):
+    plain = Speaker.objects.create(name="Ana Silva")
+    senator = Speaker.objects.create(name="Ana Silva", description="the senator")
+    keyed = Speaker.objects.create(name="Rui Costa", role="coach", description="the coach")
+    by_wikidata = Speaker.objects.create(name="Eva Lopes", wikidata_id="Q42")
+    wire = Outlet.objects.create(name="Wire")
+    listed = [
+        {"name": "ana  SILVA"},  # the name key: the undescribed one
+        {"name": "Ana Silva", "description": "the senator"},
+        {"name": "Ana Silva", "description": "the judge"},  # a new namesake
+        {"name": "Rui Costa", "key": "Rui Costa [1]", "role": "coach", "description": "the coach"},
+        {
+            "name": "Rui Costa",
+            "key": "Rui Costa [2]",
+            "role": "player",
+            "description": "the player",
+        },
+        {"name": "E. Lopes", "wikidata_id": "Q42"},
+    ]
+    refs = ["ana  SILVA", "Ana Silva", "Rui Costa [1]", "Rui Costa [2]", "E. Lopes"]
+    body = "Said. " * len(refs)
+    doc = {
+        "format": "newsdesk-article/1",
+        "article": {"title": "Namesakes", "body": body, "publisher": "WIRE"},
+        "outlets": [{"name": "Daily", "wikidata_id": "Q7"}],
+        "speakers": listed,
+        "quotes": [
+            {"kind": "direct", "fragments": [[6 * n, 6 * n + 4]], "speaker": ref}
+            for n, ref in enumerate(refs)
+        ],
+    }
+    article, created = import_document(doc, user=editor)
+    assert created and article.publisher == wire
+    got = [q.speaker for q in article.quotes.order_by("start")]
+    judge = Speaker.objects.get(name="Ana Silva", description="the judge")
+    player = Speaker.objects.get(name="Rui Costa", description="the player")
+    # a name listed twice means its last entry, as one name at a time
+    assert got == [plain, judge, keyed, player, by_wikidata]
+    assert Speaker.objects.filter(name_key="ana silva").count() == 3
+    assert judge.name_key == "ana silva"
+    assert Outlet.objects.get(name="Daily").wikidata_id == "Q7"
+    # the same answers one name at a time
+    assert Speaker.objects.find_or_create("ana  SILVA") == plain
+    assert Speaker.objects.find_or_create("Ana Silva", description="the senator") == senator
+    assert Speaker.objects.find_or_create("Ana Silva", description="the judge") == judge
+    assert (
+        Speaker.objects.find_or_create(
+            "Rui Costa", namesake=True, role="player", description="the player"
+        )
+        == player
+    )
+    assert Speaker.objects.find_or_create("E. Lopes", wikidata_id="Q42") == by_wikidata

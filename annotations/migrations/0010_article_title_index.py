@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0006_job'),
+        ('annotations', '0009_speakers_and_outlets_people_can_trust'),
     ]
 
     operations = [

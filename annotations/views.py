@@ -130,6 +130,9 @@ def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[in
             ]
             if all(q.status == Quote.Status.SUGGESTED for q, *_ in ranked):
                 classes.append("sugg")
+            # Speaker, kind and status in words for screen readers: the quote list's
+            # description of each covering quote (``qd-ID`` in article_detail.html).
+            attrs += ' aria-describedby="' + " ".join(f"qd-{pk}" for pk in ids) + '"'
             attrs += ' data-q="' + " ".join(str(pk) for pk in ids) + '"'
         if mentions:
             classes.append("mention")
@@ -139,6 +142,8 @@ def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[in
             attrs += ' data-c="' + " ".join(str(pk) for pk in sorted(cues)) + '"'
         if active["b"]:
             classes.append("boiler")
+            if not covering:
+                attrs += ' aria-describedby="boiler-note"'
         tag = "mark" if covering else "span"
         out.append(f'<{tag} class="{" ".join(classes)}"{attrs}>{text}</{tag}>')
     return mark_safe("".join(out))  # noqa: S308 - every text piece above is escaped
@@ -198,7 +203,8 @@ def workspace_context(request, article: Article, **extra) -> dict:
         "suggested_count": sum(q.status == Quote.Status.SUGGESTED for q in quotes),
         "body_html": highlight(article.body, quotes, article.boilerplate_spans()),
         "can_edit": can_edit(request.user),
-        "export_url": quotes_csv_url(article=article.pk),
+        "export_url": quotes_csv_url(article=article.pk, status=Quote.Status.CONFIRMED),
+        "export_all_url": quotes_csv_url(article=article.pk),
         # The list's buttons name their action; newsdesk.js sends it through htmx to
         # quote_url + ID + "/" + action + "/" (quote-edit, -delete, -accept, -reject).
         "quote_url": reverse("annotations:quote-edit", args=[0]).removesuffix("0/edit/"),
@@ -257,6 +263,7 @@ def article_list_context(request, form=None) -> dict:
     page = Paginator(articles.order_by(F("published_at").desc(nulls_last=True), "-id"), PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     export = {"outlet": filters["publisher"]} if filters["publisher"] else {}
+    export["status"] = Quote.Status.CONFIRMED
     keep = {k: v for k, v in filters.items() if v}
     return {
         "page": page,
@@ -587,7 +594,11 @@ def speaker_detail(request, pk):
     return render(
         request,
         "annotations/speaker_detail.html",
-        {"speaker": speaker, "page": page, "export_url": quotes_csv_url(speaker=speaker.pk)},
+        {
+            "speaker": speaker,
+            "page": page,
+            "export_url": quotes_csv_url(speaker=speaker.pk, status=Quote.Status.CONFIRMED),
+        },
     )
 
 
@@ -613,7 +624,11 @@ def outlet_detail(request, pk):
     return render(
         request,
         "annotations/outlet_detail.html",
-        {"outlet": outlet, "page": page, "export_url": quotes_csv_url(outlet=outlet.pk)},
+        {
+            "outlet": outlet,
+            "page": page,
+            "export_url": quotes_csv_url(outlet=outlet.pk, status=Quote.Status.CONFIRMED),
+        },
     )
 
 

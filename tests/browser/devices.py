@@ -88,9 +88,7 @@ def every_page(article, speaker, outlet) -> list[str]:
 
 def horizontal_overflow(page) -> int:
     """How far the page scrolls sideways, in CSS pixels (0 when it does not)."""
-    return page.evaluate(
-        "Math.max(0, document.scrollingElement.scrollWidth - window.innerWidth)"
-    )
+    return page.evaluate("Math.max(0, document.scrollingElement.scrollWidth - window.innerWidth)")
 
 
 # Compares two PNGs in the browser (no imaging library needed): the share of pixels whose

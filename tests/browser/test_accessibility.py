@@ -42,9 +42,7 @@ def test_the_whole_editor_loop_by_keyboard_alone(page, seeded):
     editor = UserFactory(username="keys", role="editor")
     to_accept = Quote.objects.get(start=502)
     to_reject = Quote.objects.get(start=1031)
-    Quote.objects.filter(pk__in=[to_accept.pk, to_reject.pk]).update(
-        status=Quote.Status.SUGGESTED
-    )
+    Quote.objects.filter(pk__in=[to_accept.pk, to_reject.pk]).update(status=Quote.Status.SUGGESTED)
     body = seeded.body
     sentence = body.index("A large group")
     sentence_end = body.index("Taktani.") + len("Taktani.")
@@ -96,7 +94,9 @@ def test_the_whole_editor_loop_by_keyboard_alone(page, seeded):
     expect(page.locator(f'#quote-{made.pk}[aria-current="true"]')).to_have_count(1)
     page.keyboard.press("e")
     page.wait_for_selector("[data-quote-form]")
-    assert page.evaluate("document.querySelector('[data-quote-form]').contains(document.activeElement)")
+    assert page.evaluate(
+        "document.querySelector('[data-quote-form]').contains(document.activeElement)"
+    )
     tab_to(page, 'textarea[name="note"]')
     page.keyboard.type("Checked from the keyboard.")
     with page.expect_response(lambda r: r.request.method == "POST"):

@@ -120,7 +120,7 @@ def test_touch_selection_offers_make_a_quote_with_the_form_in_view(
         form_top = page.locator("#quote-form-slot").bounding_box()["y"]
         marked = page.evaluate(PENDING_BOX)
         assert marked["text"] == seeded.body[502:583]
-        assert 0 <= marked["top"] and marked["bottom"] <= form_top, (marked, form_top)
+        assert marked["top"] >= 0 and marked["bottom"] <= form_top, (marked, form_top)
         # the speaker field takes focus and is in view in the form
         assert page.evaluate("document.activeElement.matches('[data-speaker-input]')")
         page.fill("[data-speaker-input]", "Igor Konashenkov")

@@ -15,6 +15,7 @@ AXE = HERE / "vendor" / "axe.min.js"
 UPDATE = os.environ.get("NEWSDESK_UPDATE_SCREENSHOTS") == "1"
 
 DEVICES = {
+    "small-phone": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1},
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1},
     "tablet": {"viewport": {"width": 768, "height": 1024}, "device_scale_factor": 1},
 }

@@ -31,7 +31,7 @@ def check_clean(page):
     assert page.csp_violations == [], f"CSP violations: {page.csp_violations}"
 
 
-@pytest.mark.parametrize("device", ["phone", "tablet"])
+@pytest.mark.parametrize("device", ["small-phone", "phone", "tablet"])
 def test_no_page_scrolls_sideways(browser, live_server, seeded, admin, device):
     pages = every_page(
         seeded, Speaker.objects.get(name="Igor Konashenkov"), Outlet.objects.get(name="Meduza")

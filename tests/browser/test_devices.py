@@ -195,6 +195,7 @@ def test_selection_stays_marked_and_its_ends_move(page, editor_user, seeded):
     page.keyboard.press("Escape")
     page.wait_for_selector("[data-quote-form]", state="detached")
     page.wait_for_function("() => !CSS.highlights.has('nd-pending')")
+    expect(page.locator("#article-text")).to_be_focused()  # focus back where it was
 
 
 def test_messages_cover_no_control_and_leave(page, editor_user, seeded):

@@ -572,6 +572,9 @@
       }
       if (NARROW.matches) {
         document.body.classList.add("sheet-open");
+        // The sheet lies over the quote list: nothing there to reach until it closes (the
+        // article text stays live, to move the selection).
+        setListInert(true);
         bringSelectionIntoView();
       } else {
         // The form heads the sidebar, which may have scrolled down its list of quotes.
@@ -580,6 +583,7 @@
       }
     } else if (!form && hadForm) {
       document.body.classList.remove("sheet-open");
+      setListInert(false);
       var active = document.activeElement;
       if (!active || active === document.body || !document.contains(active)) giveFocusBack();
     }
@@ -588,6 +592,11 @@
     watchHelp();
     var offer = offerEl();
     if (offer && form) offer.hidden = true;
+  }
+
+  function setListInert(on) {
+    var list = document.getElementById("quote-list");
+    if (list) list.inert = on;
   }
 
   function sheetHeight() {

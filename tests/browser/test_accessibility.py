@@ -225,3 +225,29 @@ def test_axe_finds_no_serious_violation_on_any_page(browser, live_server, seeded
     print(f"violations per page (any impact): {counts}")
     print(f"serious or critical: {sum(len(v) for v in blocking.values())}")
     assert not blocking, blocking
+
+
+def test_axe_on_a_phone_with_the_menu_and_the_form_sheet_open(browser, live_server, seeded):
+    editor = UserFactory(role="editor")
+    with open_page(browser, live_server.url, "phone", bypass_csp=True) as page:
+        log_in(page, editor)
+        page.goto(seeded.get_absolute_url())
+        page.get_by_text("Menu").tap()
+        page.evaluate(
+            """() => {
+            const el = document.getElementById("article-text");
+            const node = [...el.childNodes].find((n) => n.nodeType === 3 && n.data.length > 20);
+            const range = document.createRange();
+            range.setStart(node, 2);
+            range.setEnd(node, 15);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+        }"""
+        )
+        page.keyboard.press("q")
+        page.wait_for_selector("[data-quote-form]")
+        result = axe_audit(page)
+        for v in result["violations"]:
+            print(f"  phone: {v['impact']} {v['id']}: {v['help']} {v['nodes']}")
+        print(f"\naxe-core on a phone: {len(result['violations'])} violations")
+        assert not [v for v in result["violations"] if v["impact"] in AXE_BLOCKING]

@@ -94,8 +94,8 @@ def test_the_whole_editor_loop_by_keyboard_alone(page, seeded):
     expect(page.locator(f'#quote-{made.pk}[aria-current="true"]')).to_have_count(1)
     page.keyboard.press("e")
     page.wait_for_selector("[data-quote-form]")
-    assert page.evaluate(
-        "document.querySelector('[data-quote-form]').contains(document.activeElement)"
+    page.wait_for_function(
+        "() => document.querySelector('[data-quote-form]').contains(document.activeElement)"
     )
     tab_to(page, 'textarea[name="note"]')
     page.keyboard.type("Checked from the keyboard.")

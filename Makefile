@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= newsdesk-demo
 XDIST ?= -n 2
 # The slow families that `make test` leaves out and `make test-all` runs (pyproject.toml
 # names them; tests/conftest.py marks their tests).
-SLOW := browser or corpus or subprocess or schemathesis
+SLOW := browser or corpus or subprocess or schemathesis or speed
 # `-m "not ($(SLOW))"` is what leaves them out; not collecting the two folders whose
 # families are left out whole (nor loading Schemathesis' and Hypothesis' plugins) only
 # saves each worker some seconds of imports.
@@ -62,8 +62,13 @@ run: check-port install
 	@echo
 	@echo "  Newsdesk is at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as '$(DEMO_USER)' with password '$(DEMO_PASSWORD)'."
+	@echo "  A job worker runs beside the server; Ctrl-C stops both."
 	@echo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# Ctrl-C reaches both: the worker ends its job after the article in hand, so on INT
+	@# only wait for it; otherwise (the server stopped some other way) stop it.
+	@trap 'wait $$worker' INT; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT TERM; \
+	$(PY) manage.py worker & worker=$$!; \
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.
 chromium:
@@ -92,3 +97,19 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Back the database up to a file, and restore it (README: Backups).
+# make backup [BACKUP=path]; make restore BACKUP=path
+.PHONY: backup restore backup-drill
+BACKUP_DIR ?= backups
+
+backup: install
+	@mkdir -p $(BACKUP_DIR)
+	$(PY) manage.py backup $(or $(BACKUP),$(BACKUP_DIR)/newsdesk-$(shell date -u +%Y%m%dT%H%M%SZ).backup)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=path"; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
+
+backup-drill: install
+	.ci/backup-drill

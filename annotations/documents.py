@@ -122,7 +122,7 @@ _ARTICLE_KEYS = (
         "boilerplate",
     },
 )
-_BOILERPLATE_KEYS = ({"start", "end"}, {"note"})
+_BOILERPLATE_KEYS = ({"start", "end"}, {"note", "proposed"})
 _OUTLET_KEYS = ({"name"}, {"kind", "home_page", "aliases"})
 _SPEAKER_KEYS = ({"name"}, {"key", "kind", "role", "affiliation", "wikidata_id", "aliases"})
 _QUOTE_KEYS = (
@@ -199,6 +199,8 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
         _check_object(b, where, _BOILERPLATE_KEYS)
         _check_pair([b["start"], b["end"]], where)
         _check_str(b, "note", where)
+        if not isinstance(b.get("proposed", False), bool):
+            raise ValidationError(f"{where}.proposed must be true or false.")
     for n, o in enumerate(_check_list(doc, "outlets", "the document")):
         where = f"outlets[{n}]"
         _check_object(o, where, _OUTLET_KEYS)
@@ -278,7 +280,11 @@ def store_document(
     for b in data.get("boilerplate") or []:
         textrules.check_span(body, b["start"], b["end"], what="boilerplate range")
         BoilerplateRange.objects.create(
-            article=article, start=b["start"], end=b["end"], note=b.get("note") or ""
+            article=article,
+            start=b["start"],
+            end=b["end"],
+            note=b.get("note") or "",
+            proposed=b.get("proposed", False),
         )
 
     for n, q in enumerate(doc.get("quotes") or []):
@@ -480,7 +486,13 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
             "language": article.language,
             "status": article.status,
             "boilerplate": [
-                {"start": b.start, "end": b.end, "note": b.note}
+                # "proposed" only while it is: documents of marked ranges stay as they were
+                {
+                    "start": b.start,
+                    "end": b.end,
+                    "note": b.note,
+                    **({"proposed": True} if b.proposed else {}),
+                }
                 for b in sorted(article.boilerplate.all(), key=lambda b: (b.start, b.end))
             ],
         },

@@ -141,6 +141,7 @@ def _create_article(report: ImportReport, data: dict[str, Any], *, user, suggest
     article.save()
     report.imported.append(article.title)
     report.imported_ids.append(article.pk)
+    article.propose_boilerplate()
     if suggest:
         report.suggested += len(article.suggest_quotes(by=user))
 
@@ -258,13 +259,19 @@ def import_jsonl(text: str, *, user=None, label: str = "line") -> ImportReport:
     return _all_or_nothing(report, steps())
 
 
+def parse_jsonl_line(line: str) -> Any:
+    """One line of a JSON Lines file, or ``ValidationError`` saying why it is not JSON."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ValidationError("not valid JSON: nested too deep") from exc
+
+
 def _jsonl_step(report: ImportReport, line: str, user) -> Callable[[], None]:
     def step():
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
-        article, duplicate = store_document(doc, user=user)
+        article, duplicate = store_document(parse_jsonl_line(line), user=user)
         if duplicate:
             report.skipped.append(f"{article.title!r}: {duplicate} as article #{article.pk}")
         else:

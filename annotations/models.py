@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from . import text as textrules
+from .boilerplate import ranges_of, recurring_keys
 from .suggesting import suggest
 
 FRAGMENT_JOINER = " … "
@@ -554,13 +556,62 @@ class Article(Tracked):
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
 
+    #: how many of the publisher's latest articles are compared with a new one
+    BOILERPLATE_LOOKBACK = 200
+
+    @transaction.atomic
+    def propose_boilerplate(self) -> list[BoilerplateRange]:
+        """Propose as boilerplate the paragraphs this article shares word for word with
+        enough of its publisher's latest articles (see :mod:`annotations.boilerplate`), in
+        this article and in those others; ranges already marked or proposed stay as they are.
+        Suggestions that an earlier run left inside a new range are deleted (restorable).
+        Returns the ranges made."""
+        if self.publisher_id is None:
+            return []
+        others = list(
+            Article.objects.filter(publisher_id=self.publisher_id)
+            .exclude(pk=self.pk)
+            .order_by("-pk")
+            .prefetch_related("boilerplate")[: self.BOILERPLATE_LOOKBACK]
+        )
+        keys = recurring_keys(self.body, [a.body for a in others])
+        if not keys:
+            return []
+        made = []
+        for article in [self, *others]:
+            taken = [(b.start, b.end) for b in article.boilerplate.all()]
+            for start, end in ranges_of(article.body, keys):
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                made.append(
+                    BoilerplateRange(
+                        article=article,
+                        start=start,
+                        end=end,
+                        proposed=True,
+                        note="Repeated word for word in other articles of the publisher.",
+                    )
+                )
+        made = BoilerplateRange.objects.bulk_create(made)
+        # what was suggested there before the range was found goes (it can be restored)
+        for found in made:
+            inside = Quote.objects.filter(
+                article_id=found.article_id, status=Quote.Status.SUGGESTED
+            ).prefetch_related("fragments")
+            for quote in inside:
+                frags = list(quote.fragments.all())
+                if frags and all(found.start <= f.start and f.end <= found.end for f in frags):
+                    quote.soft_delete()
+        return made
+
     def boilerplate_spans(self) -> list[tuple[int, int]]:
         return [(b.start, b.end) for b in self.boilerplate.all()]
 
     @transaction.atomic
-    def suggest_quotes(self, by=None) -> list[Quote]:
+    def suggest_quotes(self, by=None, suggester=None) -> list[Quote]:
         """Run the quote suggester over the body and store what it finds as quotes with
-        status ``suggested``.
+        status ``suggested``. ``suggester`` stands in for :func:`suggesting.suggest` (the
+        jobs run it in a child process with a time limit).
 
         Nothing is proposed inside boilerplate ranges, nor where a quote already stands
         (confirmed, suggested, rejected or deleted: an editor's "no" is remembered).
@@ -579,7 +630,8 @@ class Article(Tracked):
         speakers: dict[str, Speaker] = {}
         outlets: dict[str, Outlet] = {}
         created = []
-        for found in suggest(self.body, skip=self.boilerplate_spans(), known_speakers=known):
+        suggester = suggester or suggest
+        for found in suggester(self.body, skip=self.boilerplate_spans(), known_speakers=known):
             spans = [(f.start, f.end) for f in found.fragments]
             if any(_span_similarity(spans, other) >= 0.5 for other in taken):
                 continue
@@ -617,12 +669,19 @@ class Article(Tracked):
 
 class BoilerplateRange(models.Model):
     """A part of the body that is not the story (a publisher's appeal, a newsletter box):
-    nothing is suggested there."""
+    nothing is suggested there.
+
+    Marked by an editor, or found: a paragraph the publisher repeats word for word in its
+    articles is *proposed* (``proposed``) until an editor confirms it (:meth:`confirm`) or
+    rejects it (:meth:`reject`); nothing is suggested inside it meanwhile either."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="boilerplate")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     note = models.CharField(max_length=300, blank=True)
+    proposed = models.BooleanField(
+        default=False, help_text="Found by Newsdesk, waiting for an editor to confirm it."
+    )
 
     class Meta:
         ordering = ["start"]
@@ -634,6 +693,17 @@ class BoilerplateRange(models.Model):
     def clean(self) -> None:
         if self.article_id is not None:
             textrules.check_span(self.article.body, self.start, self.end, what="boilerplate range")
+
+    def confirm(self) -> None:
+        """An editor agrees the proposed range is not the story: it stays, as if marked."""
+        if self.proposed:
+            self.proposed = False
+            self.save(update_fields=["proposed"])
+
+    def reject(self) -> None:
+        """An editor says the proposed range is the story: it goes (a marked one stays)."""
+        if self.proposed:
+            self.delete()
 
 
 class QuoteQuerySet(models.QuerySet):
@@ -1182,3 +1252,215 @@ class ViaHop(models.Model):
             raise ValidationError(
                 "A via hop names either an outlet or a speaker, not both or neither."
             )
+
+
+# --- Jobs ------------------------------------------------------------------------------
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every job; everyone else the jobs they started."""
+        if getattr(user, "role", None) == User.Role.ADMIN:
+            return self
+        return self.filter(created_by=user)
+
+    def stale(self, seconds: float):
+        """Running jobs whose worker has given no sign of life for ``seconds``."""
+        cutoff = timezone.now() - timedelta(seconds=seconds)
+        return self.filter(state=Job.State.RUNNING, heartbeat_at__lt=cutoff)
+
+
+class Job(models.Model):
+    """Long work run by a worker off the request (an import, suggestions over many
+    articles, an export): what the pages and the API show about it. Django's tasks
+    framework runs it; ``task_id`` is its task result."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import"
+        SUGGEST = "suggest", "Suggestions"
+        EXPORT = "export", "Export"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    FINISHED = (State.DONE, State.FAILED, State.CANCELLED)
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    title = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
+    payload = models.BinaryField(null=True, blank=True, editable=False)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    file = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    rerun_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns"
+    )
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="annotations_job_state_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["import", "suggest", "export"]),
+                name="annotations_job_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed", "cancelled"]),
+                name="annotations_job_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:job-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def is_stopping(self) -> bool:
+        """Cancelled while running: the worker stops after the article in hand."""
+        return self.state == self.State.CANCELLED and self.started_at and not self.finished_at
+
+    @property
+    def can_rerun(self) -> bool:
+        """Finished, with something to do again: a finished import lets its upload go."""
+        if not self.is_finished:
+            return False
+        return not (
+            self.kind == self.Kind.IMPORT
+            and self.state == self.State.DONE
+            and "text" not in self.params
+        )
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def elapsed(self) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at or timezone.now()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+    @property
+    def rate(self) -> float | None:
+        """Articles a second so far."""
+        elapsed = self.elapsed
+        if not elapsed or not self.done:
+            return None
+        return self.done / elapsed
+
+    @property
+    def seconds_left(self) -> float | None:
+        rate = self.rate
+        if self.is_finished or not rate or not self.total:
+            return None
+        return max(0.0, (self.total - self.done) / rate)
+
+    # The worker's side. Every write is one UPDATE guarded by the state, so that a cancel
+    # (or a stale-job sweep) from another process is never overwritten.
+
+    def claim(self) -> bool:
+        """Mark a queued job running; False when it was cancelled (or taken) meanwhile."""
+        now = timezone.now()
+        claimed = Job.objects.filter(pk=self.pk, state=self.State.QUEUED).update(
+            state=self.State.RUNNING, started_at=now, heartbeat_at=now
+        )
+        if claimed:
+            self.state, self.started_at, self.heartbeat_at = self.State.RUNNING, now, now
+        return bool(claimed)
+
+    def beat(self, *, report: bool = False) -> bool:
+        """Save progress (``done``, ``total`` and, when asked, the report so far) as a sign
+        of life. False when the job is no longer running: cancelled, or given up as stale."""
+        self.heartbeat_at = timezone.now()
+        fields = {"done": self.done, "total": self.total, "heartbeat_at": self.heartbeat_at}
+        if report:
+            fields["report"] = self.report
+        return bool(Job.objects.filter(pk=self.pk, state=self.State.RUNNING).update(**fields))
+
+    def finish(self, state: str, *, error: str = "") -> None:
+        """Record the end: ``state`` unless the job was cancelled meanwhile (a cancelled job
+        stays cancelled, with the report of what it did before it stopped)."""
+        now = timezone.now()
+        fields = {
+            "done": self.done,
+            "total": self.total,
+            "report": self.report,
+            "file": self.file,
+            "finished_at": now,
+            "heartbeat_at": now,
+        }
+        if state == self.State.DONE:
+            fields["payload"] = None  # the upload is not needed any more
+        updated = Job.objects.filter(pk=self.pk, state=self.State.RUNNING).update(
+            state=state, error=error, **fields
+        )
+        if not updated:
+            Job.objects.filter(pk=self.pk, finished_at__isnull=True).update(**fields)
+        self.refresh_from_db()
+
+    # The people's side.
+
+    def cancel(self) -> bool:
+        """Ask a queued or running job to stop: a queued one never starts, a running one
+        stops after the article in hand. False when it had already finished."""
+        now = timezone.now()
+        queued = Job.objects.filter(pk=self.pk, state=self.State.QUEUED).update(
+            state=self.State.CANCELLED, finished_at=now
+        )
+        running = Job.objects.filter(pk=self.pk, state=self.State.RUNNING).update(
+            state=self.State.CANCELLED
+        )
+        self.refresh_from_db()
+        return bool(queued or running)
+
+    @classmethod
+    def fail_stale(cls, seconds: float) -> list[Job]:
+        """Mark failed the running jobs whose worker stopped (killed, or its machine lost)
+        without a word for ``seconds``. What they did is kept: each article was its own
+        transaction. Returns them."""
+        failed = []
+        for job in cls.objects.stale(seconds).defer("payload"):
+            updated = cls.objects.filter(
+                pk=job.pk, state=cls.State.RUNNING, heartbeat_at=job.heartbeat_at
+            ).update(
+                state=cls.State.FAILED,
+                finished_at=timezone.now(),
+                error=(
+                    f"The worker stopped (no sign of life for {seconds:.0f} s) after "
+                    f"{job.done} of {job.total or '?'}. What was done before is kept; run "
+                    "the job again to do the rest (what is already there is skipped)."
+                ),
+            )
+            if updated:
+                failed.append(job)
+        return failed

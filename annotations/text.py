@@ -8,7 +8,9 @@ that server code and tests can speak the browser's language when they need to.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from bisect import bisect_left
 
 from django.core.exceptions import ValidationError
 
@@ -67,6 +69,72 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     return "".join(ch for ch in text if ch in KEPT_CONTROLS or unicodedata.category(ch) != "Cc")
+
+
+# what normalize changes besides composing: line ends and control characters
+_NEEDS_CHANGE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class RawOffsets:
+    """The way back from offsets into a normalised text to offsets into the raw text it came
+    from (a file as stored: ``\r\n`` line ends, decomposed accents, control characters).
+
+    Built by :meth:`normalize`, which normalises a character (with the combining marks that
+    follow it) at a time and records where each piece came from.
+    """
+
+    def __init__(
+        self, raw_starts: list[int] | None, raw_ends: list[int] | None, raw_length: int
+    ) -> None:
+        # per normalised character: where its piece of ``raw`` starts and ends (None: the
+        # text was normalised already, offsets are the same)
+        self.raw_starts = raw_starts
+        self.raw_ends = raw_ends
+        self.raw_length = raw_length
+
+    @classmethod
+    def normalize(cls, raw: str) -> tuple[str, RawOffsets]:
+        """``raw`` normalised (as :func:`normalize` does) and the map back to ``raw``."""
+        if not _NEEDS_CHANGE.search(raw) and unicodedata.is_normalized("NFC", raw):
+            return raw, cls(None, None, len(raw))
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        i, n = 0, len(raw)
+        while i < n:
+            j = i + 1
+            if raw[i] == "\r" and j < n and raw[j] == "\n":
+                j += 1
+            while j < n and unicodedata.combining(raw[j]):
+                j += 1  # a base character and its combining marks compose together
+            piece = normalize(raw[i:j])
+            pieces.append(piece)
+            if len(piece) == j - i and piece == raw[i:j]:
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
+            else:
+                starts.extend([i] * len(piece))
+                ends.extend([j] * len(piece))
+            i = j
+        return "".join(pieces), cls(starts, ends, n)
+
+    def start(self, index: int) -> int:
+        """The raw offset of a span starting at ``index`` of the normalised text."""
+        if self.raw_starts is None:
+            return index
+        return self.raw_starts[index] if index < len(self.raw_starts) else self.raw_length
+
+    def end(self, index: int) -> int:
+        """The raw offset of a span ending (exclusive) at ``index`` of the normalised text."""
+        if self.raw_ends is None:
+            return index
+        return self.raw_ends[index - 1] if index > 0 else 0
+
+    def to_normalized(self, raw_index: int) -> int:
+        """The normalised offset of the first character at or after ``raw_index``."""
+        if self.raw_starts is None:
+            return raw_index
+        return bisect_left(self.raw_starts, raw_index)
 
 
 def is_normalized(text: str) -> bool:

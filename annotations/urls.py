@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "annotations"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("quotes/<int:pk>/restore/", views.quote_restore, name="quote-restore"),
     path("quotes/<int:pk>/accept/", views.quote_accept, name="quote-accept"),
     path("quotes/<int:pk>/reject/", views.quote_reject, name="quote-reject"),
+    path("boilerplate/<int:pk>/confirm/", views.boilerplate_confirm, name="boilerplate-confirm"),
+    path("boilerplate/<int:pk>/reject/", views.boilerplate_reject, name="boilerplate-reject"),
     path("via-row/", views.via_row, name="via-row"),
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/options/", views.speaker_options, name="speaker-options"),
@@ -33,4 +35,11 @@ urlpatterns = [
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker-detail"),
     path("outlets/", views.outlet_list, name="outlet-list"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet-detail"),
+    path("jobs/", job_views.job_list, name="job-list"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/cancel/", job_views.job_cancel, name="job-cancel"),
+    path("jobs/<int:pk>/rerun/", job_views.job_rerun, name="job-rerun"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job-download"),
+    path("jobs/suggest/", job_views.suggest_articles, name="job-suggest"),
+    path("jobs/export/", job_views.export_articles_job, name="job-export"),
 ]

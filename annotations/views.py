@@ -27,15 +27,16 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from . import jobs
 from .documents import articles_jsonl_lines
 from .exporting import web_annotation_collection
 from .forms import ArticleForm, ImportForm, QuoteForm, fit_selection
-from .importing import ImportReport, import_file, import_text
-from .models import Article, Fragment, Outlet, Quote, Speaker, ViaHop
+from .models import Article, BoilerplateRange, Fragment, Outlet, Quote, Speaker, ViaHop
 from .permissions import can_edit
 
 PAGE_SIZE = 25
@@ -197,11 +198,13 @@ def url_maker(name: str) -> Callable[[int], str]:
 
 def workspace_context(request, article: Article, **extra) -> dict:
     quotes = article_quotes(article)
+    ranges = list(article.boilerplate.all())
     return {
         "article": article,
         "quotes": quotes,
         "suggested_count": sum(q.status == Quote.Status.SUGGESTED for q in quotes),
-        "body_html": highlight(article.body, quotes, article.boilerplate_spans()),
+        "body_html": highlight(article.body, quotes, [(b.start, b.end) for b in ranges]),
+        "proposed_boilerplate": [b for b in ranges if b.proposed],
         "can_edit": can_edit(request.user),
         "export_url": quotes_csv_url(article=article.pk, status=Quote.Status.CONFIRMED),
         "export_all_url": quotes_csv_url(article=article.pk),
@@ -297,7 +300,7 @@ def article_create(request):
         context["adding"] = True
         return render(request, "annotations/article_list.html", context, status=422)
     article = form.save_for(request.user)
-    article.suggest_quotes(by=request.user)
+    jobs.start_suggest([article.pk], user=request.user)  # the page never waits on it
     return redirect(article)
 
 
@@ -328,8 +331,13 @@ def article_status(request, pk):
 @editor_required
 def article_suggest(request, pk):
     article = get_object_or_404(Article, pk=pk)
-    article.suggest_quotes(by=request.user)
-    return workspace_response(request, article, flash="Suggestions refreshed.")
+    job = jobs.start_suggest([article.pk], user=request.user)
+    flash = format_html(
+        'Suggesting quotes in the background (<a href="{}">job #{}</a>); reload to see them.',
+        job.get_absolute_url(),
+        job.pk,
+    )
+    return workspace_response(request, article, flash=flash)
 
 
 # --- Quotes ------------------------------------------------------------------------------
@@ -492,6 +500,25 @@ def quote_restore(request, pk):
 
 @require_POST
 @editor_required
+def boilerplate_confirm(request, pk):
+    found = get_object_or_404(BoilerplateRange.objects.select_related("article"), pk=pk)
+    found.confirm()
+    return workspace_response(request, found.article, flash="Boilerplate confirmed.")
+
+
+@require_POST
+@editor_required
+def boilerplate_reject(request, pk):
+    found = get_object_or_404(BoilerplateRange.objects.select_related("article"), pk=pk)
+    article = found.article
+    if not found.proposed:
+        return error_response(request, "Only a proposed range can be rejected here.")
+    found.reject()
+    return workspace_response(request, article, flash="Boilerplate rejected: it is the story.")
+
+
+@require_POST
+@editor_required
 def quote_accept(request, pk):
     quote = editable_quote(pk)
     quote.accept(by=request.user)
@@ -643,44 +670,43 @@ def _require_editor(request) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_page(request):
-    """Editors paste or upload articles here and see what was imported, skipped and
-    refused. A refused file changes nothing."""
+    """Editors paste or upload articles here. The file is checked at once (type, size,
+    encoding) and its articles are imported by a background job: the answer is a redirect
+    to the job's page, which shows the progress and then what was imported, skipped and
+    refused."""
     _require_editor(request)
-    report: ImportReport | None = None
-    status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             publisher = data["publisher"].strip() or None
-            if data["file"]:
-                upload = data["file"]
-                report = import_file(
-                    upload.name,
-                    upload.read(),
-                    publisher=publisher,
-                    user=request.user,
-                    suggest=data["suggest"],
-                )
+            try:
+                if data["file"]:
+                    upload = data["file"]
+                    job = jobs.start_import(
+                        upload.name,
+                        upload.read(),
+                        publisher=publisher,
+                        user=request.user,
+                        suggest=data["suggest"],
+                    )
+                else:
+                    job = jobs.start_text_import(
+                        data["text"],
+                        title=data["title"],
+                        publisher=publisher,
+                        user=request.user,
+                        suggest=data["suggest"],
+                    )
+            except ValidationError as exc:
+                form.add_error("file", exc)
             else:
-                report = import_text(
-                    data["text"],
-                    title=data["title"],
-                    publisher=publisher,
-                    user=request.user,
-                    suggest=data["suggest"],
-                )
-            if report.refused:
-                status = 400
-            else:
-                form = ImportForm(initial={"suggest": data["suggest"]})
-        else:
-            status = 400
+                return redirect(job)
+        status = 400
     else:
         form = ImportForm()
-    return render(
-        request, "annotations/import.html", {"form": form, "report": report}, status=status
-    )
+        status = 200
+    return render(request, "annotations/import.html", {"form": form}, status=status)
 
 
 @require_GET

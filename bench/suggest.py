@@ -32,12 +32,13 @@ def main(argv: list[str]) -> int:
             print(f"{split}: not found, skipped")
             continue
         result = evaluate(split)
+        figures = result.figures
         print(
-            f"{split.name}: {result['articles']} articles, "
-            f"{result['articles_per_second']} articles/s; "
-            f"direct F1 {result['direct_prf'][2]}, with speaker "
-            f"{result['direct_with_speaker_prf'][2]}, indirect F1@0.3 "
-            f"{result['indirect_prf_0.3'][2]}, @0.8 {result['indirect_prf_0.8'][2]}"
+            f"{split.name}: {result.articles} articles, "
+            f"{result.articles_per_second} articles/s; "
+            f"direct F1 {figures['direct_prf'][2]}, with speaker "
+            f"{figures['direct_with_speaker_prf'][2]}, indirect F1@0.3 "
+            f"{figures['indirect_prf_0.3'][2]}, @0.8 {figures['indirect_prf_0.8'][2]}"
         )
     seed = (ROOT / "seeds" / "moscow-times-syria-strikes.txt").read_text(encoding="utf-8")
     long_article = "\n".join([seed[:1412]] * 50)

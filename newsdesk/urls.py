@@ -20,3 +20,8 @@ urlpatterns = [
     path("account/token/", tokens.api_token, name="api-token"),
     path("", include("annotations.urls")),
 ]
+
+handler400 = "annotations.errors.bad_request"
+handler403 = "annotations.errors.permission_denied"
+handler404 = "annotations.errors.page_not_found"
+handler500 = "annotations.errors.server_error"

@@ -12,7 +12,8 @@ from .factories import UserFactory
 SLOW_FAMILIES = {
     "browser": ["tests/browser/"],
     "corpus": ["tests/test_brat_import.py::test_polnear_dev_"],
-    "subprocess": ["tests/test_settings.py::"],
+    "subprocess": ["tests/test_settings.py::", "tests/test_jobs_worker.py::"],
+    "speed": ["tests/test_suggesting_speed.py::"],
     "schemathesis": ["tests/test_schemathesis.py::"],
 }
 
@@ -28,6 +29,14 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests sign in many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # API throttles count in the cache, which outlives each test's database.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

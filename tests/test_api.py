@@ -473,7 +473,7 @@ def test_article_list_and_detail_fields(analyst_api, article):
     detail = analyst_api.get(f"/api/v1/articles/{article.pk}/").json()
     assert detail["body"] == BODY
     assert len(detail["quotes"]) == 2  # rejected ones are listed, deleted ones are not
-    assert detail["boilerplate"] == [{"start": 0, "end": 8, "note": "kicker"}]
+    assert detail["boilerplate"] == [{"start": 0, "end": 8, "note": "kicker", "proposed": False}]
 
 
 def test_editor_creates_article_with_normalised_body(editor_api, editor, ria):
@@ -492,7 +492,7 @@ def test_editor_creates_article_with_normalised_body(editor_api, editor, ria):
     data = response.json()
     assert data["body"] == "Café line one\nline two"
     assert data["publisher_name"] == "RIA Novosti"
-    assert data["boilerplate"] == [{"start": 0, "end": 4, "note": ""}]
+    assert data["boilerplate"] == [{"start": 0, "end": 4, "note": "", "proposed": False}]
     assert Article.objects.get(pk=data["id"]).created_by == editor
 
 
@@ -959,9 +959,10 @@ def test_token_authentication_works(analyst):
     assert client.get("/api/v1/quotes/").status_code == 401
 
 
-def test_schema_is_valid_openapi_and_describes_every_endpoint(client):
+def test_schema_is_valid_openapi_and_describes_every_endpoint(client, analyst):
     from drf_spectacular.validation import validate_schema
 
+    client.force_login(analyst)
     response = client.get("/api/v1/schema/", {"format": "json"})
     assert response.status_code == 200
     schema = response.json()
@@ -981,7 +982,8 @@ def test_schema_is_valid_openapi_and_describes_every_endpoint(client):
     assert {"ArticleStatusEnum", "QuoteStatusEnum"} <= set(schema["components"]["schemas"])
 
 
-def test_docs_load_without_internet_or_inline_script(client):
+def test_docs_load_without_internet_or_inline_script(client, analyst):
+    client.force_login(analyst)
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -168,9 +168,14 @@ def test_session_write_needs_csrf(editor, rows):
     assert "CSRF" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/"])
-def test_schema_and_docs_are_public(path):
-    assert APIClient().get(path).status_code == 200
+@pytest.mark.parametrize("url", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_api_schema_and_docs_need_a_signed_in_user(url, analyst, client):
+    assert APIClient().get(url).status_code == 401
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=analyst).key}")
+    assert api.get(url).status_code == 200
+    client.force_login(analyst)
+    assert client.get(url).status_code == 200
 
 
 # The token page ---------------------------------------------------------------------------

@@ -1,6 +1,10 @@
+import io
+import json
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
 from annotations.models import User
@@ -14,7 +18,9 @@ def test_adduser_creates_a_user_with_the_role_and_password(role):
     user = User.objects.get(username="sam")
     assert user.role == role
     assert user.is_staff == (role == "admin")
-    assert authenticate(username="sam", password="a long passphrase") == user
+    # django-axes checks every sign-in against the request it came with.
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="sam", password="a long passphrase") == user
 
 
 def test_adduser_again_changes_the_role_without_a_second_user():
@@ -77,3 +83,62 @@ def test_loadseeds_refuses_a_bad_document_and_changes_nothing(tmp_path):
     with pytest.raises(CommandError, match="past the end"):
         call_command("loadseeds", "--dir", str(tmp_path))
     assert not Article.objects.exists()
+
+
+# --------------------------------------------------------------------------- suggest
+
+CRLF_STORY = (
+    "Moscow strikes\r\n\r\n"
+    "\u201cThe Cafe\u0301 strikes will go on until the end,\u201d Igor Konashenkov said, "
+    "RIA Novosti reported.\r\n"
+    "He said that the planes had returned to the base safely.\r\n"
+)
+
+
+def _suggest(path, *args) -> list[dict]:
+    out = io.StringIO()
+    call_command("suggest", str(path), *args, stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_suggest_offsets_index_the_file_as_stored_crlf_and_all(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_bytes(CRLF_STORY.encode("utf-8"))
+    raw = path.read_bytes().decode("utf-8")
+    records = _suggest(path)
+    assert [r["kind"] for r in records] == ["direct", "indirect"]
+    texts = [raw[s:e] for r in records for s, e in r["fragments"]]
+    assert texts == [
+        "The Cafe\u0301 strikes will go on until the end,",
+        "the planes had returned to the base safely",
+    ]
+    s, e = records[0]["speaker_mention"]
+    assert raw[s:e] == "Igor Konashenkov"
+
+
+def test_suggest_prints_the_via_chain(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_bytes(CRLF_STORY.encode("utf-8"))
+    first, second = _suggest(path)
+    assert first["via"] == ["RIA Novosti"]
+    assert second["via"] == []
+
+
+def test_suggest_skips_the_ranges_it_is_told_to(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_bytes(CRLF_STORY.encode("utf-8"))
+    second_line = CRLF_STORY.index("He said")
+    records = _suggest(path, "--skip", f"0:{second_line}")
+    assert [r["kind"] for r in records] == ["indirect"]
+    skipped = [(0, 30), (second_line, len(CRLF_STORY))]
+    records = _suggest(path, *(f"--skip={s}:{e}" for s, e in skipped))
+    fragments = [f for r in records for f in r["fragments"]]
+    assert fragments and all(e <= s0 or e0 <= s for s, e in fragments for s0, e0 in skipped)
+
+
+@pytest.mark.parametrize("bad", ["5", "9:3", "a:b", "-1:4"])
+def test_suggest_refuses_a_malformed_skip(tmp_path, bad):
+    path = tmp_path / "story.txt"
+    path.write_text("Nothing here.", encoding="utf-8")
+    with pytest.raises(CommandError, match="START:END"):
+        call_command("suggest", str(path), f"--skip={bad}")

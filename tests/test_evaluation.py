@@ -1,21 +1,17 @@
-"""The corpus evaluation, on a tiny brat corpus built for the purpose."""
+"""The corpus evaluation, on a tiny brat corpus built for the purpose: its figures are the
+reference scorer's own."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from annotations import evaluation
-from annotations.evaluation import (
-    load_gold,
-    name_key,
-    overlap_ratio,
-    overlap_ratio_multi,
-    quoted_runs,
-    score,
-)
 
 ARTICLE_A = (
     "“We will win this state by a wide margin,” Senator Ann Lee said.\n"
@@ -70,110 +66,83 @@ def corpus(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_quoted_runs_need_four_words_and_pair_marks():
-    text = 'A “short one” and “this one is long enough” and "straight marks work the same"'
-    assert [text[s:e] for s, e in quoted_runs(text, 0, len(text))] == [
-        "this one is long enough",
-        "straight marks work the same",
-    ]
-    # an unpaired straight mark ends the search; an unpaired curly one is passed over
-    assert quoted_runs('x " a b c d', 0, 11) == []
-    text = "“four words in here” and « unpaired"
-    assert [text[s:e] for s, e in quoted_runs(text, 0, len(text))] == ["four words in here"]
+ARTICLE_C = (
+    "Officials said on Monday that the bridge would reopen.\n"
+    "\u201cNobody will pay a toll this year,\u201d the mayor told reporters.\n"
+)
 
 
-def test_name_key_compares_last_words():
-    assert name_key("Sen. Ann Lee") == name_key("Ann Lee") == "lee"
-    assert name_key("Martin Luther King Jr.") == "king"
-    assert name_key("") == name_key(None) == ""
+@pytest.fixture
+def corpus3(corpus: Path) -> Path:
+    (corpus / "text" / "c.txt").write_text(ARTICLE_C, encoding="utf-8")
+    (corpus / "attributions" / "c_x1.ann").write_text(
+        _ann(
+            ARTICLE_C,
+            [
+                ("the bridge would reopen", "said", "Officials"),
+                ("\u201cNobody will pay a toll this year,\u201d", "told", "the mayor"),
+            ],
+        ),
+        encoding="utf-8",
+    )
+    return corpus
 
 
-def test_overlap_ratios():
-    assert overlap_ratio((0, 10), (5, 15)) == 5 / 15
-    assert overlap_ratio((0, 0), (0, 0)) == 0.0
-    assert overlap_ratio_multi([(0, 4), (6, 10)], [(0, 10)]) == 8 / 10
+def _scorer_prints(split: Path, predictions: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, str(evaluation.DEFAULT_SCORER), str(split), str(predictions)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
 
 
-def test_gold_direct_segments_resolve_pronouns_and_indirect_has_no_marks(corpus):
-    gold = load_gold(corpus)
-    a = gold["a"]
-    assert [(ARTICLE_A[s:e], d.speaker) for d in a.direct for s, e in [d.span]] == [
-        ("We will win this state by a wide margin,", "Senator Ann Lee"),
-        ("It is a big day for all of us,", "Senator Ann Lee"),
-    ]
-    assert a.indirect == [[_span(ARTICLE_A, "turnout would be high")]]
-    assert gold["b"].direct == []
-    assert len(gold["b"].indirect) == 1
+@pytest.mark.corpus
+def test_command_prints_exactly_what_the_reference_scorer_prints(corpus3, tmp_path, capsys):
+    kept = tmp_path / "kept.jsonl"
+    call_command("evaluate_suggestions", str(corpus3), "--predictions", str(kept))
+    printed = capsys.readouterr()
+    assert printed.out == _scorer_prints(corpus3, kept)
+    assert json.loads(printed.out)["articles"] == 3
+    assert "articles per second" in printed.err
+    # the predictions are what `manage.py suggest` prints for the same files
+    call_command("suggest", *sorted(str(p) for p in (corpus3 / "text").glob("*.txt")))
+    assert capsys.readouterr().out == kept.read_text(encoding="utf-8")
 
 
-def _rec(file: str, kind: str, fragments, speaker: str = "") -> dict:
-    return {
-        "file": file,
-        "kind": kind,
-        "fragments": [list(f) for f in fragments],
-        "speaker_name": speaker,
-        "speaker_mention": None,
-        "cue": "said",
+@pytest.mark.corpus
+def test_command_takes_another_scorer(corpus3, tmp_path, capsys):
+    scorer = tmp_path / "scorer.py"
+    scorer.write_text(f"import sys\nprint('scored', sys.argv[1] == {str(corpus3)!r})\n")
+    call_command("evaluate_suggestions", str(corpus3), "--scorer", str(scorer))
+    assert capsys.readouterr().out == "scored True\n"
+
+
+def test_command_refuses_a_folder_that_is_no_split(tmp_path):
+    with pytest.raises(CommandError, match="not a corpus split"):
+        call_command("evaluate_suggestions", str(tmp_path))
+
+
+def test_command_refuses_a_missing_scorer(corpus):
+    with pytest.raises(CommandError, match="no such scorer"):
+        call_command("evaluate_suggestions", str(corpus), "--scorer", "/nonexistent/score.py")
+
+
+def test_predict_writes_one_record_per_suggestion_in_the_scorer_format(corpus):
+    records, seconds = evaluation.predict(evaluation.split_texts(corpus))
+    assert seconds > 0
+    assert {r["file"] for r in records} == {"a.txt", "b.txt"}
+    assert set(records[0]) >= {
+        "file",
+        "kind",
+        "fragments",
+        "speaker_name",
+        "speaker_mention",
+        "cue",
     }
 
 
-def test_score_counts_matches_speakers_and_thresholds(corpus):
-    gold = load_gold(corpus)
-    q1 = _span(ARTICLE_A, "We will win this state by a wide margin,")
-    q2 = _span(ARTICLE_A, "It is a big day for all of us,")
-    records = [
-        _rec("a.txt", "direct", [q1], "Ann Lee"),
-        _rec("a.txt", "direct", [(q2[0] - 1, q2[1] + 1)], "Bob Day"),  # marks are trimmed
-        _rec("a.txt", "indirect", [_span(ARTICLE_A, "turnout would be")]),
-        _rec("b.txt", "indirect", [_span(ARTICLE_B, "the budget was balanced")]),
-        _rec("b.txt", "mixed", [_span(ARTICLE_B, "Critics disagreed with the “rosy” numbers")]),
-        _rec("unknown.txt", "direct", [(0, 5)]),
-    ]
-    result = score(gold, records)
-    assert result["direct_gold"] == 2 and result["direct_pred"] == 2
-    assert result["direct_prf"] == (1.0, 1.0, 1.0)
-    assert result["direct_with_speaker_prf"] == (0.5, 0.5, 0.5)
-    assert result["speaker_accuracy"] == 0.5
-    assert result["indirect_gold"] == 2 and result["indirect_pred"] == 2
-    # "turnout would be" covers 16/21 of the gold: enough for 0.3, not for 0.8
-    assert result["indirect_prf_0.3"] == (1.0, 1.0, 1.0)
-    assert result["indirect_prf_0.8"] == (0.5, 0.5, 0.5)
-
-
-def test_matching_is_one_to_one(corpus):
-    gold = load_gold(corpus)
-    q1 = _span(ARTICLE_A, "We will win this state by a wide margin,")
-    records = [_rec("a.txt", "direct", [q1], "Lee"), _rec("a.txt", "direct", [q1], "Lee")]
-    result = score(gold, records)
-    assert result["direct_pred"] == 2
-    assert result["direct_prf"] == (0.5, 0.5, 0.5)
-
-
-def test_evaluate_runs_the_suggester_and_writes_predictions(corpus, tmp_path):
-    out = tmp_path / "predictions.jsonl"
-    result = evaluation.evaluate(corpus, predictions=out)
-    assert result["articles"] == 2
-    assert result["articles_per_second"] > 0
-    assert result["direct_prf"] == (1.0, 1.0, 1.0)
-    assert result["direct_with_speaker_prf"] == (1.0, 1.0, 1.0)
-    assert result["indirect_prf_0.3"][1] == 1.0
-    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert {line["file"] for line in lines} == {"a.txt", "b.txt"}
-    assert set(lines[0]) == {"file", "kind", "fragments", "speaker_name", "speaker_mention", "cue"}
-    # the written file scores the same as the in-memory run
-    assert score(load_gold(corpus), lines) == {
-        k: v for k, v in result.items() if k not in ("seconds", "articles_per_second")
-    }
-
-
-def test_report_and_command_line(corpus, capsys):
-    assert evaluation.main([str(corpus)]) == 0
-    printed = capsys.readouterr().out
-    assert "direct quote spans (IoU 0.8)" in printed
-    assert "articles per second" in printed
-    assert evaluation.main([str(corpus), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["articles"] == 2
-
-
-def test_default_split_is_the_shared_polnear_dev():
+def test_default_split_and_scorer_are_in_shared():
     assert evaluation.DEFAULT_SPLIT.parts[-4:] == ("shared", "eval", "polnear", "dev")
+    assert evaluation.DEFAULT_SCORER.parts[-3:] == ("shared", "eval", "score_suggestions.py")

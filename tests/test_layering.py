@@ -10,16 +10,18 @@ APP = Path(__file__).resolve().parent.parent / "annotations"
 
 #: bottom up; a module may import from its own layer and those before it
 LAYERS = [
-    {"text"},
+    {"text", "backups", "boilerplate"},
     {"suggesting"},
     {"models"},
     {"documents"},
     {"importing"},
     {"exporting"},
     {"corpus", "evaluation"},
+    {"jobs"},
     {"permissions"},
     {"forms"},
-    {"views"},
+    {"errors"},
+    {"middleware", "views", "job_views"},
     {"api"},
     {"admin"},
     {"urls", "apps", "management", "migrations"},

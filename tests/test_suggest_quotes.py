@@ -137,25 +137,17 @@ def write_corpus(root):
     (root / "attributions" / "a_x1.ann").write_text(ann, encoding="utf-8")
 
 
-def test_evaluate_suggestions_prints_every_figure(tmp_path, capsys):
+@pytest.mark.corpus
+def test_evaluate_suggestions_prints_the_reference_scorers_figures(tmp_path, capsys):
     write_corpus(tmp_path)
-    call_command("evaluate_suggestions", str(tmp_path), "--json")
-    result = json.loads(capsys.readouterr().out)
+    call_command("evaluate_suggestions", str(tmp_path))
+    printed = capsys.readouterr()
+    result = json.loads(printed.out)
     assert result["articles"] == 1
     assert result["direct_gold"] == 1
     assert result["indirect_gold"] == 1
-    assert result["direct_prf"] == [1.0, 1.0, 1.0] or tuple(result["direct_prf"]) == (1.0, 1.0, 1.0)
-    assert result["articles_per_second"] > 0
-    call_command("evaluate_suggestions", str(tmp_path))
-    report = capsys.readouterr().out
-    for label in (
-        "direct quote spans",
-        "right speaker",
-        "IoU 0.3",
-        "IoU 0.8",
-        "articles per second",
-    ):
-        assert label in report
+    assert result["direct_prf"] == [1.0, 1.0, 1.0]
+    assert "articles per second" in printed.err
 
 
 def test_evaluate_suggestions_refuses_a_folder_that_is_not_a_corpus(tmp_path):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from annotations.suggesting import Span, Suggestion, speaker_name_from_source, suggest
+from annotations.suggesting.case import VOCABULARY_FILE, needs_restoring, restore_case
 from annotations.text import inside_quotation_marks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +40,7 @@ class Case:
     mention: str = ""  # the words of the text naming the speaker
     alone: bool = True  # the only statement of the text
     known_speakers: dict[str, list[str]] | None = None
+    role: str | None = None  # the speaker's role, when checked
 
 
 def case(case_id: str, text: str, quote: str, speaker: str, **checks):
@@ -80,7 +84,7 @@ CASES = [
         "according-to-at-the-start-of-the-sentence",
         "According to the police report, the driver was not injured.",
         "the driver was not injured",
-        "the police report",
+        "",
     ),
     case(
         "pronoun-resolves-to-the-person-last-named",
@@ -295,7 +299,7 @@ CASES = [
         "description-stops-before-the-circumstances",
         "“We will not back down,” said a spokesman for the campaign in a statement.",
         "We will not back down,",
-        "a spokesman for the campaign",
+        "",
     ),
     case(
         "addressee-before-a-quote-is-skipped",
@@ -433,7 +437,7 @@ CASES = [
         "more-reporting-verbs-2",
         "“Our revolution has already forced her to change her mind,” read the email.",
         "Our revolution has already forced her to change her mind,",
-        "the email",
+        "",
     ),
     case(
         "more-reporting-verbs-3",
@@ -493,7 +497,7 @@ CASES = [
             "system used by the principals.”"
         ),
         "These assessments do not apply to the system used by the principals.",
-        "the report",
+        "",
     ),
     case(
         "unknown-verbs-around-a-quote-still-give-its-speaker-2",
@@ -592,7 +596,7 @@ CASES = [
             "controversy as “a lesser set of concerns.”"
         ),
         "He was handled so lightly there is not a whole lot you can do, | a lesser set of concerns.",
-        "a former official who oversaw counterintelligence investigations",
+        "",
     ),
     case(
         "a-contracted-pronoun-is-resolved",
@@ -715,7 +719,7 @@ CASES = [
             "Homeland Security memo put it."
         ),
         "lawful source of investment income,",
-        "a Homeland Security memo",
+        "Homeland Security",
         cue="put",
         alone=False,
     ),
@@ -746,7 +750,7 @@ CASES = [
             'between the White House and the campaign."'
         ),
         "Certainly there are discussions between the White House and the campaign.",
-        "a White House official",
+        "White House",
     ),
     case(
         "went-on-continues-a-quote",
@@ -899,6 +903,92 @@ CASES = [
         "Murphy owes “Florida an explanation for voting against the funding.”",
         "Rubio’s campaign",
     ),
+    case(
+        "a-spokesman-speaks-for-the-organisation-named-before-the-role",
+        "A Nordfrakt spokesman said the ship would sail on Monday.",
+        "the ship would sail on Monday",
+        "Nordfrakt",
+        role="spokesman",
+    ),
+    case(
+        "a-spokesman-after-a-quote-speaks-for-the-organisation",
+        "“We will sail on Monday,” a Nordfrakt spokesman said.",
+        "We will sail on Monday,",
+        "Nordfrakt",
+        kind="direct",
+        role="spokesman",
+    ),
+    case(
+        "a-spokesman-of-no-one-named-is-no-speaker",
+        "A spokesman said the ship would sail on Monday.",
+        "the ship would sail on Monday",
+        "",
+        role="spokesman",
+    ),
+    case(
+        "a-statement-published-is-no-speaker",
+        "A statement published on Monday said the ship would sail.",
+        "the ship would sail",
+        "",
+        role="statement",
+    ),
+    case(
+        "documents-are-attributed-to-their-issuer",
+        "Exxon's lobbying disclosures show the company spent $2 million on the bill.",
+        "the company spent $2 million on the bill",
+        "Exxon",
+        role="disclosures",
+    ),
+    case(
+        "according-to-a-memo-from-its-issuer",
+        "According to a memo from the Justice Department, the inquiry was closed.",
+        "the inquiry was closed",
+        "Justice Department",
+        role="memo",
+    ),
+    case(
+        "a-campaign-official-speaks-for-the-campaign",
+        "A Clinton campaign official said the rally would go ahead.",
+        "the rally would go ahead",
+        "Clinton campaign",
+        role="official",
+    ),
+    case(
+        "a-title-before-a-name-is-no-role",
+        "Pentagon spokesman Steven Warren said the strikes had ended.",
+        "the strikes had ended",
+        "Steven Warren",
+        role="",
+    ),
+    case(
+        "told-an-outlet-adds-it-to-the-via-chain",
+        "Senator Ann Lee told Reuters that the bill would pass.",
+        "the bill would pass",
+        "Ann Lee",
+        via=["Reuters"],
+    ),
+    case(
+        "told-an-outlet-after-a-quote-adds-it-to-the-via-chain",
+        "“The bill will pass,” Senator Ann Lee told Reuters.",
+        "The bill will pass,",
+        "Ann Lee",
+        kind="direct",
+        via=["Reuters"],
+    ),
+    case(
+        "told-a-person-is-no-relay",
+        "Senator Ann Lee told Tom Reyes that the bill would pass.",
+        "the bill would pass",
+        "Ann Lee",
+        via=[],
+    ),
+    case(
+        "a-quote-in-double-apostrophes-before-said-and-its-speaker",
+        "''It's bad for the party and bad for the country,'' said Stuart Stevens, a strategist.",
+        "''It's bad for the party and bad for the country",
+        "Stuart Stevens",
+        kind="indirect",
+    ),
 ]
 
 
@@ -917,6 +1007,8 @@ def test_statement(case: Case):
         assert s.cue == case.cue
     if case.via is not None:
         assert s.via == case.via
+    if case.role is not None:
+        assert s.speaker_role == case.role
     if case.mention:
         assert case.text[s.speaker_mention.start : s.speaker_mention.end] == case.mention
 
@@ -1339,3 +1431,34 @@ def test_a_participle_subject_after_two_introductory_phrases():
     )
     (s,) = [s for s in suggest(text) if _inside_any(s, text.index("I think"))]
     assert s.speaker_name == "Warren"
+
+
+# --------------------------------------------------------------------------- case
+
+
+def _quotes(text: str) -> list[tuple[str, list[tuple[int, int]], str]]:
+    return [
+        (s.kind, [(f.start, f.end) for f in s.fragments], s.speaker_name.casefold())
+        for s in suggest(text)
+    ]
+
+
+@pytest.mark.parametrize("change", [str.upper, str.title], ids=["upper-case", "title-case"])
+def test_seed_article_in_capitals_gives_the_same_quotes(change):
+    text = (ROOT / "seeds" / "moscow-times-syria-strikes.txt").read_text(encoding="utf-8")
+    changed = change(text)
+    assert len(changed) == len(text)
+    assert _quotes(changed) == _quotes(text)
+
+
+def test_case_is_restored_only_for_texts_mostly_in_capitals():
+    assert not needs_restoring("Igor Konashenkov said that the strikes went on. " * 5)
+    assert needs_restoring("IGOR KONASHENKOV SAID THAT THE STRIKES WENT ON.")
+    restored = restore_case("IGOR KONASHENKOV SAID THAT THE STRIKES WENT ON.")
+    assert restored == "Igor Konashenkov said that the strikes went on."
+
+
+@pytest.mark.corpus
+def test_shipped_vocabulary_is_what_train_suggester_builds(tmp_path):
+    call_command("train_suggester", "--output-dir", str(tmp_path), stdout=io.StringIO())
+    assert (tmp_path / VOCABULARY_FILE.name).read_bytes() == VOCABULARY_FILE.read_bytes()

@@ -80,3 +80,16 @@ def test_inside_quotation_marks_for_every_style(pair):
     body = f"X said {pair[0]}words here{pair[1]}."
     start = body.index("words")
     assert text.inside_quotation_marks(body, start, start + len("words here"))
+
+
+def test_raw_offsets_map_normalised_spans_back_to_the_stored_text():
+    raw = "One\r\nCafe\u0301 au lait\x07.\r\nTwo"
+    body, offsets = text.RawOffsets.normalize(raw)
+    assert body == text.normalize(raw) == "One\nCaf\u00e9 au lait.\nTwo"
+    for part, stored in [("Caf\u00e9 au lait.", "Cafe\u0301 au lait\x07."), ("Two", "Two")]:
+        s = body.index(part)
+        e = s + len(part)
+        assert raw[offsets.start(s) : offsets.end(e)] == stored
+    assert raw[offsets.start(3) : offsets.end(4)] == "\r\n"
+    assert offsets.to_normalized(raw.index("Two")) == body.index("Two")
+    assert offsets.start(len(body)) == len(raw)

@@ -358,7 +358,9 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
 class BoilerplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = BoilerplateRange
-        fields = ["start", "end", "note"]
+        fields = ["start", "end", "note", "proposed"]
+        # proposed: found by Newsdesk and waiting for an editor (the article page confirms it)
+        read_only_fields = ["proposed"]
         extra_kwargs = {
             "start": {"min_value": 0, "max_value": MAX_OFFSET},
             "end": {"min_value": 0, "max_value": MAX_OFFSET},

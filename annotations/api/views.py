@@ -49,6 +49,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from annotations import jobs
 from annotations.models import (
     Article,
     BoilerplateRange,
@@ -169,6 +170,11 @@ class PreconditionFailed(APIException):
             f"The quote has changed since version {seen}: it is now at version {now}. "
             "GET it again, reapply your change and send its new ETag in If-Match."
         )
+
+
+class SuggesterTooSlow(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "suggester_too_slow"
 
 
 class Conflict(APIException):
@@ -371,9 +377,11 @@ class ArticleViewSet(NewsdeskViewSet):
     @extend_schema(
         summary="Suggest quotes in this article (editors)",
         description="Runs the quote suggester over the article body (boilerplate ranges "
-        "excepted) and returns the suggested quotes it created, status `suggested`.",
+        "excepted) and returns the suggested quotes it created, status `suggested`. The "
+        "suggester has `NEWSDESK_SUGGEST_SECONDS` (10 by default); over that the answer is "
+        "503 and nothing changes. For many articles use `POST /api/v1/articles/suggest/`.",
         request=None,
-        responses={200: QuoteSerializer(many=True), **COMMON_ERRORS, 404: ERROR},
+        responses={200: QuoteSerializer(many=True), **COMMON_ERRORS, 404: ERROR, 503: ERROR},
     )
     @action(
         detail=True,
@@ -384,8 +392,10 @@ class ArticleViewSet(NewsdeskViewSet):
     )
     def suggest(self, request, pk=None):
         article = self.get_object()
-        with transaction.atomic():
-            made = article.suggest_quotes(by=request.user)
+        try:  # in a child process, stopped at NEWSDESK_SUGGEST_SECONDS
+            made = jobs.suggest_in_time(article, by=request.user)
+        except jobs.SuggestTimeout as exc:
+            raise SuggesterTooSlow(f"The suggester was {exc}; nothing was suggested.") from None
         quotes = quote_queryset().filter(pk__in=[q.pk for q in made]).order_by("start", "id")
         return Response(QuoteSerializer(quotes, many=True).data)
 

@@ -413,7 +413,7 @@ def _read_brat_article(name: str, txt: Path, ann: Path, meta: dict[str, str]) ->
     return article
 
 
-def import_brat(split_dir: str | Path, *, user=None) -> BratReport:
+def import_brat(split_dir: str | Path, *, user=None, on_article=None) -> BratReport:
     """Import a brat attribution corpus split (``text/`` and ``attributions/``, PolNeAR
     layout): each article with its attributions as confirmed quotes.
 
@@ -421,7 +421,8 @@ def import_brat(split_dir: str | Path, *, user=None) -> BratReport:
     (same title and body) are skipped; an article whose annotation file does not fit its
     text (offsets outside it, recorded span texts that differ) is refused whole, and the
     others still import. Each refused or skipped article's attributions are listed as
-    skipped, so that imported plus skipped equals the corpus's count."""
+    skipped, so that imported plus skipped equals the corpus's count. ``on_article(done,
+    total)`` reports progress as articles are stored (a progress bar)."""
     split = Path(split_dir)
     if not (split / "text").is_dir():
         raise ValidationError(f"{split} has no text/ folder: not a brat corpus split.")
@@ -455,7 +456,9 @@ def import_brat(split_dir: str | Path, *, user=None) -> BratReport:
             if len(words) > 1:
                 full_names[words[-1].casefold()].add(speaker)
     book = _SpeakerBook(report, user, full_names)
-    for article in prepared:
+    for done, article in enumerate(prepared, start=1):
+        if on_article is not None:
+            on_article(done - 1, len(prepared))
         report.corpus_attributions += len(article.attributions)
         try:
             with transaction.atomic():
@@ -478,6 +481,8 @@ def import_brat(split_dir: str | Path, *, user=None) -> BratReport:
         for kind in created:
             report.kinds[kind] += 1
         report.quotes_imported += len(created)
+    if on_article is not None:
+        on_article(len(prepared), len(prepared))
     return report
 
 

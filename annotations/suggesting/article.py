@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from .lexicon import cue_index
 from .marks import find_quotes, mask
 from .names import Names
-from .sentences import split_sentences
+from .sentences import bounded, split_sentences
 from .spans import Span
 
 MIN_UNATTRIBUTED_WORDS = 4
@@ -33,12 +33,13 @@ class ArticleText:
             work = "".join(chars)
         self.work = work = work.replace("\u00a0", " ")  # same length: offsets hold
         self.quotes = find_quotes(work)
+        self.quote_opens = [o for o, _ in self.quotes]
         self.masked = mask(work, self.quotes)
-        self.sentences = split_sentences(self.masked, work)
-        self.names = Names(text, known)
         self.cues = cue_index(self.masked)
-        self.sentence_ends = [e for _, e in self.sentences]
         self.cue_starts = [c[0] for c in self.cues]
+        self.sentences = bounded(self.masked, split_sentences(self.masked, work), self.cue_starts)
+        self.names = Names(text, known)
+        self.sentence_ends = [e for _, e in self.sentences]
 
     def cues_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         k = bisect_left(self.cue_starts, lo)
@@ -49,7 +50,14 @@ class ArticleText:
         return out
 
     def quotes_in(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        return [(o, c) for o, c in self.quotes if o >= lo and c < hi]
+        """The quotes wholly inside ``[lo, hi)``, marks included."""
+        k = bisect_left(self.quote_opens, lo)
+        out = []
+        # quotes never overlap: past the first that ends too late, all do
+        while k < len(self.quotes) and self.quotes[k][1] < hi:
+            out.append(self.quotes[k])
+            k += 1
+        return out
 
     def words(self, span: Span) -> int:
         return len(self.work[span.start : span.end].split())

@@ -87,7 +87,9 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     right = masked[cue_span.end : hi]
     tail = re.match(r"[^,;:.!?]*", right).group()
     rest = right[len(tail) :].lstrip()
-    zone = left[last_comma + 1 :]
+    # "''It's bad for the party,'' said Stuart Stevens": the closing marks of newspapers
+    # that quote with two apostrophes are no words between the comma and the cue
+    zone = re.sub(r"^\s*(?:''|\u2019\u2019)(?=\s)", "", left[last_comma + 1 :])
     if len(zone.split()) > 9 or len(tail.split()) > 9 or rest and rest[0] not in ".!?,;":
         return None, 0, 0
     if any(CUE_FORMS.get(c[2]) in SPEECH for c in doc.cues_in(lo + last_comma, cue_span.start)):
@@ -162,7 +164,7 @@ def ends_clause(doc: ArticleText, mention: Mention, end: int) -> bool:
 
 
 def after_possessive(doc: ArticleText, lo: int, cue_start: int) -> bool:
-    prev = doc.masked[lo:cue_start].split()[-2:]
+    prev = doc.masked[lo:cue_start].rsplit(None, 2)[-2:]
     if len(prev) == 2 and "-" in prev[1] and prev[1].islower():
         prev = prev[:1]  # "his early-morning tweets"
     prev = prev[-1:]

@@ -124,10 +124,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .article import ArticleText
+from .case import needs_restoring, restore_case
 from .lexicon import PRONOUNS
-from .names import plausible_antecedent
+from .names import issuer_and_role, plausible_antecedent
 from .rules import colon_lead, read_cues, topics
-from .spans import Reading, Span, Suggestion, all_inside, any_overlap
+from .spans import Cover, Reading, Span, Suggestion, all_inside, any_overlap
 from .speakers import gender, speaker_from_mention, subject_mentions
 from .unattributed import attach_unattributed, label
 
@@ -145,6 +146,8 @@ def suggest(
     """
     if not text.strip():
         return []
+    if needs_restoring(text):
+        text = restore_case(text)  # "KONASHENKOV SAID": read as "Konashenkov said"
     return run(ArticleText(text, skip, known_speakers))
 
 
@@ -200,19 +203,25 @@ def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
     antecedents = []
     speakers: list[Span] = []
     resolved: dict[int, str] = {}
+    content = Cover([(sp, id(g)) for g in found if g.kind != "direct" for sp in g.fragments])
+    roles: dict[int, str] = {}
     for f in found:
         if f.mention is not None and f.mention.text.lower() not in PRONOUNS:
             name = speaker_from_mention(doc, f.mention.text, f.mention.span.start, [])
+            issued = issuer_and_role(f.mention.text)
+            if issued is not None:
+                # "a Nordfrakt spokesman": Nordfrakt speaks; "a spokesman": no one named
+                name = doc.names.known.get(issued[0].casefold(), issued[0])
+                roles[id(f)] = issued[1]
             resolved[id(f)] = name
             speakers.append(f.mention.span)
-            inside = any(
-                g is not f and all_inside([f.mention.span], g.fragments) and g.kind != "direct"
-                for g in found
-            )
+            # a speaker named inside another statement's content is not its own antecedent
+            inside = content.covers(f.mention.span, besides=id(f))
             if name and plausible_antecedent(name) and not inside:
                 antecedents.append((f.mention.span.end, name, gender(doc, f.mention)))
+    named = Cover([(sp, 0) for sp in speakers])
     for pos, name, guess in subject_mentions(doc):
-        if not any(sp.start <= pos < sp.end for sp in speakers):
+        if not named.covers(Span(pos, pos + 1)):
             antecedents.append((pos, name, guess))
     antecedents.sort()
     for f in found:
@@ -242,6 +251,7 @@ def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
                 cue=" ".join(f.cue.split()),
                 cue_span=f.cue_span,
                 via=[v for v in f.via if v],
+                speaker_role=roles.get(id(f), "") if mention else "",
             )
         )
     out.sort(key=lambda s: (s.fragments[0].start, s.fragments[0].end))

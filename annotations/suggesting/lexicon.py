@@ -177,6 +177,21 @@ ABBREVIATIONS = word_set(
 DOCUMENTS = word_set("statement letter memo report release tweet video message note email post ad")
 WHAT_WORDS = word_set("nothing everything anything something what whatever")
 QUESTION_WORDS = word_set("why what whether if how when where who which about")
+# Who speaks for someone else: "a Nordfrakt spokesman" is Nordfrakt speaking, in that role.
+SPOKES_ROLES = word_set(
+    "spokesman spokeswoman spokesperson spokesmen spokeswomen spokespeople representative "
+    "representatives official officials aide aides source sources"
+)
+# What a statement is published in: its issuer speaks ("Exxon's lobbying disclosures show").
+DOCUMENT_WORDS = DOCUMENTS | word_set(
+    "statements letters memos releases tweets emails posts disclosure disclosures filing "
+    "filings records document documents"
+)
+ISSUER_LINKS = word_set("from of for by at with")
+ORGANISATION_NOUNS = word_set(
+    "campaign administration government ministry department company team office committee "
+    "party firm agency embassy"
+)
 ISSUED = word_set("issued released sent published posted put distributed")
 NOT_CONTENT = word_set(
     "is was are were has have had will would can could should may might must do does did "

@@ -39,29 +39,46 @@ MARK_OR_NL = re.compile(f"[{re.escape(''.join(sorted(ALL_MARKS)))}\\n]")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
-    """Pairs of (opening mark, closing mark) indices, in text order."""
+    """Pairs of (opening mark, closing mark) indices, in text order.
+
+    Linear in the length of the text: the search for a closing mark jumps over the marks
+    that cannot end it (every straight mark for a curly opening one, the straight marks
+    that can only open for a straight one), so a paragraph full of unpaired marks costs
+    one step a mark.
+    """
     events = [(m.start(), m.group()) for m in MARK_OR_NL.finditer(text)]
+    n = len(events)
+    opens = [c == '"' and straight_opens(text, i) is True for i, c in events]
+    # past_straight[j]: the first event from j on that is no straight mark;
+    # past_opening[j]: the first that is no straight mark that can only open
+    past_straight = [n] * (n + 1)
+    past_opening = [n] * (n + 1)
+    for j in range(n - 1, -1, -1):
+        past_straight[j] = past_straight[j + 1] if events[j][1] == '"' else j
+        past_opening[j] = past_opening[j + 1] if opens[j] else j
     quotes: list[tuple[int, int]] = []
     k = 0
-    while k < len(events):
+    while k < n:
         i, ch = events[k]
         closers = OPENERS.get(ch)
         if closers is None or (ch == '"' and straight_opens(text, i) is False):
             k += 1
             continue
+        skip = past_opening if ch == '"' else past_straight
         found = -1
-        j = k + 1
-        while j < len(events) and events[j][0] - i <= MAX_QUOTE_CHARS:
+        j = skip[k + 1]
+        while j < n and events[j][0] - i <= MAX_QUOTE_CHARS:
             pos, c = events[j]
             if c == "\n":
                 nxt = paragraph_reopens(text, pos, ch)
                 if nxt < 0:
                     break
                 # the quote goes on in the next paragraph, reopened by the same mark
-                while j < len(events) and events[j][0] <= nxt:
+                while j < n and events[j][0] <= nxt:
                     j += 1
+                j = skip[j]
                 continue
-            if c in closers and (ch != '"' or straight_opens(text, pos) is not True):
+            if c in closers and (ch != '"' or not opens[j]):
                 found = j
                 break
             if ch == '"' and c == "\u201d":
@@ -69,7 +86,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 break
             if c == ch and ch != '"' or c in OPENERS and c != '"' and c not in closers:
                 break  # a new quote opens before this one closed: this one is unbalanced
-            j += 1
+            j = skip[j + 1]
         if found < 0:
             k += 1
             continue

@@ -8,15 +8,21 @@ from collections.abc import Mapping, Sequence
 
 from .lexicon import (
     CUE_FORMS,
+    DETERMINERS,
+    DOCUMENT_WORDS,
+    ISSUER_LINKS,
+    MEDIA_NAME_WORDS,
     NAME_SUFFIXES,
     NOT_NAMES,
+    ORGANISATION_NOUNS,
     OUTLET_WORDS,
     PERSON_ENDINGS,
     ROLE_HEAD_SET,
+    SPOKES_ROLES,
     TITLES,
     TRAILING_AUX,
 )
-from .patterns import NAME_RUN
+from .patterns import NAME_RUN, OUTLET_WORDS_END
 
 
 def strip_possessive(word: str) -> str:
@@ -183,3 +189,63 @@ def clean_outlet(name: str) -> str:
     name = " ".join(name.split()).strip(" ,.")
     name = re.sub(rf"\s+(?:{OUTLET_WORDS})$", "", name, flags=re.IGNORECASE)
     return re.sub(r"^[Tt]he\s+", "", name) if not name.startswith("The ") else name[4:]
+
+
+def issuer_and_role(source: str) -> tuple[str, str] | None:
+    """The one a spokesperson or a document speaks for, and the role or document; None when
+    ``source`` is neither.
+
+    ``"a Nordfrakt spokesman"`` -> ``("Nordfrakt", "spokesman")``; ``"Exxon's lobbying
+    disclosures"`` -> ``("Exxon", "disclosures")``; ``"a memo from the Justice Department"``
+    -> ``("Justice Department", "memo")``; ``"a Clinton campaign official"`` -> ``("Clinton
+    campaign", "official")``; ``"a spokesman"`` and ``"A statement published"`` name no one:
+    ``("", "spokesman")``, ``("", "statement")``. ``"spokesman Steven Warren"`` is a person
+    with a title, ``"George W. Bush, an aide"`` a person described: None.
+    """
+    phrase = re.split(r",|\s(?:who|which|whose|that)\s", source, maxsplit=1)[0]
+    words = [w.strip(';:.()\u201c\u201d"') for w in phrase.split()]
+    words = [w for w in words if w]
+    roles = SPOKES_ROLES | DOCUMENT_WORDS
+    head = next(
+        (i for i, w in enumerate(words) if not is_cap(w) and w in roles),
+        None,
+    )
+    if head is None:
+        return None
+    after = words[head + 1 :]
+    if after and is_cap(after[0]):
+        return None  # "spokesman Steven Warren": the person is named
+    before = words[:head]
+    # the capitalised words before the head, organisation nouns between them and it
+    k = len(before)
+    while k and not is_cap(before[k - 1]) and before[k - 1].lower() in ORGANISATION_NOUNS:
+        k -= 1
+    run_end = k
+    while k and is_cap(before[k - 1]) and before[k - 1].lower() not in DETERMINERS:
+        k -= 1
+    run = before[k:head] if k < run_end else []
+    if not run and len(before) >= 2 and before[-2].endswith(("'s", "\u2019s")):
+        run = [before[-2]]  # "Exxon's lobbying disclosures": the owner issued them
+    if not run and after and after[0].lower() in ISSUER_LINKS:
+        for w in after[1:]:
+            if not run and w.lower() in DETERMINERS:
+                continue
+            if not is_cap(w) and w.lower() not in {"of", "for", "and"}:
+                break
+            run.append(w)
+        while run and not is_cap(run[-1]):
+            run.pop()
+    issuer = " ".join(strip_possessive(w) for w in run)
+    return issuer, strip_possessive(words[head].lower())
+
+
+def outlet_name(phrase: str) -> str | None:
+    """``phrase`` as a news outlet (``Reuters``, ``The New York Times``, ``the RIA Novosti news
+    agency``), or None when it does not read as one."""
+    words = phrase.split()
+    if not words or not any(is_cap(w) for w in words):
+        return None
+    lows = {strip_possessive(w.lower().strip(".,")) for w in words}
+    if not (lows & MEDIA_NAME_WORDS or OUTLET_WORDS_END.search(phrase)):
+        return None
+    return clean_outlet(phrase)

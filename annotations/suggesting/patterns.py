@@ -80,6 +80,12 @@ TIME_AFTER_CUE = re.compile(
     r"once|often|flatly|simply|firmly|emphatically|openly|bluntly)\b)\s*,?"
 )
 THAT = re.compile(r"\s*(?:,\s*)?(?:that\b|:)\s*")
+OUTLET_WORDS_END = re.compile(rf"\s(?:{OUTLET_WORDS})$", re.IGNORECASE)
+# "told Reuters", "told The New York Times": who was told, when it is an outlet
+TOLD_WHOM = re.compile(
+    rf"\s+(?P<whom>(?:[Tt]he\s+)?{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}}"
+    rf"(?:\s+(?:{OUTLET_WORDS}))?)(?=[\s,.;:!?]|$)"
+)
 VIA_TAIL = re.compile(
     rf"^[\s,;]*(?:the\s+)?(?P<outlet>{CAP_WORD}(?:\s+{CAP_WORD})*)"
     rf"(?:\s+(?:{OUTLET_WORDS}))?\s+(?:reported|reports|said|says|wrote|writes|quoted)"

@@ -40,7 +40,7 @@ from .lexicon import (
     WHAT_WORDS,
 )
 from .marks import MASK, OPENERS
-from .names import is_cap
+from .names import is_cap, outlet_name
 from .patterns import (
     ADDRESSEE,
     ASKED,
@@ -58,6 +58,7 @@ from .patterns import (
     SUBORDINATE,
     THAT,
     TIME_AFTER_CUE,
+    TOLD_WHOM,
     TOPIC_CUE,
     TRAILING_CUT,
 )
@@ -191,7 +192,7 @@ def not_a_cue(doc: ArticleText, cue: Cue) -> Answer:
     masked, lo = doc.masked, cue.lo
     if cue.form in AMBIGUOUS and not verb_after_subject(doc, lo, cue.start):
         return NO_READING
-    prev = masked[lo : cue.start].split()[-1:]
+    prev = masked[lo : cue.start].rsplit(None, 1)[-1:]
     verb = CUE_FORMS.get(prev[0].lower(), "") if prev else ""
     if verb in PARTICLES and re.fullmatch(PARTICLES[verb], cue.form):
         return NO_READING
@@ -222,7 +223,7 @@ def participle(doc: ArticleText, cue: Cue) -> Answer:
 def asked_by(doc: ArticleText, cue: Cue) -> Answer:
     """``X was asked by SPEAKER, “...”``: the one asking speaks; other passives read as
     nothing."""
-    prev = cue.left(doc).split()[-1:]
+    prev = cue.left(doc).rsplit(None, 1)[-1:]
     passive = bool(prev) and prev[0].lower() in PASSIVE
     if not passive or not cue.form.endswith(("ed", "told", "said", "wrote", "written")):
         return None
@@ -235,7 +236,7 @@ def asked_by(doc: ArticleText, cue: Cue) -> Answer:
 def noun_or_infinitive(doc: ArticleText, cue: Cue) -> Answer:
     """``the report``, ``a chance to respond``: a noun or an infinitive, no statement (``to
     say`` still is one)."""
-    prev = cue.left(doc).split()[-1:]
+    prev = cue.left(doc).rsplit(None, 1)[-1:]
     prev_word = prev[0].lower() if prev else ""
     if (
         prev_word in {"to", "the", "a", "an", "who's"}
@@ -260,7 +261,9 @@ def trailing_attribution(doc: ArticleText, cue: Cue) -> Answer:
     f = make(doc, cue.si, s, e, mention, cue.text(doc), cue.span)
     if f is None:
         return NO_READING
-    f.via = via_after(doc, max(mention.span.end, cue.end), cue.hi, f)
+    told = told_outlet(doc, cue) if mention.span.end <= cue.start else None
+    f.via = [told] if told else []
+    f.via += via_after(doc, max(mention.span.end, cue.end), cue.hi, f)
     return f
 
 
@@ -308,7 +311,8 @@ def leading_attribution(doc: ArticleText, cue: Cue) -> Answer:
     f = make(doc, cue.si, s, e, mention, cue.text(doc), cue.span)
     if f is None:
         return NO_READING
-    f.via = via
+    told = told_outlet(doc, cue)
+    f.via = ([told] if told else []) + via
     return f
 
 
@@ -334,6 +338,14 @@ def subject_of(doc: ArticleText, cue: Cue) -> Mention | None:
     if "subject" not in cue.memo:
         cue.memo["subject"] = find_subject(doc, cue)
     return cue.memo["subject"]
+
+
+def told_outlet(doc: ArticleText, cue: Cue) -> str | None:
+    """``X told Reuters``: the outlet told is the statement's first hop."""
+    if cue.lemma != "tell":
+        return None
+    m = TOLD_WHOM.match(doc.masked, cue.end, cue.hi)
+    return outlet_name(m.group("whom")) if m else None
 
 
 def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:

@@ -48,10 +48,27 @@ from .patterns import (
 from .sentences import word_tokens
 from .spans import Mention, Span
 
+# How far back from a cue its subject is looked for (quotes not counted): further than any
+# apposition reaches, short enough that a run-on sentence costs a bounded amount a cue.
+LEFT_WINDOW = 500
+
+
+def window_start(masked: str, lo: int, hi: int, width: int = LEFT_WINDOW) -> int:
+    """Where to start reading ``masked[lo:hi]`` to see its last ``width`` characters outside
+    quotes: ``lo`` itself for a range no longer, else a blank."""
+    start = hi - width
+    if start <= lo:
+        return lo
+    start = max(lo, start - masked.count(MASK, start, hi))
+    if start == lo:
+        return lo
+    blank = re.compile(r"\s").search(masked, start, hi)
+    return blank.start() if blank else lo
+
 
 def np_left(masked: str, lo: int, hi: int) -> Mention | None:
     """The noun phrase that ends just before ``hi`` (the subject of a cue)."""
-    toks = word_tokens(masked, lo, hi)
+    toks = word_tokens(masked, window_start(masked, lo, hi), hi)
     # skip auxiliaries, adverbs and time phrases between the subject and the cue
     while toks and (
         toks[-1][2].lower() in AUX
@@ -167,7 +184,9 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
     if k >= 1 and (toks[k][2] == "," or toks[k][2].lower() in STOP_LEFT):
         # "Anthony Anton, president and CEO of the association stated": an apposition
         # whose closing comma is missing; the name opening the sentence is the speaker
-        commas = [i for i in range(k + 1) if toks[i][2] == ","]
+        # every comma is a token of its own: count them in the text, list them only if one
+        one = masked.count(",", toks[0][0], toks[k][1]) == 1
+        commas = [i for i in range(k + 1) if toks[i][2] == ","] if one else []
         if len(commas) == 1 and commas[0] + 1 < len(toks):
             after = toks[commas[0] + 1][2]
             first = np_left(masked, lo, toks[commas[0]][0])

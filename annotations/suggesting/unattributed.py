@@ -4,7 +4,8 @@ the quote's own clause, else a neighbouring statement's speaker."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
+from itertools import accumulate
 
 from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
 from .clauses import main_verb
@@ -29,10 +30,58 @@ from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right, owner
 
 
+class Neighbours:
+    """The attributed statements so far, sorted by where they start, for the nearest one
+    before or after a position (a quote that no rule attributes borrows its speaker)."""
+
+    def __init__(self, found: list[Reading]) -> None:
+        self.keys: list[tuple[int, int]] = []  # (start, order of arrival), with a mention
+        self.cued: list[tuple[int, int]] = []  # the same, with a cue as well
+        self.items: list[Reading] = []
+        self.key_of: dict[int, tuple[int, int]] = {}
+        for f in found:
+            self.add(f)
+
+    def add(self, f: Reading) -> None:
+        if f.mention is None:
+            return
+        key = (f.fragments[0].start, len(self.items))
+        self.items.append(f)
+        self.key_of[id(f)] = key
+        insort(self.keys, key)
+        if f.cue_span is not None:
+            insort(self.cued, key)
+
+    def moved(self, f: Reading) -> None:
+        """``f`` gained a fragment before its first one."""
+        old = self.key_of.get(id(f))
+        if old is None or old[0] == f.fragments[0].start:
+            return
+        new = self.key_of[id(f)] = (f.fragments[0].start, old[1])
+        for keys in (self.keys, self.cued) if f.cue_span is not None else (self.keys,):
+            del keys[bisect_left(keys, old)]
+            insort(keys, new)
+
+    def last_before(self, keys: list[tuple[int, int]], lo: int, pos: int) -> Reading | None:
+        """The statement starting last in ``[lo, pos)`` (the first to arrive of a tie)."""
+        k = bisect_left(keys, (pos, -1)) - 1
+        if k < 0 or keys[k][0] < lo:
+            return None
+        return self.items[keys[bisect_left(keys, (keys[k][0], -1))][1]]
+
+    def first_after(self, pos: int, hi: int | None = None) -> Reading | None:
+        """The statement starting first in ``(pos, hi]``."""
+        k = bisect_right(self.keys, (pos, len(self.items)))
+        if k >= len(self.keys) or hi is not None and self.keys[k][0] > hi:
+            return None
+        return self.items[self.keys[k][1]]
+
+
 def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]:
-    covered = []
-    for f in found:
-        covered += f.fragments
+    # what the rules cover, sorted by start, with the furthest end reached so far
+    covered = sorted((f.start, f.end) for r in found for f in r.fragments)
+    covered_starts = [s for s, _ in covered]
+    reach = list(accumulate((e for _, e in covered), max))
     by_sentence: dict[int, list[Reading]] = {}
     for f in found:
         by_sentence.setdefault(f.sentence, []).append(f)
@@ -40,11 +89,19 @@ def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]
     for si, (lo, hi) in enumerate(doc.sentences):
         for o, _ in doc.quotes_in(lo, hi):
             sentence_of[o] = si
+    neighbours = Neighbours(found)
     extra: list[Reading] = []
+
+    def add(f: Reading, si: int) -> None:
+        extra.append(f)
+        neighbours.add(f)
+        by_sentence.setdefault(si, []).append(f)
+
     for o, c in doc.quotes:
         span = Span(o + 1, c)
-        if any(f.start - 1 <= span.start and span.end <= f.end + 1 for f in covered):
-            continue
+        k = bisect_right(covered_starts, span.start + 1)
+        if k and reach[k - 1] + 1 >= span.end:
+            continue  # inside a fragment the rules found
         if doc.words(span) < MIN_UNATTRIBUTED_WORDS:
             continue
         si = sentence_of.get(o, -1)
@@ -56,6 +113,7 @@ def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]
         if same:
             same[0].fragments.append(span)
             same[0].fragments.sort(key=lambda sp: sp.start)
+            neighbours.moved(same[0])
             continue
         # "“First,” he said. “Second.”": the statement goes on
         prev = by_sentence.get(si - 1, [])
@@ -72,22 +130,19 @@ def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]
             continue
         intro = introduced(doc, o, c)
         if intro is not None:
-            f = Reading("direct", [span], intro[0], intro[1], intro[2], sentence=si)
-            extra.append(f)
-            by_sentence.setdefault(si, []).append(f)
+            add(Reading("direct", [span], intro[0], intro[1], intro[2], sentence=si), si)
             continue
         own = own_clause(doc, o, c, lo, hi)
         if own is not None:
             f = Reading("direct", [span], own[0], own[1], own[2], sentence=si)
             f.nested = True
-            extra.append(f)
-            by_sentence.setdefault(si, []).append(f)
+            add(f, si)
             continue
-        near = neighbour(doc, found + extra, o)
+        near = neighbour(doc, neighbours, o)
         if near is None and title_like(doc, span):
             continue
         if near is None:
-            near = far_neighbour(found + extra, o)
+            near = far_neighbour(neighbours, o)
         f = Reading(
             "direct",
             [span],
@@ -97,8 +152,7 @@ def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]
             sentence=si,
         )
         f.nested = True  # borrowed speaker: never the start of a split quote
-        extra.append(f)
-        by_sentence.setdefault(si, []).append(f)
+        add(f, si)
     return found + extra
 
 
@@ -338,34 +392,25 @@ def colon_speaker(doc: ArticleText, lo: int, hi: int) -> tuple[Mention, str, Spa
     return Mention(Span(m.start(1), m.end(1)), m.group(1)), cue, cue_span
 
 
-def neighbour(doc: ArticleText, found: list[Reading], pos: int) -> Reading | None:
-    """The attributed quote nearest before ``pos`` in its paragraph or the one before."""
+def neighbour(doc: ArticleText, neighbours: Neighbours, pos: int) -> Reading | None:
+    """The attributed quote nearest before ``pos`` in its paragraph or the one before, else
+    the first after it in its paragraph."""
     para_start = doc.work.rfind("\n", 0, pos)
     prev_para = doc.work.rfind("\n", 0, max(0, para_start - 1))
     nxt_nl = doc.work.find("\n", pos)
     para_end = nxt_nl if nxt_nl >= 0 else len(doc.work)
-    best = None
-    for f in found:
-        if f.mention is None or f.cue_span is None:
-            continue
-        start = f.fragments[0].start
-        if prev_para <= start < pos and (best is None or start > best.fragments[0].start):
-            best = f
+    best = neighbours.last_before(neighbours.cued, prev_para, pos)
     if best is not None:
         return best
-    for f in found:
-        if f.mention is not None and pos < f.fragments[0].start <= para_end:
-            return f
-    return None
+    return neighbours.first_after(pos, para_end)
 
 
-def far_neighbour(found: list[Reading], pos: int) -> Reading | None:
+def far_neighbour(neighbours: Neighbours, pos: int) -> Reading | None:
     """The attributed statement nearest before ``pos`` anywhere, else the first after."""
-    before = [f for f in found if f.mention is not None and f.fragments[0].start < pos]
-    if before:
-        return max(before, key=lambda f: f.fragments[0].start)
-    after = [f for f in found if f.mention is not None and f.fragments[0].start > pos]
-    return min(after, key=lambda f: f.fragments[0].start) if after else None
+    before = neighbours.last_before(neighbours.keys, -1, pos)
+    if before is not None:
+        return before
+    return neighbours.first_after(pos)
 
 
 def label(doc: ArticleText, span: Span, cue: str) -> bool:

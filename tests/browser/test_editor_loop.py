@@ -5,6 +5,7 @@ text."""
 import pytest
 from playwright.sync_api import expect
 
+from annotations import jobs
 from annotations.models import Quote, Speaker
 from annotations.text import normalize
 from tests.factories import (
@@ -375,6 +376,8 @@ def test_article_list_search_and_adding_an_article(page, editor, seeded):
     page.click("text=Add article >> visible=true")
     page.wait_for_selector("#article-text")
     assert page.text_content("h1") == "Vote count"
+    jobs.run_queued()  # the worker's part: suggestions come from a job, not the request
+    page.reload()
     expect(page.locator("#article-text mark.sugg")).to_have_text("We will win the vote,")
     page.keyboard.press("j")
     with page.expect_response(lambda r: r.request.method == "POST"):

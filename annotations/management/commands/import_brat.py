@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotations.corpus import import_brat
 
+from ._progress import progress_bar
+
 DEFAULT_SPLIT = Path(settings.BASE_DIR).parent / "shared" / "eval" / "polnear" / "dev"
 
 
@@ -13,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Import a brat standoff attribution corpus split (text/<name>.txt and "
         "attributions/<name>_<annotator>.ann, PolNeAR layout) as articles with confirmed "
-        "quotes. Safe to run again: articles already imported are skipped."
+        "quotes. Safe to run again: articles already imported are skipped. Shows a progress bar "
+        "on a terminal."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +25,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: str, **options):
+        bar = progress_bar(None, Path(path).name)
+
+        def on_article(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
         try:
-            report = import_brat(path)
+            with bar:
+                report = import_brat(path, on_article=on_article)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(report.summary())

@@ -1,0 +1,525 @@
+"""Background jobs: imports, suggestions over many articles and exports, run by a worker
+(``manage.py worker``) off the request through Django's tasks framework (the django-tasks
+backport, database backend: the queue is a table in Newsdesk's own database).
+
+A request makes a :class:`~annotations.models.Job` (what the pages and the API show) with
+:func:`start` and returns at once; the worker runs :func:`run_job`, which saves progress as
+it goes and checks between articles whether the job was cancelled. Each article is its
+own transaction: a bad line refuses that line only, and a job that fails (or whose worker
+is killed) keeps what it finished. A worker that finds a running job without a heartbeat
+for ``NEWSDESK_JOB_STALE_SECONDS`` marks it failed (:func:`sweep_stale`); running it again
+(:func:`rerun`) skips what is already there and imports the rest.
+
+The suggester runs in a child process (:class:`TimeLimitedSuggester`) and is stopped when
+one article takes longer than ``NEWSDESK_SUGGEST_SECONDS``: that article is reported as
+too slow and the job goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .documents import articles_jsonl_lines, error_text, import_document
+from .importing import IMPORTABLE, decode_upload, import_html, import_text, parse_jsonl_line
+from .models import Article, Job
+
+try:  # Django 6 has the tasks framework built in; 5.2 has the backport
+    from django.tasks import task
+except ImportError:
+    from django_tasks import task
+
+#: longest list kept in a report; past it, only counted
+REPORT_LIMIT = 5000
+#: how often progress is written (and cancellation noticed), in seconds
+BEAT_SECONDS = 0.5
+#: how often the report so far is written, in seconds
+REPORT_SECONDS = 3.0
+JSONL = (".jsonl", ".ndjson")
+#: set when the worker is asked to stop: the running job stops after the article in hand
+STOP = threading.Event()
+
+
+class Cancelled(Exception):
+    """The job was cancelled (or given up as stale) while it ran."""
+
+
+class Interrupted(Exception):
+    """The worker was asked to stop while the job ran."""
+
+
+class SuggestTimeout(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- suggester
+
+
+def _suggest_loop(conn) -> None:
+    """The child process: suggest for each text received, until the pipe closes."""
+    from .suggesting import suggest
+
+    while True:
+        try:
+            body, kwargs = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", suggest(body, **kwargs)))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class TimeLimitedSuggester:
+    """:func:`suggesting.suggest` in a child process, killed when one text takes longer
+    than ``seconds``. The child is kept between calls (a fork per article would cost more
+    than most suggestions) and replaced after a kill. Use as a context manager."""
+
+    def __init__(self, seconds: float | None = None):
+        self.seconds = settings.NEWSDESK_SUGGEST_SECONDS if seconds is None else seconds
+        self.process = None
+        self.conn = None
+
+    def _start(self) -> None:
+        # fork: the child has the suggester loaded already and touches no database
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_suggest_loop, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def __call__(self, body: str, **kwargs):
+        if self.process is None or not self.process.is_alive():
+            self._start()
+        self.conn.send((body, kwargs))
+        if not self.conn.poll(self.seconds):
+            self.close()
+            raise SuggestTimeout(f"too slow, skipped (over {self.seconds:g} s)")
+        try:
+            status, value = self.conn.recv()
+        except EOFError:
+            self.close()
+            raise RuntimeError("the suggester stopped unexpectedly") from None
+        if status != "ok":
+            raise RuntimeError(f"the suggester failed: {value}")
+        return value
+
+    def close(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(5)
+            self.conn.close()
+        self.process = self.conn = None
+
+    def __enter__(self) -> TimeLimitedSuggester:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def suggest_in_time(article: Article, by=None, suggester: TimeLimitedSuggester | None = None):
+    """``article.suggest_quotes`` with the time limit; raises :class:`SuggestTimeout`."""
+    if suggester is not None:
+        return article.suggest_quotes(by=by, suggester=suggester)
+    with TimeLimitedSuggester() as own:
+        return article.suggest_quotes(by=by, suggester=own)
+
+
+# --------------------------------------------------------------------------- starting
+
+
+def start(
+    kind: str,
+    title: str,
+    *,
+    user=None,
+    params: dict[str, Any] | None = None,
+    payload: bytes | None = None,
+    total: int = 0,
+    rerun_of: Job | None = None,
+) -> Job:
+    """Make a job and put it on the queue (one transaction); returns at once."""
+    with transaction.atomic():
+        return _start(kind, title, user, params, payload, total, rerun_of)
+
+
+def _start(kind, title, user, params, payload, total, rerun_of) -> Job:
+    job = Job.objects.create(
+        kind=kind,
+        title=title[:300],
+        params=params or {},
+        payload=payload,
+        total=total,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        rerun_of=rerun_of,
+    )
+    result = run_job.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.task_id = str(result.id)
+    return job
+
+
+def start_import(
+    name: str,
+    data: bytes,
+    *,
+    user=None,
+    publisher: str | None = None,
+    suggest: bool = True,
+) -> Job:
+    """An import of an uploaded file (``.txt``, ``.html``, ``.jsonl``). The file is checked
+    here (type, size, UTF-8, NUL: ``ValidationError``) and kept with the job; its articles
+    are read by the worker."""
+    params, total = import_params(name, data, publisher=publisher, suggest=suggest)
+    return start(Job.Kind.IMPORT, f"Import of {name}", user=user, params=params,
+                 payload=data, total=total)  # fmt: skip
+
+
+def import_params(
+    name: str,
+    data: bytes,
+    *,
+    publisher: str | None = None,
+    suggest: bool = True,
+    max_bytes: int | None = None,
+) -> tuple[dict[str, Any], int]:
+    """Check a file before it is queued (type, size, UTF-8, NUL: ``ValidationError``);
+    returns the job's parameters and its number of articles."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in IMPORTABLE:
+        raise ValidationError(
+            f"{name}: Newsdesk imports {', '.join(IMPORTABLE)} files, not {suffix or 'this'}."
+        )
+    text = decode_upload(data, name, max_bytes=max_bytes)
+    total = sum(1 for _ in _lines(text)) if suffix in JSONL else 1
+    return {"name": name, "publisher": publisher, "suggest": suggest}, total
+
+
+def start_text_import(
+    text: str, *, title: str = "", user=None, publisher: str | None = None, suggest: bool = True
+) -> Job:
+    label = (title.strip() or text.strip().split("\n", 1)[0].strip())[:80] or "pasted text"
+    params = {"text": text, "title": title, "publisher": publisher, "suggest": suggest}
+    return start(Job.Kind.IMPORT, f"Import of {label!r}", user=user, params=params, total=1)
+
+
+def start_suggest(article_ids: list[int], *, user=None, title: str = "") -> Job:
+    ids = list(article_ids)
+    if not title:
+        title = (
+            f"Suggestions for article #{ids[0]}"
+            if len(ids) == 1
+            else f"Suggestions for {len(ids):,} articles"
+        )
+    return start(Job.Kind.SUGGEST, title, user=user, params={"article_ids": ids}, total=len(ids))
+
+
+def start_export(*, user=None) -> Job:
+    return start(
+        Job.Kind.EXPORT,
+        "Export of every article (JSON Lines)",
+        user=user,
+        total=Article.objects.count(),
+    )
+
+
+def rerun(job: Job, *, user=None) -> Job:
+    """The same work again, as a new job (an import skips what is already there)."""
+    source = Job.objects.get(pk=job.pk)  # with the payload, which lists defer
+    return start(
+        source.kind,
+        source.title,
+        user=user,
+        params=source.params,
+        payload=source.payload,
+        total=source.total,
+        rerun_of=source,
+    )
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_here(
+    kind: str,
+    title: str,
+    *,
+    user=None,
+    params: dict[str, Any] | None = None,
+    payload: bytes | None = None,
+    total: int = 0,
+    on_step: Callable[[Job], None] | None = None,
+) -> Job:
+    """Run a job in this process, now (the management commands). It is recorded like
+    any other job, but never queued for a worker."""
+    job = Job.objects.create(
+        kind=kind, title=title[:300], params=params or {}, payload=payload, total=total,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )  # fmt: skip
+    job.claim()
+    execute(job, on_step=on_step)
+    return job
+
+
+@task()
+def run_job(job_id: int) -> str:
+    """The task the worker runs: one job, start to end. Returns its final state."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not job.claim():
+        return "skipped"
+    sweep_stale()
+    return execute(job)
+
+
+def execute(job: Job, *, on_step: Callable[[Job], None] | None = None) -> str:
+    """Run a claimed job to its end and record how it ended. ``on_step`` is called after
+    each article (a progress bar)."""
+    progress = Progress(job, on_step)
+    try:
+        RUNNERS[job.kind](job, progress)
+    except Cancelled:
+        job.finish(Job.State.CANCELLED)
+    except Interrupted:
+        job.finish(
+            Job.State.FAILED,
+            error=f"The worker was stopped after {job.done} of {job.total}. What was done "
+            "is kept; run the job again to do the rest (what is already there is skipped).",
+        )
+    except Exception as exc:  # noqa: BLE001 - the job records why it failed
+        where = f" at {progress.where}" if progress.where else ""
+        job.finish(
+            Job.State.FAILED,
+            error=f"Failed{where}: {type(exc).__name__}: {exc}. "
+            f"{job.done} done before that are kept.",
+        )
+    else:
+        job.finish(Job.State.DONE)
+    return job.state
+
+
+def run_queued(limit: int | None = None) -> list[Job]:
+    """Run queued jobs in this process, oldest first (for tests and the command line;
+    the worker is the usual way)."""
+    ran = []
+    for job in Job.objects.filter(state=Job.State.QUEUED).order_by("pk")[:limit]:
+        if job.claim():
+            execute(job)
+            ran.append(job)
+    return ran
+
+
+def sweep_stale(seconds: float | None = None) -> list[Job]:
+    """Fail the running jobs whose worker stopped, and their task results."""
+    seconds = settings.NEWSDESK_JOB_STALE_SECONDS if seconds is None else seconds
+    failed = Job.fail_stale(seconds)
+    ids = [job.task_id for job in failed if job.task_id]
+    if ids:
+        from django_tasks_db.compat import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(id__in=ids, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now()
+        )
+    return failed
+
+
+class Progress:
+    """Counts, report lists and heartbeats of a running job."""
+
+    def __init__(self, job: Job, on_step: Callable[[Job], None] | None = None):
+        self.job = job
+        self.on_step = on_step
+        self.where = ""
+        self.last_beat = self.last_report = 0.0
+        job.report = {"imported": [], "skipped": [], "refused": [], "slow": [], "more": {}}
+
+    def add(self, key: str, entry: dict[str, Any]) -> None:
+        items = self.job.report.setdefault(key, [])
+        if len(items) < REPORT_LIMIT:
+            items.append(entry)
+        else:
+            more = self.job.report.setdefault("more", {})
+            more[key] = more.get(key, 0) + 1
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.job.report[key] = self.job.report.get(key, 0) + n
+
+    def step(self, *, force: bool = False) -> None:
+        """One unit done: write progress now and then; raise :class:`Cancelled` when the
+        job was cancelled meanwhile."""
+        self.job.done += 1
+        if self.on_step is not None:
+            self.on_step(self.job)
+        self.beat(force=force)
+
+    def beat(self, *, force: bool = False) -> None:
+        if STOP.is_set():
+            raise Interrupted
+        now = time.monotonic()
+        if not force and now - self.last_beat < BEAT_SECONDS:
+            return
+        with_report = force or now - self.last_report >= REPORT_SECONDS
+        self.last_beat = now
+        if with_report:
+            self.last_report = now
+        if not self.job.beat(report=with_report):
+            raise Cancelled
+
+
+def _user(job: Job):
+    return job.created_by
+
+
+def _run_import(job: Job, progress: Progress) -> None:
+    params = job.params
+    user = _user(job)
+    if "text" in params:
+        report = import_text(
+            params["text"],
+            title=params.get("title") or None,
+            publisher=params.get("publisher"),
+            user=user,
+            suggest=False,
+        )
+        _single_article_report(job, progress, report, "pasted text")
+        return
+    name = params["name"]
+    text = decode_upload(bytes(job.payload or b""), name, max_bytes=0)
+    if Path(name).suffix.lower() in JSONL:
+        _import_lines(job, progress, text, user)
+        return
+    importer = import_text if Path(name).suffix.lower() == ".txt" else import_html
+    report = importer(text, publisher=params.get("publisher"), user=user, suggest=False, label=name)
+    _single_article_report(job, progress, report, name)
+
+
+def _single_article_report(job: Job, progress: Progress, report, label: str) -> None:
+    """A text or HTML import: one article, then its suggestions (time-limited)."""
+    for why in report.refused:
+        progress.add("refused", {"line": None, "why": why})
+    for why in report.skipped:
+        progress.add("skipped", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
+    for pk, title in report.imported_articles():
+        progress.add("imported", {"title": title, "article": pk})
+        if job.params.get("suggest", True):
+            _suggest_one(progress, Article.objects.get(pk=pk), _user(job))
+    progress.step(force=True)
+
+
+def _suggest_one(progress: Progress, article: Article, user, suggester=None) -> None:
+    progress.where = f"article #{article.pk}"
+    try:
+        made = suggest_in_time(article, by=user, suggester=suggester)
+    except SuggestTimeout as exc:
+        progress.add("slow", {"title": article.title, "article": article.pk, "why": str(exc)})
+        return
+    progress.count("suggested", len(made))
+    if made:
+        progress.add(
+            "suggestions", {"title": article.title, "article": article.pk, "count": len(made)}
+        )
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield lineno, line
+
+
+def _import_lines(job: Job, progress: Progress, text: str, user) -> None:
+    """JSON Lines article documents, each its own transaction."""
+    job.total = sum(1 for _ in _lines(text))
+    for lineno, line in _lines(text):
+        progress.where = f"line {lineno}"
+        try:
+            doc = parse_jsonl_line(line)
+            with transaction.atomic():
+                article, created = import_document(doc, user=user)
+        except ValidationError as exc:
+            progress.add("refused", {"line": lineno, "why": error_text(exc)})
+        else:
+            entry = {"line": lineno, "title": article.title, "article": article.pk}
+            if created:
+                progress.add("imported", entry)
+            else:
+                entry["why"] = "already in Newsdesk (same URL, or same title and body)"
+                progress.add("skipped", entry)
+        progress.step()
+
+
+def _run_suggest(job: Job, progress: Progress) -> None:
+    ids = job.params.get("article_ids") or []
+    job.total = len(ids)
+    user = _user(job)
+    with TimeLimitedSuggester() as suggester:
+        for pk in ids:
+            article = Article.objects.filter(pk=pk).first()
+            if article is None:
+                progress.add("skipped", {"article": pk, "why": "the article is gone"})
+            else:
+                _suggest_one(progress, article, user, suggester)
+            progress.step()
+
+
+def export_path(job: Job) -> Path:
+    return Path(settings.MEDIA_ROOT) / job.file
+
+
+def _run_export(job: Job, progress: Progress) -> None:
+    """Every article as JSON Lines, written to a file under ``MEDIA_ROOT/exports``: to a
+    temporary name first, renamed when complete, so a file that is there is whole."""
+    job.file = f"exports/newsdesk-articles-job{job.pk}.jsonl"
+    path = export_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    articles = Article.objects.order_by("pk")
+    job.total = articles.count()
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            for line in articles_jsonl_lines(articles):
+                out.write(line)
+                progress.step()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    progress.count("exported", job.done)
+
+
+RUNNERS: dict[str, Callable[[Job, Progress], None]] = {
+    Job.Kind.IMPORT: _run_import,
+    Job.Kind.SUGGEST: _run_suggest,
+    Job.Kind.EXPORT: _run_export,
+}
+
+
+__all__ = [
+    "Cancelled",
+    "SuggestTimeout",
+    "TimeLimitedSuggester",
+    "execute",
+    "export_path",
+    "import_params",
+    "rerun",
+    "run_here",
+    "run_job",
+    "run_queued",
+    "start",
+    "start_export",
+    "start_import",
+    "start_suggest",
+    "start_text_import",
+    "suggest_in_time",
+    "sweep_stale",
+]

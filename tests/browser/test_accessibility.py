@@ -200,11 +200,17 @@ def test_axe_finds_no_serious_violation_on_any_page(browser, live_server, seeded
     counts = {}
     # axe is injected as a script tag: only a context that bypasses the CSP runs it.
     with open_page(browser, live_server.url, bypass_csp=True) as page:
+        signed_in = False
         for url in pages:
-            if url != "/accounts/login/" and not page.context.cookies():
+            # The sign-in page sets a CSRF cookie, so "any cookie" does not mean signed in.
+            if url != "/accounts/login/" and not signed_in:
                 log_in(page, admin)
-            page.goto(url)
+                signed_in = True
+            response = page.goto(url)
             page.wait_for_load_state("networkidle")
+            # Audit the page itself, not the sign-in page it would redirect to.
+            assert response.ok, (url, response.status)
+            assert url == "/accounts/login/" or "/login/" not in page.url, (url, page.url)
             result = axe_audit(page)
             rules.update(result["rules"])
             counts[url] = len(result["violations"])

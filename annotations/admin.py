@@ -10,9 +10,11 @@ from .models import (
     Article,
     BoilerplateRange,
     Fragment,
+    Merge,
     Outlet,
     OutletAlias,
     Quote,
+    Revision,
     Speaker,
     SpeakerAlias,
     User,
@@ -52,7 +54,10 @@ def merge_action(model_label: str):
                 modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return None
             modeladmin.message_user(
-                request, f"Merged {len(rows) - 1} into {survivor}.", messages.SUCCESS
+                request,
+                f"Merged {len(rows) - 1} into {survivor}; each merge can be undone from "
+                f"{survivor}'s page.",
+                messages.SUCCESS,
             )
             return None
         return TemplateResponse(
@@ -148,6 +153,21 @@ class QuoteInline(admin.TabularInline):
         return False
 
 
+class RevisionInline(admin.TabularInline):
+    """The body's versions, read only: a change of the body in the form above makes the
+    next one, and the quotes follow the text."""
+
+    model = Revision
+    fields = ["number", "created_at", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -163,7 +183,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["publisher"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
-    inlines = [BoilerplateInline, QuoteInline]
+    inlines = [BoilerplateInline, QuoteInline, RevisionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts().select_related("publisher")
@@ -203,6 +223,7 @@ class QuoteAdmin(SimpleHistoryAdmin):
     list_filter = [
         "kind",
         "status",
+        "anchoring",
         ("deleted_at", admin.EmptyFieldListFilter),
         "article__publisher",
     ]
@@ -215,6 +236,9 @@ class QuoteAdmin(SimpleHistoryAdmin):
         "end",
         "text",
         "version",
+        "anchoring",
+        "revision",
+        "previous_text",
         "created_at",
         "created_by",
         "updated_at",
@@ -257,3 +281,18 @@ class QuoteAdmin(SimpleHistoryAdmin):
 
 admin.site.site_header = "Newsdesk administration"
 admin.site.site_title = "Newsdesk admin"
+
+
+@admin.register(Merge)
+class MergeAdmin(admin.ModelAdmin):
+    """Merges are made and undone on the speaker and outlet pages; here they are read."""
+
+    list_display = ["kind", "loser_name", "survivor_name", "merged_at", "merged_by", "undone_at"]
+    list_filter = ["kind"]
+    search_fields = ["loser_name", "survivor_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,14 +5,18 @@ back). The sample data in ``seeds/`` uses it, and so do the JSON Lines import
 
     {
       "format": "newsdesk-article/1",
-      "article": {"title", "body" | "body_file", "publisher", "url", "byline",
+      "article": {"id", "title", "body" | "body_file", "publisher", "url", "byline",
                   "published_at", "language", "status",
-                  "boilerplate": [{"start", "end", "note"}]},
-      "outlets": [{"name", "kind", "home_page", "aliases"}],
-      "speakers": [{"name", "key", "kind", "role", "affiliation", "wikidata_id", "aliases"}],
+                  "boilerplate": [{"start", "end", "note"}],
+                  "revisions": [{"number", "body", "created_at", "created_by"}]},
+      "outlets": [{"name", "kind", "home_page", "wikidata_id", "aliases"}],
+      "speakers": [{"name", "key", "kind", "role", "affiliation", "wikidata_id",
+                    "description", "aliases"}],
       "quotes": [{"kind", "status", "fragments": [[start, end], ...], "text", "speaker",
-                  "speaker_mention": [start, end] | null, "cue", "cue_span": [start, end] | null,
-                  "via": [{"type": "outlet" | "speaker", "name"}], "note"}]
+                  "speaker_role", "speaker_mention": [start, end] | null, "cue",
+                  "cue_span": [start, end] | null,
+                  "via": [{"type": "outlet" | "speaker", "name"}], "note",
+                  "anchoring", "revision", "previous_text"}]
     }
 
 Required: ``format``, ``article.title``, ``article.body`` (``body_file``, a path beside the
@@ -26,17 +30,28 @@ missing from the lists is matched (name, then alias) or created.
 Speakers are matched by Wikidata id, then by name, then by alias. Two distinct speakers of
 the same name carry a ``key`` (``"Ana Silva [1]"``, ``"Ana Silva [2]"``); quotes and hops
 refer to them by key, and a keyed speaker only matches a stored one with the same name,
-kind, role, affiliation and Wikidata id, so that namesakes stay apart through a round trip.
+kind, role, affiliation, Wikidata id and description, so that namesakes stay apart through
+a round trip (a description is what tells two stored speakers of one name apart).
 
 An article already present (same URL, or same title and body) is skipped, so importing a
-document twice changes nothing.
+document twice changes nothing. A document naming a stored article (by its ``id``, or by
+the same URL) with another body is an updated version: the body becomes the article's new
+revision and its quotes follow the text (the document's quotes are not added to them).
+
+Revisions: an article whose body changed carries ``revisions``, oldest first, numbered from
+1, each with its ``body`` (the last one's is the article's ``body`` and is left out),
+``created_at`` (ISO 8601) and ``created_by`` (a user name, matched on import when such a
+user exists). Each quote carries its ``anchoring`` (``anchored``, ``relocated`` with its
+``previous_text``, or ``orphaned`` with the ``revision`` whose body its offsets and text
+belong to).
 
 On the way out (``iter_article_documents`` / ``articles_jsonl_lines``) keys are sorted and
 lists kept in a fixed order (articles by id, quotes by start, end and id, speakers and
 outlets by name), so that exporting, importing into an empty database and exporting again
 gives the same bytes. Deleted quotes (waiting for an undo) are not exported; rejected ones
-are, so that they are not suggested again. Who made a row and when is not carried: the
-importing user becomes the creator.
+are, so that they are not suggested again. Who made a row and when is not carried (the
+importing user becomes the creator), except for revisions, whose who and when are the
+point.
 """
 
 from __future__ import annotations
@@ -61,7 +76,9 @@ from .models import (
     Hop,
     Outlet,
     Quote,
+    Revision,
     Speaker,
+    User,
     ViaHop,
 )
 
@@ -111,6 +128,8 @@ _DOC_KEYS = ({"format", "article"}, {"outlets", "speakers", "quotes"})
 _ARTICLE_KEYS = (
     {"title"},
     {
+        "id",
+        "revisions",
         "body",
         "body_file",
         "publisher",
@@ -123,12 +142,30 @@ _ARTICLE_KEYS = (
     },
 )
 _BOILERPLATE_KEYS = ({"start", "end"}, {"note", "proposed"})
-_OUTLET_KEYS = ({"name"}, {"kind", "home_page", "aliases"})
-_SPEAKER_KEYS = ({"name"}, {"key", "kind", "role", "affiliation", "wikidata_id", "aliases"})
+_OUTLET_KEYS = ({"name"}, {"kind", "home_page", "wikidata_id", "aliases"})
+_SPEAKER_KEYS = (
+    {"name"},
+    {"key", "kind", "role", "affiliation", "wikidata_id", "description", "aliases"},
+)
 _QUOTE_KEYS = (
     {"kind", "fragments"},
-    {"status", "text", "speaker", "speaker_mention", "cue", "cue_span", "via", "note"},
+    {
+        "status",
+        "text",
+        "speaker",
+        "speaker_role",
+        "speaker_mention",
+        "cue",
+        "cue_span",
+        "via",
+        "note",
+        "anchoring",
+        "revision",
+        "previous_text",
+    },
 )
+_REVISION_KEYS = ({"number", "created_at"}, {"body", "created_by"})
+UPDATED = "updated"
 _HOP_KEYS = ({"type", "name"}, set())
 
 
@@ -177,6 +214,10 @@ def _check_pair(value: Any, where: str) -> None:
         raise ValidationError(f"{where} must be a pair of whole numbers [start, end].")
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
     """Check a document's shape: known keys only, required keys present, types right.
     Offsets against the body are checked on import. Raises ``ValidationError`` naming the
@@ -194,6 +235,18 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
         raise ValidationError("article is missing the required key 'body'.")
     if "body_file" in article and not allow_body_file:
         raise ValidationError("article.body_file is only read from seed files; give the body.")
+    if "id" in article and not _whole(article["id"]):
+        raise ValidationError("article.id must be a whole number.")
+    revisions = _check_list(article, "revisions", "article")
+    for n, r in enumerate(revisions):
+        where = f"article.revisions[{n}]"
+        _check_object(r, where, _REVISION_KEYS)
+        if r["number"] != n + 1 or not _whole(r["number"]):
+            raise ValidationError(f"{where}.number must be {n + 1}: revisions count from 1.")
+        for key in ("body", "created_at", "created_by"):
+            _check_str(r, key, where)
+        if "body" not in r and n != len(revisions) - 1:
+            raise ValidationError(f"{where} is missing its body (only the last one's is left out).")
     for n, b in enumerate(_check_list(article, "boilerplate", "article")):
         where = f"article.boilerplate[{n}]"
         _check_object(b, where, _BOILERPLATE_KEYS)
@@ -204,22 +257,34 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
     for n, o in enumerate(_check_list(doc, "outlets", "the document")):
         where = f"outlets[{n}]"
         _check_object(o, where, _OUTLET_KEYS)
-        for key in ("name", "kind", "home_page"):
+        for key in ("name", "kind", "home_page", "wikidata_id"):
             _check_str(o, key, where)
         if not all(isinstance(a, str) for a in _check_list(o, "aliases", where)):
             raise ValidationError(f"{where}.aliases must be a list of strings.")
     for n, s in enumerate(_check_list(doc, "speakers", "the document")):
         where = f"speakers[{n}]"
         _check_object(s, where, _SPEAKER_KEYS)
-        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id"):
+        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id", "description"):
             _check_str(s, key, where)
         if not all(isinstance(a, str) for a in _check_list(s, "aliases", where)):
             raise ValidationError(f"{where}.aliases must be a list of strings.")
     for n, q in enumerate(_check_list(doc, "quotes", "the document")):
         where = f"quotes[{n}]"
         _check_object(q, where, _QUOTE_KEYS)
-        for key in ("kind", "status", "text", "speaker", "cue", "note"):
+        for key in (
+            "kind",
+            "status",
+            "text",
+            "speaker",
+            "speaker_role",
+            "cue",
+            "note",
+            "anchoring",
+        ):
             _check_str(q, key, where)
+        _check_str(q, "previous_text", where)
+        if q.get("revision") is not None and not _whole(q["revision"]):
+            raise ValidationError(f"{where}.revision must be a revision number.")
         fragments = _check_list(q, "fragments", where)
         for i, f in enumerate(fragments):
             _check_pair(f, f"{where}.fragments[{i}]")
@@ -247,8 +312,14 @@ def store_document(
         raw_body = (base_dir / data["body_file"]).read_text(encoding="utf-8")
     textrules.refuse_nul(raw_body, "body")
     body = textrules.normalize(raw_body)
-    existing, reason = duplicate_of(data, body)
+    existing = Article.objects.filter(pk=data["id"]).first() if data.get("id") else None
+    reason = "same id" if existing is not None else ""
+    if existing is None:
+        existing, reason = duplicate_of(data, body)
     if existing is not None:
+        if reason != "same title and body" and existing.body != body:
+            existing.revise(body, by=user)  # an updated version: the quotes follow
+            return existing, UPDATED
         return existing, reason
 
     outlets = {o["name"]: _outlet(o, user) for o in doc.get("outlets") or []}
@@ -277,6 +348,7 @@ def store_document(
     article.stamp(user)
     article.full_clean()
     article.save()
+    revisions = _store_revisions(article, data.get("revisions") or [])
     for b in data.get("boilerplate") or []:
         textrules.check_span(body, b["start"], b["end"], what="boilerplate range")
         BoilerplateRange.objects.create(
@@ -289,7 +361,7 @@ def store_document(
 
     for n, q in enumerate(doc.get("quotes") or []):
         try:
-            _store_quote(article, q, speaker_named, outlet_named, user)
+            _store_quote(article, q, speaker_named, outlet_named, user, revisions)
         except ValidationError as exc:
             raise ValidationError(f"quotes[{n}]: {error_text(exc)}") from exc
     return article, ""
@@ -302,6 +374,7 @@ def _outlet(data: dict[str, Any], user) -> Outlet:
         aliases=data.get("aliases") or (),
         kind=data.get("kind"),
         home_page=data.get("home_page"),
+        wikidata_id=data.get("wikidata_id"),
     )
 
 
@@ -315,6 +388,7 @@ def _speaker(data: dict[str, Any], user) -> Speaker:
         role=data.get("role"),
         affiliation=data.get("affiliation"),
         wikidata_id=data.get("wikidata_id"),
+        description=data.get("description"),
     )
 
 
@@ -322,8 +396,46 @@ def _pair(value) -> tuple[int, int] | None:
     return None if value is None else (int(value[0]), int(value[1]))
 
 
-def _store_quote(article: Article, q: dict, speaker_named, outlet_named, user) -> Quote:
-    body = article.body
+def _store_revisions(article: Article, revisions: list[dict]) -> dict[int, Revision]:
+    """The document's revisions of ``article``, stored as they were: numbers, bodies, who and
+    when (a user name that names no user here becomes unknown)."""
+    if not revisions:
+        return {}
+    last = revisions[-1]
+    if last.get("body") is not None and textrules.normalize(last["body"]) != article.body:
+        raise ValidationError("The last revision's body must be the article's body.")
+    names = {r["created_by"] for r in revisions if r.get("created_by")}
+    users = {u.get_username(): u for u in User.objects.filter(username__in=names)}
+    stored = Revision.objects.bulk_create(
+        Revision(
+            article=article,
+            number=r["number"],
+            body=article.body if r is last else textrules.normalize(r["body"]),
+            created_at=parse_published_at(r["created_at"]),
+            created_by=users.get(r.get("created_by") or ""),
+        )
+        for r in revisions
+    )
+    return {r.number: r for r in stored}
+
+
+def _store_quote(
+    article: Article, q: dict, speaker_named, outlet_named, user, revisions: dict[int, Revision]
+) -> Quote:
+    anchoring = q.get("anchoring") or Quote.Anchoring.ANCHORED
+    if anchoring not in Quote.Anchoring.values:
+        raise ValidationError(
+            f"anchoring {anchoring!r} is not one of {', '.join(Quote.Anchoring.values)}."
+        )
+    revision = None
+    if anchoring == Quote.Anchoring.ORPHANED:
+        revision = revisions.get(q.get("revision") or 0)
+        if revision is None:
+            raise ValidationError(
+                "An orphaned quote names the revision its text is in (revision), and the "
+                "article's revisions must hold it."
+            )
+    body = revision.body if revision is not None else article.body
     spans = Quote.check_fragments(body, [tuple(f) for f in q["fragments"]])
     joined = FRAGMENT_JOINER.join(body[s:e] for s, e in spans)
     if q.get("text") is not None and q["text"] != joined:
@@ -347,12 +459,16 @@ def _store_quote(article: Article, q: dict, speaker_named, outlet_named, user) -
         status=q.get("status") or Quote.Status.CONFIRMED,
         fragments=spans,
         speaker=speaker_named(q["speaker"]) if q.get("speaker") else None,
+        speaker_role=q.get("speaker_role") or "",
         mention=_pair(q.get("speaker_mention")),
         cue=q.get("cue") or "",
         cue_span=_pair(q.get("cue_span")),
         via=hops,
         note=q.get("note") or "",
         by=user,
+        anchoring=anchoring,
+        revision=revision,
+        previous_text=q.get("previous_text") or "",
     )
 
 
@@ -405,7 +521,7 @@ def speaker_keys(articles=None) -> dict[int, str]:
             "aliases"
         ):
             aliases = tuple(sorted(a.name for a in s.aliases.all()))
-            order = (s.kind, s.role, s.affiliation, s.wikidata_id, aliases, s.pk)
+            order = (s.kind, s.role, s.affiliation, s.wikidata_id, s.description, aliases, s.pk)
             groups[s.name.casefold()].append((order, s))
     for members in groups.values():
         for n, (_, s) in enumerate(sorted(members, key=lambda m: m[0]), start=1):
@@ -418,6 +534,7 @@ def _outlet_doc(outlet: Outlet) -> dict[str, Any]:
         "name": outlet.name,
         "kind": outlet.kind,
         "home_page": outlet.home_page,
+        "wikidata_id": outlet.wikidata_id,
         "aliases": sorted(a.name for a in outlet.aliases.all()),
     }
 
@@ -429,6 +546,7 @@ def _speaker_doc(speaker: Speaker, keys: dict[int, str]) -> dict[str, Any]:
         "role": speaker.role,
         "affiliation": speaker.affiliation,
         "wikidata_id": speaker.wikidata_id,
+        "description": speaker.description,
         "aliases": sorted(a.name for a in speaker.aliases.all()),
     }
     if speaker.pk in keys:
@@ -460,13 +578,20 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
             else:
                 via.append({"type": "speaker", "name": speaker_ref(hop.speaker)})
         fragments = sorted((f.start, f.end) for f in q.fragments.all())
+        anchoring = {"anchoring": q.anchoring}
+        if q.anchoring == Quote.Anchoring.ORPHANED and q.revision is not None:
+            anchoring["revision"] = q.revision.number
+        if q.anchoring == Quote.Anchoring.RELOCATED:
+            anchoring["previous_text"] = q.previous_text
         quotes.append(
             {
+                **anchoring,
                 "kind": q.kind,
                 "status": q.status,
                 "fragments": [[s, e] for s, e in fragments],
                 "text": q.text,
                 "speaker": speaker_ref(q.speaker) if q.speaker is not None else None,
+                "speaker_role": q.speaker_role,
                 "speaker_mention": list(q.speaker_mention) if q.speaker_mention else None,
                 "cue": q.cue,
                 "cue_span": list(q.cue_span) if q.cue_span else None,
@@ -474,7 +599,7 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
                 "note": q.note,
             }
         )
-    return {
+    data = {
         "format": DOCUMENT_FORMAT,
         "article": {
             "title": article.title,
@@ -503,6 +628,18 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
         ],
         "quotes": quotes,
     }
+    revisions = sorted(article.revisions.all(), key=lambda r: r.number)
+    if revisions:
+        data["article"]["revisions"] = [
+            {
+                "number": r.number,
+                **({"body": r.body} if r is not revisions[-1] else {}),
+                "created_at": _iso(r.created_at),
+                "created_by": r.created_by.get_username() if r.created_by else None,
+            }
+            for r in revisions
+        ]
+    return data
 
 
 def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[str, Any]]:
@@ -513,6 +650,7 @@ def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[
     keys = speaker_keys(articles)
     quotes = Quote.all_objects.filter(deleted_at__isnull=True).prefetch_related(
         "fragments",
+        Prefetch("revision", queryset=Revision.objects.only("pk", "number")),
         Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
         Prefetch(
             "via_hops",
@@ -524,6 +662,7 @@ def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[
     )
     base = articles.order_by("pk").prefetch_related(
         "boilerplate",
+        Prefetch("revisions", queryset=Revision.objects.select_related("created_by")),
         Prefetch("publisher", queryset=Outlet.objects.prefetch_related("aliases")),
         Prefetch("quotes", queryset=quotes),
     )

@@ -2,7 +2,9 @@
 
 CSV (``quotes_csv_response``)
     One row per quote, the columns of DESIGN.md's public contract first, in that order, then
-    ``speaker_id, note, created_at, updated_at``. RFC 4180: every field that needs it is
+    ``speaker_id, note, created_at, updated_at, anchoring`` (``anchored``, ``relocated`` or
+    ``orphaned``: an orphaned quote's text and offsets are those of the revision it was
+    anchored in, its text being gone from the current one). RFC 4180: every field that needs it is
     quoted, quotes doubled, records end with CRLF (line breaks inside a quoted cell stay
     ``\\n``). The body starts with a UTF-8 byte order mark: Excel needs it to read UTF-8 at
     all, and ``pandas.read_csv`` (default encoding, either engine) drops it, so the first
@@ -30,10 +32,14 @@ JSON Lines
 W3C Web Annotation (``web_annotation_collection``)
     An ``AnnotationCollection`` whose first ``AnnotationPage`` holds one ``Annotation`` per
     live, not rejected quote of an article: one ``SpecificResource`` target per fragment,
-    each with a ``TextQuoteSelector`` (exact, 32 characters of prefix and suffix) and a
-    ``TextPositionSelector``. Positions are Unicode code points into the body as Newsdesk
-    stores it (NFC, ``\\n`` line ends), which is what the Web Annotation model's
-    "characters" are; browsers' UTF-16 offsets differ after astral characters such as emoji.
+    each with a ``TextQuoteSelector`` (exact, 32 characters of prefix and suffix: enough
+    for a reader to find the text again after it changed) and a ``TextPositionSelector``.
+    A quote that is not ``anchored`` is tagged ``anchoring:relocated`` or
+    ``anchoring:orphaned``; an orphaned one's selector quotes the revision its text was in,
+    and has no position (its text is not in the current body). Positions are Unicode code
+    points into the body as Newsdesk stores it (NFC, ``\\n`` line ends), which is what the
+    Web Annotation model's "characters" are; browsers' UTF-16 offsets differ after astral
+    characters such as emoji.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Left, NullIf
+from django.db.models.functions import Coalesce, Concat, Left, NullIf
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -83,8 +89,12 @@ CSV_COLUMNS = (
     "note",
     "created_at",
     "updated_at",
+    "speaker_wikidata_id",
+    "publisher_wikidata_id",
+    "anchoring",
 )
 VIA_SEPARATOR = " > "
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"  # the item's URI, as linked data names it
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BATCH = 2000
 UTF8_BOM = "\ufeff"
@@ -164,13 +174,17 @@ def csv_queryset(queryset):
         _publisher=_defused("article__publisher__name"),
         _published=CsvTimestamp("article__published_at"),
         _speaker=_defused("speaker__name"),
-        _role=_defused("speaker__role"),
+        # The role the article gave at the time; the speaker's current role when the quote
+        # has none (quotes annotated before roles were kept per quote).
+        _role=_defused(Coalesce(NullIf(F("speaker_role"), Value("")), F("speaker__role"))),
         _cue=_defused("cue"),
         _via=via_names_sql(vendor),
         _text=_defused("text"),
         _note=_defused("note"),
         _created=CsvTimestamp("created_at"),
         _updated=CsvTimestamp("updated_at"),
+        _speaker_qid=NullIf(F("speaker__wikidata_id"), Value("")),
+        _publisher_qid=NullIf(F("article__publisher__wikidata_id"), Value("")),
     ).values_list(
         "article_id",
         "_title",
@@ -191,6 +205,9 @@ def csv_queryset(queryset):
         "_note",
         "_created",
         "_updated",
+        "_speaker_qid",
+        "_publisher_qid",
+        "anchoring",
     )
 
 
@@ -356,19 +373,37 @@ def web_annotation_collection(article: Article, *, base_url: str) -> dict[str, A
         article.quotes.filter(deleted_at__isnull=True)
         .exclude(status=Quote.Status.REJECTED)
         .with_related()
+        .select_related("revision")
         .order_by("start", "end", "pk")
     )
-    body = article.body
     items = []
     for q in quotes:
+        orphaned = q.anchoring == Quote.Anchoring.ORPHANED
+        # An orphaned quote's offsets and text belong to an earlier revision: its selector
+        # carries that text and context (for a reader to look for), and no position.
+        body = q.revision.body if orphaned and q.revision is not None else article.body
         bodies = [
             {"type": "TextualBody", "purpose": "classifying", "value": q.kind},
             {"type": "TextualBody", "purpose": "tagging", "value": f"status:{q.status}"},
         ]
+        if q.anchoring != Quote.Anchoring.ANCHORED:
+            bodies.append(
+                {"type": "TextualBody", "purpose": "tagging", "value": f"anchoring:{q.anchoring}"}
+            )
         if q.speaker is not None:
             bodies.append(
                 {"type": "TextualBody", "purpose": "identifying", "value": q.speaker.name}
             )
+            if q.speaker.wikidata_id:
+                bodies.append(
+                    {
+                        "type": "SpecificResource",
+                        "purpose": "identifying",
+                        "source": f"{WIKIDATA_ENTITY}{q.speaker.wikidata_id}",
+                    }
+                )
+        if q.speaker_role:
+            bodies.append({"type": "TextualBody", "purpose": "describing", "value": q.speaker_role})
         if q.cue:
             bodies.append({"type": "TextualBody", "purpose": "describing", "value": q.cue})
         via = q.via_names()
@@ -386,10 +421,12 @@ def web_annotation_collection(article: Article, *, base_url: str) -> dict[str, A
             {
                 "type": "SpecificResource",
                 "source": source,
-                "selector": [
-                    _text_quote_selector(body, f.start, f.end),
-                    {"type": "TextPositionSelector", "start": f.start, "end": f.end},
-                ],
+                "selector": [_text_quote_selector(body, f.start, f.end)]
+                + (
+                    []
+                    if orphaned
+                    else [{"type": "TextPositionSelector", "start": f.start, "end": f.end}]
+                ),
             }
             for f in q.fragments.all()
         ]

@@ -100,6 +100,7 @@ class QuoteForm(forms.Form):
     kind = forms.ChoiceField(choices=Quote.Kind.choices, widget=forms.RadioSelect)
     speaker = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     speaker_name = forms.CharField(label="Speaker", max_length=200, required=False)
+    speaker_role = forms.CharField(label="Speaker's role", max_length=300, required=False)
     mention_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     mention_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     cue = forms.CharField(max_length=200, required=False)
@@ -241,6 +242,7 @@ class QuoteForm(forms.Form):
             "kind": data["kind"],
             "fragments": self.spans,
             "speaker": self.resolve_speaker(user),
+            "speaker_role": data.get("speaker_role", "").strip(),
             "mention": self.span_of("mention"),
             "cue": data["cue"],
             "cue_span": self.span_of("cue"),
@@ -290,3 +292,47 @@ class ImportForm(forms.Form):
         if data.get("file") and (data.get("text") or "").strip():
             raise forms.ValidationError("Paste text or upload a file, not both at once.")
         return data
+
+
+class SpeakerEditForm(forms.ModelForm):
+    """An editor's change to a speaker: its name (a rename), description, kind, role,
+    affiliation and Wikidata id."""
+
+    class Meta:
+        model = Speaker
+        fields = ["name", "description", "kind", "role", "affiliation", "wikidata_id"]
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("name")
+        if name:
+            textrules.refuse_nul(name, "name")
+            same = Speaker.objects.exclude(pk=self.instance.pk).filter(
+                name_key=textrules.name_key(name), description=data.get("description", "")
+            )
+            if same.exists():
+                raise ValidationError(
+                    "Another speaker already has this name; merge the two, or give this one a "
+                    "description that tells them apart.",
+                    code="name_taken",
+                )
+        return data
+
+
+class OutletEditForm(forms.ModelForm):
+    """An editor's change to an outlet: its name, kind, home page and Wikidata id."""
+
+    class Meta:
+        model = Outlet
+        fields = ["name", "kind", "home_page", "wikidata_id"]
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(label="New alias", max_length=200)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        textrules.refuse_nul(name, "alias")
+        if not name:
+            raise ValidationError("An alias needs a name.")
+        return name

@@ -31,7 +31,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from . import text as textrules
-from .documents import duplicate_of, error_text, parse_published_at, store_document
+from .documents import UPDATED, duplicate_of, error_text, parse_published_at, store_document
 from .models import Article, Outlet
 
 
@@ -43,6 +43,7 @@ class ImportReport:
 
     imported: list[str] = field(default_factory=list)
     imported_ids: list[int] = field(default_factory=list)  # beside ``imported``, in order
+    updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     suggested: int = 0
@@ -62,6 +63,8 @@ class ImportReport:
             f"{len(self.imported)} imported, {len(self.skipped)} skipped as duplicates, "
             f"{len(self.refused)} refused"
         )
+        if self.updated:
+            text += f", {len(self.updated)} updated with a new revision"
         if self.suggested:
             text += f", {self.suggested} quotes suggested"
         return text
@@ -110,6 +113,7 @@ def _all_or_nothing(report: ImportReport, steps: Iterable[tuple[str, Callable[[]
             report.committed = False
             report.imported.clear()
             report.imported_ids.clear()
+            report.updated.clear()
             report.suggested = 0
     return report
 
@@ -122,6 +126,10 @@ def _create_article(report: ImportReport, data: dict[str, Any], *, user, suggest
     if not body:
         raise ValidationError("The article has no text.")
     existing, reason = duplicate_of({**data, "body": body}, body)
+    if existing is not None and reason == "same URL" and existing.body != body:
+        revision = existing.revise(body, by=user)  # an updated version: the quotes follow
+        report.updated.append(f"{existing.title!r}: revision {revision.number}")
+        return
     if existing is not None:
         report.skipped.append(f"{data['title']!r}: {reason} as article #{existing.pk}")
         return
@@ -272,7 +280,10 @@ def parse_jsonl_line(line: str) -> Any:
 def _jsonl_step(report: ImportReport, line: str, user) -> Callable[[], None]:
     def step():
         article, duplicate = store_document(parse_jsonl_line(line), user=user)
-        if duplicate:
+        if duplicate == UPDATED:
+            number = article.current_revision_number()
+            report.updated.append(f"{article.title!r}: revision {number}")
+        elif duplicate:
             report.skipped.append(f"{article.title!r}: {duplicate} as article #{article.pk}")
         else:
             report.imported.append(article.title)

@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .documents import articles_jsonl_lines, error_text, import_document
+from .documents import UPDATED, articles_jsonl_lines, error_text, store_document
 from .importing import IMPORTABLE, decode_upload, import_html, import_text, parse_jsonl_line
 from .models import Article, Job
 
@@ -411,6 +411,8 @@ def _single_article_report(job: Job, progress: Progress, report, label: str) -> 
         progress.add("refused", {"line": None, "why": why})
     for why in report.skipped:
         progress.add("skipped", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
+    for why in report.updated:  # the same URL with a new text: a new revision
+        progress.add("updated", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
     for pk, title in report.imported_articles():
         progress.add("imported", {"title": title, "article": pk})
         if job.params.get("suggest", True):
@@ -446,13 +448,16 @@ def _import_lines(job: Job, progress: Progress, text: str, user) -> None:
         try:
             doc = parse_jsonl_line(line)
             with transaction.atomic():
-                article, created = import_document(doc, user=user)
+                article, outcome = store_document(doc, user=user)
         except ValidationError as exc:
             progress.add("refused", {"line": lineno, "why": error_text(exc)})
         else:
             entry = {"line": lineno, "title": article.title, "article": article.pk}
-            if created:
+            if not outcome:
                 progress.add("imported", entry)
+            elif outcome == UPDATED:
+                entry["why"] = f"a new text: revision {article.current_revision_number()}"
+                progress.add("updated", entry)
             else:
                 entry["why"] = "already in Newsdesk (same URL, or same title and body)"
                 progress.add("skipped", entry)

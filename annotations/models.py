@@ -7,6 +7,7 @@ for people.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
@@ -22,8 +24,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from . import anchoring, duplicates
 from . import text as textrules
 from .boilerplate import ranges_of, recurring_keys
 from .suggesting import suggest
@@ -41,6 +44,11 @@ def history_user(request=None, instance=None, **kwargs):
         return instance._state.fields_cache["updated_by"]
     user = getattr(request, "user", None)
     return user if getattr(user, "is_authenticated", False) else None
+
+
+def change_reason(text: str) -> str:
+    """A history record's reason, cut to the column's 100 characters."""
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def _user_or_none(user):
@@ -147,6 +155,20 @@ class Proposable(models.Model):
         super().save(*args, **kwargs)
 
 
+WIKIDATA_ID = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")
+
+
+def wikidata_field():
+    return models.CharField(
+        "Wikidata id",
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[WIKIDATA_ID],
+        help_text="The item's id on Wikidata, Q followed by digits.",
+    )
+
+
 def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> list:
     """Named constraints for a span held in two columns: non-negative and start < end; a
     nullable span is either wholly absent or wholly present."""
@@ -158,7 +180,56 @@ def span_constraints(prefix: str, start: str, end: str, *, nullable: bool) -> li
     return [models.CheckConstraint(condition=valid, name=f"annotations_{prefix}_start_before_end")]
 
 
-class OutletQuerySet(models.QuerySet):
+class NamedQuerySet(models.QuerySet):
+    """Finding speakers and outlets by what people call them: one path for the pages, the
+    API, the importers and the suggester."""
+
+    person_names = False  # whether names are people's (first names, surnames) or not
+
+    def matching(self, term: str):
+        raise NotImplementedError
+
+    def find(self, name: str):
+        raise NotImplementedError
+
+    def insert_or_find(self, row, name: str):
+        """Store the new ``row`` named ``name``; when someone stored that name meanwhile
+        (the unique name constraint refuses ours), the row :meth:`find` now finds. Many
+        saves naming one new speaker at once make exactly one."""
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            found = self.find(name)
+            if found is None:
+                raise
+            return found
+        return row
+
+    def likely(self, name: str, *, limit: int = 50):
+        """The stored row that ``name`` most probably means by the duplicate finder's rules
+        (see ``duplicates``: titles, aliases, transliterations, compatible first names, a
+        surname only one full name has), or None. Looks only at rows holding the name's
+        surname (an organisation's first word), or its first five letters."""
+        words = duplicates.name_words(name)
+        if self.person_names:
+            words = duplicates.strip_titles(words)
+        words = [w for w in words if w not in duplicates.ARTICLES] or words
+        if not words:
+            return None
+        key = (words[-1] if self.person_names else words[0]).replace("-", " ")
+        rows = list(self.matching(key).prefetch_related("aliases").order_by("pk")[:limit])
+        if len(rows) < limit and len(key) > 5:
+            more = self.matching(key[:5]).exclude(pk__in=[r.pk for r in rows])
+            rows += list(more.prefetch_related("aliases").order_by("pk")[: limit - len(rows)])
+        by_id = {row.pk: row for row in rows}
+        entries = [row.finder_entry() for row in rows]
+        for pair in duplicates.matches(name, entries, person=self.person_names):
+            return by_id[pair.second]
+        return None
+
+
+class OutletQuerySet(NamedQuerySet):
     def matching(self, term: str):
         """Outlets whose name or any alias holds ``term``, in any case."""
         aliases = OutletAlias.objects.filter(outlet=OuterRef("pk"), name__icontains=term)
@@ -180,21 +251,23 @@ class OutletQuerySet(models.QuerySet):
         aliases: Iterable[str] = (),
         kind: str | None = None,
         home_page: str | None = None,
+        wikidata_id: str | None = None,
     ) -> Outlet:
         """The outlet :meth:`find` finds for ``name``, or a new one made with the given
-        kind and home page (a *proposed* one when the suggester asks). ``aliases`` are
-        added either way."""
+        kind, home page and Wikidata id (a *proposed* one when the suggester asks).
+        ``aliases`` are added either way."""
         outlet = self.find(name)
         if outlet is None:
             outlet = self.model(
                 name=name,
                 kind=kind or Outlet.Kind.OTHER,
                 home_page=home_page or "",
+                wikidata_id=wikidata_id or "",
                 proposed=proposed,
             )
             outlet.stamp(by)
-            outlet.full_clean()
-            outlet.save()
+            outlet.full_clean(validate_constraints=False)  # insert_or_find's to settle
+            outlet = self.insert_or_find(outlet, name)
         if aliases:
             outlet.add_aliases(aliases)
         return outlet
@@ -214,6 +287,7 @@ class Outlet(Proposable, Tracked):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     home_page = models.URLField(max_length=500, blank=True)
+    wikidata_id = wikidata_field()
     history = HistoricalRecords(get_user=history_user)
 
     objects = OutletQuerySet.as_manager()
@@ -232,44 +306,60 @@ class Outlet(Proposable, Tracked):
     def get_absolute_url(self) -> str:
         return reverse("annotations:outlet-detail", args=[self.pk])
 
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+    def finder_entry(self) -> duplicates.Entry:
+        """This outlet as the duplicate finder sees it (aliases prefetched, ideally)."""
+        return duplicates.Entry(
+            self.pk, self.name, tuple(a.name for a in self.aliases.all()), person=False
+        )
+
     @transaction.atomic
-    def merge(self, duplicate: Outlet, by=None) -> None:
+    def merge(self, duplicate: Outlet, by=None) -> Merge:
         """Fold ``duplicate`` into this outlet: its articles, via hops and aliases move here,
-        its name becomes an alias, and the duplicate row goes. Nothing else is lost."""
+        its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
+        returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
             raise ValidationError("An outlet cannot be merged into itself.")
-        Article.objects.filter(publisher=duplicate).update(publisher=self)
+        record = Merge.begin(self, duplicate, by)
+        articles = Article.objects.filter(publisher=duplicate)
+        record.moved["articles"] = list(articles.values_list("pk", flat=True))
+        articles.update(publisher=self)
         hops = ViaHop.objects.filter(outlet=duplicate)
+        record.moved["hops"] = [list(h) for h in hops.values_list("quote_id", "position")]
         Quote.all_objects.filter(Exists(hops.filter(quote=OuterRef("pk")))).update(
             version=F("version") + 1, updated_at=timezone.now()
         )
         hops.update(outlet=self)
-        names = [duplicate.name, *duplicate.aliases.values_list("name", flat=True)]
-        duplicate.aliases.all().delete()
-        self.add_aliases(names)
-        for field in ("home_page",):
-            if not getattr(self, field) and getattr(duplicate, field):
-                setattr(self, field, getattr(duplicate, field))
-        self.stamp(by)
-        self._change_reason = f"merged outlet {duplicate.name!r} (#{duplicate.pk})"
+        record.finish(self, duplicate, fill=("home_page", "wikidata_id"))
+        self._change_reason = change_reason(f"merged outlet {duplicate.name!r} (#{duplicate.pk})")
         self.save()
         duplicate.delete()
+        record.save()
+        return record
 
-    def add_aliases(self, names: Iterable[str]) -> None:
+    def add_aliases(self, names: Iterable[str]) -> list[str]:
+        """Add the names it does not already answer to; returns those added."""
         known = {
             self.name.casefold(),
             *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
         }
+        added = []
         for name in names:
             name = name.strip()
             if name and name.casefold() not in known:
                 known.add(name.casefold())
                 OutletAlias.objects.create(outlet=self, name=name)
+                added.append(name)
+        return added
 
 
 class OutletAlias(models.Model):
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name_plural = "outlet aliases"
@@ -283,20 +373,31 @@ class OutletAlias(models.Model):
         return self.name
 
 
-class SpeakerQuerySet(models.QuerySet):
+class SpeakerQuerySet(NamedQuerySet):
+    person_names = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, keeping each row's name key (``save()`` is not called)."""
+        objs = list(objs)
+        for obj in objs:
+            obj.name_key = textrules.name_key(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def matching(self, term: str):
         """Speakers whose name or any alias holds ``term``, in any case."""
         aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=term)
         return self.filter(Q(name__icontains=term) | Exists(aliases))
 
     def find(self, name: str, *, wikidata_id: str = "") -> Speaker | None:
-        """The speaker with Wikidata id ``wikidata_id`` (when given), else the first named
-        ``name``, else the first with it as an alias, in any case."""
+        """The speaker with Wikidata id ``wikidata_id`` (when given), else the one named
+        ``name`` (case and spacing aside; the undescribed one of namesakes), else the first
+        with it as an alias, in any case."""
         if wikidata_id:
             found = self.filter(wikidata_id=wikidata_id).order_by("pk").first()
             if found is not None:
                 return found
-        speaker = self.filter(name__iexact=name).order_by("pk").first()
+        key = textrules.name_key(name)
+        speaker = self.filter(name_key=key).order_by("description", "pk").first()
         if speaker is None:
             speaker = self.filter(aliases__name__iexact=name).order_by("pk").first()
         return speaker
@@ -309,20 +410,22 @@ class SpeakerQuerySet(models.QuerySet):
         role: str = "",
         affiliation: str = "",
         wikidata_id: str = "",
+        description: str = "",
     ) -> Speaker | None:
-        """The speaker with this very name, kind, role, affiliation and Wikidata id: one of
-        two namesakes that must stay apart."""
+        """The speaker with this very name, kind, role, affiliation, Wikidata id and
+        description: one of two namesakes that must stay apart."""
         if wikidata_id:
             found = self.filter(wikidata_id=wikidata_id).order_by("pk").first()
             if found is not None:
                 return found
         return (
             self.filter(
-                name__iexact=name,
+                name_key=textrules.name_key(name),
                 kind=kind or Speaker.Kind.PERSON,
                 role=role or "",
                 affiliation=affiliation or "",
                 wikidata_id=wikidata_id or "",
+                description=description or "",
             )
             .order_by("pk")
             .first()
@@ -340,25 +443,34 @@ class SpeakerQuerySet(models.QuerySet):
         role: str | None = None,
         affiliation: str | None = None,
         wikidata_id: str | None = None,
+        description: str | None = None,
     ) -> Speaker:
         """The speaker :meth:`find` finds for ``name`` (:meth:`find_namesake` with
-        ``namesake``), or a new one made with the given details (a *proposed* one when the
-        suggester asks). ``aliases`` are added either way."""
+        ``namesake`` or a ``description``), or a new one made with the given details (a
+        *proposed* one when the suggester asks). ``aliases`` are added either way.
+
+        Safe when many ask at once: one row is made, and the others read it (see
+        :meth:`insert_or_find`)."""
         details = {
             "kind": kind or Speaker.Kind.PERSON,
             "role": role or "",
             "affiliation": affiliation or "",
             "wikidata_id": wikidata_id or "",
+            "description": description or "",
         }
         if namesake:
             speaker = self.find_namesake(name, **details)
+        elif details["description"]:
+            speaker = self.filter(
+                name_key=textrules.name_key(name), description=details["description"]
+            ).first()
         else:
             speaker = self.find(name, wikidata_id=details["wikidata_id"])
         if speaker is None:
             speaker = self.model(name=name, proposed=proposed, **details)
             speaker.stamp(by)
-            speaker.full_clean()
-            speaker.save()
+            speaker.full_clean(validate_constraints=False)  # insert_or_find's to settle
+            speaker = self.insert_or_find(speaker, name)
         if aliases:
             speaker.add_aliases(aliases)
         return speaker
@@ -379,12 +491,15 @@ class Speaker(Proposable, Tracked):
         max_length=300, blank=True, help_text="Role or title as the news gives it."
     )
     affiliation = models.CharField(max_length=300, blank=True)
-    wikidata_id = models.CharField(
-        "Wikidata id",
-        max_length=20,
+    wikidata_id = wikidata_field()
+    description = models.CharField(
+        max_length=300,
         blank=True,
-        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")],
+        default="",
+        help_text="Tells apart two speakers of one name (“the senator”, “the footballer”).",
     )
+    # The name as uniqueness sees it (see ``text.name_key``), kept by ``save()``.
+    name_key = models.CharField(max_length=200, editable=False)
     history = HistoricalRecords(get_user=history_user)
 
     objects = SpeakerQuerySet.as_manager()
@@ -392,54 +507,94 @@ class Speaker(Proposable, Tracked):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(Lower("name"), name="annotations_speaker_name_idx")]
-        constraints = []
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key", "description"],
+                name="annotations_speaker_name_unique",
+                violation_error_message=(
+                    "A speaker of this name already exists; pick that one, or describe this "
+                    "one to tell them apart."
+                ),
+            ),
+        ]
 
     Meta.constraints.append(choice_constraint("speaker", "kind", Kind))
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.description})" if self.description else self.name
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:speaker-detail", args=[self.pk])
 
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+    def finder_entry(self) -> duplicates.Entry:
+        """This speaker as the duplicate finder sees it (aliases prefetched, ideally)."""
+        return duplicates.Entry(
+            self.pk,
+            self.name,
+            tuple(a.name for a in self.aliases.all()),
+            person=self.kind == self.Kind.PERSON,
+            description=self.description,
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        self.name_key = textrules.name_key(self.name)
+
+    def save(self, *args, **kwargs):
+        self.name_key = textrules.name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     @transaction.atomic
-    def merge(self, duplicate: Speaker, by=None) -> None:
+    def merge(self, duplicate: Speaker, by=None) -> Merge:
         """Fold ``duplicate`` into this speaker: its quotes, via hops and aliases move here,
-        its name becomes an alias, and the duplicate row goes. Nothing else is lost."""
+        its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
+        returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
             raise ValidationError("A speaker cannot be merged into itself.")
+        record = Merge.begin(self, duplicate, by)
         hops = ViaHop.objects.filter(speaker=duplicate)
+        quotes = Quote.all_objects.filter(speaker=duplicate)
+        record.moved["quotes"] = list(quotes.values_list("pk", flat=True))
+        record.moved["hops"] = [list(h) for h in hops.values_list("quote_id", "position")]
         Quote.all_objects.filter(
             Q(speaker=duplicate) | Exists(hops.filter(quote=OuterRef("pk")))
         ).update(version=F("version") + 1, updated_at=timezone.now())
-        Quote.all_objects.filter(speaker=duplicate).update(speaker=self)
+        quotes.update(speaker=self)
         hops.update(speaker=self)
-        names = [duplicate.name, *duplicate.aliases.values_list("name", flat=True)]
-        duplicate.aliases.all().delete()
-        self.add_aliases(names)
-        for field in ("role", "affiliation", "wikidata_id"):
-            if not getattr(self, field) and getattr(duplicate, field):
-                setattr(self, field, getattr(duplicate, field))
-        self.stamp(by)
-        self._change_reason = f"merged speaker {duplicate.name!r} (#{duplicate.pk})"
+        record.finish(self, duplicate, fill=("role", "affiliation", "wikidata_id"))
+        self._change_reason = change_reason(f"merged speaker {duplicate.name!r} (#{duplicate.pk})")
         self.save()
         duplicate.delete()
+        record.save()
+        return record
 
-    def add_aliases(self, names: Iterable[str]) -> None:
+    def add_aliases(self, names: Iterable[str]) -> list[str]:
+        """Add the names it does not already answer to; returns those added."""
         known = {
             self.name.casefold(),
             *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
         }
+        added = []
         for name in names:
             name = name.strip()
             if name and name.casefold() not in known:
                 known.add(name.casefold())
                 SpeakerAlias.objects.create(speaker=self, name=name)
+                added.append(name)
+        return added
 
 
 class SpeakerAlias(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name_plural = "speaker aliases"
@@ -465,8 +620,8 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(Tracked):
-    """A news story as published. Its body is stored as imported (normalised once) and cannot
-    change once quotes are anchored to it."""
+    """A news story as published. Its body is stored as imported (normalised once); each
+    change of it is a :class:`Revision`, and the quotes follow the text."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -521,20 +676,6 @@ class Article(Tracked):
             loaded = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
         return loaded is not None and loaded != self.body
 
-    def has_anchored_quotes(self) -> bool:
-        return Quote.all_objects.filter(article_id=self.pk).exists()
-
-    def check_body_change(self) -> None:
-        if self.body_changed() and self.has_anchored_quotes():
-            raise ValidationError(
-                {
-                    "body": "The body cannot change: quotes are anchored to its characters and "
-                    "would point at the wrong text. Delete the article's quotes first, or "
-                    "import the corrected text as a new article."
-                },
-                code="body_locked",
-            )
-
     def clean(self) -> None:
         super().clean()
         if self.body and (self._state.adding or self.body_changed()):
@@ -546,12 +687,97 @@ class Article(Tracked):
                     f"accepts is {settings.NEWSDESK_MAX_BODY_CHARS:,}."
                 }
             )
-        self.check_body_change()
 
     def save(self, *args, **kwargs):
-        self.check_body_change()
-        super().save(*args, **kwargs)
-        self._loaded_body = self.body
+        """Save the article; a changed body becomes a new revision, and the quotes follow
+        the text (see :meth:`apply_revision`)."""
+        fields = kwargs.get("update_fields")
+        changed = self.body_changed() and (fields is None or "body" in fields)
+        if not changed:
+            super().save(*args, **kwargs)
+            self._loaded_body = self.body
+            return
+        with transaction.atomic():
+            # The body as stored now, the row locked: a change made meanwhile by someone
+            # else is the text the quotes point into, not what this instance loaded.
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("body", flat=True)
+                .get()
+            )
+            super().save(*args, **kwargs)
+            self._loaded_body = self.body
+            if stored != self.body:
+                self.apply_revision(stored, by=self.updated_by_id)
+
+    def revise(self, body: str, by=None) -> Revision | None:
+        """Change the body to ``body`` (normalised here) as ``by``: a new revision, the
+        quotes re-anchored. Returns the revision, or None when the text is the same."""
+        textrules.refuse_nul(body, "body")
+        body = textrules.normalize(body)
+        if not body.strip():
+            raise ValidationError({"body": "The body is empty."}, code="body_empty")
+        limit = settings.NEWSDESK_MAX_BODY_CHARS
+        if len(body) > limit:
+            raise ValidationError(
+                {
+                    "body": f"The body has {len(body):,} characters; the most Newsdesk accepts is "
+                    f"{limit:,}."
+                },
+                code="body_too_long",
+            )
+        self.body = body
+        if not self.body_changed():
+            return None
+        self.stamp(by)
+        self.save()
+        return self.revisions.order_by("-number").first()
+
+    def current_revision_number(self) -> int:
+        """The number of the body as it stands (1 until it first changes)."""
+        return self.revisions.aggregate(n=models.Max("number"))["n"] or 1
+
+    def revision_list(self) -> list[Revision]:
+        """Every revision, oldest first; an article whose body never changed has one,
+        unsaved, made from the article itself."""
+        revisions = list(self.revisions.select_related("created_by").order_by("number"))
+        if not revisions:
+            revisions = [
+                Revision(
+                    article=self,
+                    number=1,
+                    body=self.body,
+                    created_at=self.created_at,
+                    created_by=self.created_by,
+                )
+            ]
+        return revisions
+
+    def apply_revision(self, old_body: str, by=None) -> Revision:
+        """Record the body, just saved, as a new revision after ``old_body``, and make every
+        quote (deleted and rejected ones too) and boilerplate range follow the text.
+
+        The first change also stores revision 1, the body as it was made. Quotes whose text
+        is unchanged move exactly; changed a little, they are ``relocated``; gone, they are
+        ``orphaned`` and keep their old offsets, text and the revision those point into.
+        Nothing is deleted. Call inside a transaction, with the article row locked."""
+        by_id = by.pk if isinstance(by, models.Model) else by
+        previous = self.revisions.order_by("-number").first()
+        if previous is None:
+            previous = Revision.objects.create(
+                article=self,
+                number=1,
+                body=old_body,
+                created_at=self.created_at,
+                created_by_id=self.created_by_id,
+            )
+        revision = Revision.objects.create(
+            article=self, number=previous.number + 1, body=self.body, created_by_id=by_id
+        )
+        Quote.follow_text(self, previous, revision, by_id=by_id)
+        BoilerplateRange.follow_text(self, old_body)
+        return revision
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
@@ -615,8 +841,10 @@ class Article(Tracked):
 
         Nothing is proposed inside boilerplate ranges, nor where a quote already stands
         (confirmed, suggested, rejected or deleted: an editor's "no" is remembered).
-        Speakers and outlets are matched by name or alias; a name that matches none becomes
-        a new, *proposed* speaker or outlet (see :class:`Proposable`). Returns the new quotes.
+        Speakers and outlets are matched by name or alias, else by the duplicate finder's
+        rules (``likely``: titles, transliterations, compatible first names, a surname only
+        one speaker has); a name that matches none becomes a new, *proposed* speaker or
+        outlet (see :class:`Proposable`). Returns the new quotes.
         """
         existing = list(
             Quote.all_objects.filter(article=self).prefetch_related("fragments", "speaker__aliases")
@@ -626,7 +854,11 @@ class Article(Tracked):
             for q in existing
             if q.speaker is not None
         }
-        taken = [[(f.start, f.end) for f in q.fragments.all()] for q in existing]
+        taken = [
+            [(f.start, f.end) for f in q.fragments.all()]
+            for q in existing
+            if q.anchoring != Quote.Anchoring.ORPHANED  # its offsets are in an older text
+        ]
         speakers: dict[str, Speaker] = {}
         outlets: dict[str, Outlet] = {}
         created = []
@@ -639,14 +871,24 @@ class Article(Tracked):
             if found.speaker_name:
                 name = found.speaker_name[:200]
                 if name not in speakers:
-                    speakers[name] = Speaker.objects.find_or_create(name, by=by, proposed=True)
+                    # A name no speaker has, that the duplicate finder takes for one of
+                    # them ("Maj. Gen. Konashenkov"), is linked to it, not proposed anew.
+                    speakers[name] = (
+                        Speaker.objects.find(name)
+                        or Speaker.objects.likely(name)
+                        or Speaker.objects.find_or_create(name, by=by, proposed=True)
+                    )
                 speaker = speakers[name]
             hops = []
             for name in found.via:
                 name = name[:200]
                 if name not in outlets:
-                    outlets[name] = Outlet.objects.find_or_create(
-                        name, by=by, proposed=True, kind=Outlet.Kind.NEWS_AGENCY
+                    outlets[name] = (
+                        Outlet.objects.find(name)
+                        or Outlet.objects.likely(name)
+                        or Outlet.objects.find_or_create(
+                            name, by=by, proposed=True, kind=Outlet.Kind.NEWS_AGENCY
+                        )
                     )
                 hops.append(Hop(outlet=outlets[name]))
             mention, cue_span = found.speaker_mention, found.cue_span
@@ -665,6 +907,44 @@ class Article(Tracked):
             taken.append(spans)
             created.append(quote)
         return created
+
+
+class Revision(models.Model):
+    """One version of an article's body, with who made it and when. Stored from the first
+    change on (revision 1 is then the body as the article was made); the current body is
+    also the article's own."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["article_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="annotations_revision_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="annotations_revision_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:article-revisions", args=[self.article_id]) + (
+            f"#r{self.number}"
+        )
 
 
 class BoilerplateRange(models.Model):
@@ -704,6 +984,22 @@ class BoilerplateRange(models.Model):
         """An editor says the proposed range is the story: it goes (a marked one stays)."""
         if self.proposed:
             self.delete()
+
+    @classmethod
+    def follow_text(cls, article: Article, old_body: str) -> None:
+        """Move the article's ranges with its text; a range whose text is gone goes."""
+        ranges = list(cls.objects.filter(article=article))
+        if not ranges:
+            return
+        anchors = anchoring.reanchor(old_body, article.body, [(b.start, b.end) for b in ranges])
+        gone = [b.pk for b, a in zip(ranges, anchors, strict=True) if a.state == "orphaned"]
+        moved = []
+        for b, a in zip(ranges, anchors, strict=True):
+            if a.state != "orphaned" and (a.start, a.end) != (b.start, b.end):
+                b.start, b.end = a.start, a.end
+                moved.append(b)
+        cls.objects.filter(pk__in=gone).delete()
+        cls.objects.bulk_update(moved, ["start", "end"])
 
 
 class QuoteQuerySet(models.QuerySet):
@@ -791,11 +1087,24 @@ class Quote(Tracked):
         CONFIRMED = "confirmed", "Confirmed"
         REJECTED = "rejected", "Rejected"
 
+    class Anchoring(models.TextChoices):
+        """Whether the quote's spans point at its text in the current revision."""
+
+        ANCHORED = anchoring.State.ANCHORED.value, "Anchored"
+        RELOCATED = anchoring.State.RELOCATED.value, "Relocated"
+        ORPHANED = anchoring.State.ORPHANED.value, "Orphaned"
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
+    )
+    speaker_role = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="The speaker's role or title as this article gave it, at the time.",
     )
     mention_start = models.PositiveIntegerField(null=True, blank=True)
     mention_end = models.PositiveIntegerField(null=True, blank=True)
@@ -808,6 +1117,31 @@ class Quote(Tracked):
     end = models.PositiveIntegerField(editable=False)
     text = models.TextField(editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    anchoring = models.CharField(
+        max_length=16,
+        choices=Anchoring.choices,
+        default=Anchoring.ANCHORED,
+        db_default=Anchoring.ANCHORED.value,  # rows loaded in bulk, outside Django, too
+        editable=False,
+        help_text="anchored: its spans point at its text; relocated: found again after the "
+        "text changed, to be confirmed; orphaned: its text is gone from the current revision.",
+    )
+    revision = models.ForeignKey(
+        Revision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text="For an orphaned quote, the revision its offsets and text belong to.",
+    )
+    previous_text = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="For a relocated quote, its text before the change that moved it.",
+    )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -843,6 +1177,7 @@ class Quote(Tracked):
     Meta.constraints[:0] = [
         choice_constraint("quote", "kind", Kind),
         choice_constraint("quote", "status", Status),
+        choice_constraint("quote", "anchoring", Anchoring),
     ]
 
     class VersionConflict(ValidationError):
@@ -866,22 +1201,39 @@ class Quote(Tracked):
         fragments: Sequence[tuple[int, int]],
         status: str = Status.CONFIRMED,
         speaker: Speaker | None = None,
+        speaker_role: str = "",
         mention: tuple[int, int] | None = None,
         cue: str = "",
         cue_span: tuple[int, int] | None = None,
         via: Sequence[Hop] = (),
         note: str = "",
         by=None,
+        anchoring: str = Anchoring.ANCHORED,
+        revision: Revision | None = None,
+        previous_text: str = "",
     ) -> Quote:
         """A new quote, checked against the article's body but not stored yet (see
-        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once)."""
+        :meth:`create`, and ``Quote.objects.create_prepared`` for many at once).
+
+        ``anchoring``, ``revision`` and ``previous_text`` make a quote as it was elsewhere
+        (an article document): an orphaned one's spans are checked against the body of its
+        ``revision``."""
+        if anchoring == cls.Anchoring.ORPHANED and revision is None:
+            raise ValidationError(
+                "An orphaned quote needs the revision its text was anchored in.",
+                code="orphan_without_revision",
+            )
         quote = cls(article=article)
         quote._apply(
             {
+                "anchoring": anchoring,
+                "revision": revision if anchoring == cls.Anchoring.ORPHANED else None,
+                "previous_text": previous_text if anchoring == cls.Anchoring.RELOCATED else "",
                 "kind": kind,
                 "fragments": fragments,
                 "status": status,
                 "speaker": speaker,
+                "speaker_role": speaker_role,
                 "mention": mention,
                 "cue": cue,
                 "cue_span": cue_span,
@@ -895,7 +1247,8 @@ class Quote(Tracked):
     @classmethod
     def create(cls, article: Article, **fields) -> Quote:
         """Make and store a quote: :meth:`prepare`'s arguments (fragments, kind, speaker,
-        mention, cue, cue span, via, status, note, ``by``). A confirmed quote makes its
+        the speaker's role as the article gives it, mention, cue, cue span, via, status, note,
+        ``by``). A confirmed quote makes its
         speaker and via chain an editor's own."""
         quote = cls.prepare(article, **fields)
         with transaction.atomic():
@@ -911,6 +1264,7 @@ class Quote(Tracked):
         fragments: Sequence[tuple[int, int]] = KEEP,
         status: str = KEEP,
         speaker: Speaker | None = KEEP,
+        speaker_role: str = KEEP,
         mention: tuple[int, int] | None = KEEP,
         cue: str = KEEP,
         cue_span: tuple[int, int] | None = KEEP,
@@ -927,6 +1281,7 @@ class Quote(Tracked):
             "fragments": fragments,
             "status": status,
             "speaker": speaker,
+            "speaker_role": speaker_role,
             "mention": mention,
             "cue": cue,
             "cue_span": cue_span,
@@ -968,8 +1323,14 @@ class Quote(Tracked):
 
     def _apply(self, changes: dict[str, Any]) -> None:
         """Set the given fields on the instance and check them, storing nothing."""
-        body = self.article.body
-        for field in ("kind", "status", "speaker", "cue", "note"):
+        if "anchoring" in changes:  # a quote as stored elsewhere (an article document)
+            self.anchoring = changes["anchoring"]
+            self.revision = changes.get("revision")
+            self.previous_text = changes.get("previous_text") or ""
+        elif "fragments" in changes:
+            self.settle_anchoring()  # chosen anew: the spans point at the current text
+        body = self.span_body
+        for field in ("kind", "status", "speaker", "speaker_role", "cue", "note"):
             if field in changes:
                 setattr(self, field, changes[field])
         for key, prefix in (("mention", "mention"), ("cue_span", "cue")):
@@ -1103,7 +1464,7 @@ class Quote(Tracked):
 
     def clean(self) -> None:
         super().clean()
-        body = self.article.body if self.article_id else ""
+        body = self.span_body if self.article_id else ""
         if (self.mention_start is None) != (self.mention_end is None):
             raise ValidationError(
                 {"mention_start": "Give both ends of the speaker mention, or neither."}
@@ -1139,19 +1500,22 @@ class Quote(Tracked):
 
     def set_fragments(self, spans: Sequence[tuple[int, int]]) -> None:
         """Replace the quote's fragments (saving the quote first when it is new) and refresh
-        its derived start, end and text. Does not bump the version: see :meth:`edit`."""
+        its derived start, end and text. Does not bump the version: see :meth:`edit`. Spans
+        chosen anew anchor the quote in the current text (a relocated or orphaned quote is
+        settled)."""
         ordered = self.check_fragments(self.article.body, spans)
+        self.settle_anchoring()
         self._derive(ordered)
         self.save()
         self._write_fragments(ordered)
 
     def _derive(self, ordered: Sequence[tuple[int, int]]) -> None:
-        body = self.article.body
+        body = self.span_body
         self.start, self.end = ordered[0][0], ordered[-1][1]
         self.text = FRAGMENT_JOINER.join(body[s:e] for s, e in ordered)
 
     def _write_fragments(self, ordered: Sequence[tuple[int, int]]) -> None:
-        body = self.article.body
+        body = self.span_body
         self.fragments.all().delete()
         Fragment.objects.bulk_create(
             Fragment(quote=self, start=s, end=e, text=body[s:e]) for s, e in ordered
@@ -1175,6 +1539,155 @@ class Quote(Tracked):
 
     def via_names(self) -> list[str]:
         return [hop.name for hop in self.via_hops.all()]
+
+    # Following the text ---------------------------------------------------------------
+
+    @property
+    def is_anchored(self) -> bool:
+        return self.anchoring == self.Anchoring.ANCHORED
+
+    @property
+    def span_body(self) -> str:
+        """The text the quote's offsets point into: the article's body, or for an orphaned
+        quote the body of the revision it was anchored in."""
+        if self.anchoring == self.Anchoring.ORPHANED and self.revision is not None:
+            return self.revision.body
+        return self.article.body
+
+    def settle_anchoring(self) -> None:
+        """Mark the quote's spans as pointing at its text in the current revision."""
+        self.anchoring = self.Anchoring.ANCHORED
+        self.revision = None
+        self.previous_text = ""
+
+    def confirm_anchoring(self, by=None, *, expected_version: int | None = None) -> None:
+        """An editor's word that a relocated quote was found at the right place: it is
+        anchored again (with ``expected_version``, a conditional update as :meth:`edit`)."""
+        if self.anchoring != self.Anchoring.RELOCATED:
+            raise ValidationError(
+                "Only a relocated quote can be confirmed where it was found; an orphaned "
+                "one needs its text selected again.",
+                code="not_relocated",
+            )
+        with transaction.atomic():
+            self._claim(expected_version, deleted=False)
+            self.settle_anchoring()
+            self.stamp(by)
+            self._change_reason = "anchoring confirmed"
+            self.save()
+
+    @classmethod
+    def follow_text(cls, article: Article, previous: Revision, revision: Revision, *, by_id=None):
+        """Re-anchor every quote of ``article`` (deleted and rejected ones too) from the
+        body of ``previous`` to that of ``revision`` (the article's body now): fragments,
+        speaker mention and cue span. Orphaned quotes are looked for again from the body
+        of the revision they belong to. Quotes that moved or changed state get a new
+        version; nothing is deleted."""
+        quotes = list(
+            cls.all_objects.filter(article=article)
+            .select_related("revision")
+            .prefetch_related("fragments")
+        )
+        groups: dict[int | None, list[Quote]] = defaultdict(list)
+        for quote in quotes:
+            orphan = quote.anchoring == cls.Anchoring.ORPHANED and quote.revision_id
+            groups[quote.revision_id if orphan else None].append(quote)
+        changed: list[Quote] = []
+        for key, members in groups.items():
+            source = previous if key is None else members[0].revision
+            spans: list[tuple[int, int]] = []
+            for quote in members:
+                spans += [(f.start, f.end) for f in quote.fragments.all()]
+                spans += [s for s in (quote.speaker_mention, quote.cue_span) if s is not None]
+            anchors = iter(anchoring.reanchor(source.body, revision.body, spans))
+            for quote in members:
+                if quote._follow(anchors, source, revision.body):
+                    changed.append(quote)
+        if not changed:
+            return
+        now = timezone.now()
+        for quote in changed:
+            quote.version += 1
+            quote.updated_at = now
+            if by_id is not None:
+                quote.updated_by_id = by_id
+        bulk_update_with_history(
+            changed,
+            cls,
+            [
+                "start",
+                "end",
+                "text",
+                "mention_start",
+                "mention_end",
+                "cue_start",
+                "cue_end",
+                "anchoring",
+                "revision",
+                "previous_text",
+                "version",
+                "updated_at",
+                "updated_by",
+            ],
+            batch_size=500,
+            default_change_reason=f"text revised (revision {revision.number})",
+            default_date=now,
+            manager=cls.all_objects,  # deleted quotes follow too, for their undo
+        )
+        moved = [q for q in changed if q.anchoring != cls.Anchoring.ORPHANED]
+        Fragment.objects.filter(quote__in=[q.pk for q in moved]).delete()
+        Fragment.objects.bulk_create(
+            [
+                Fragment(quote=q, start=s, end=e, text=revision.body[s:e])
+                for q in moved
+                for s, e in q._new_fragments
+            ],
+            batch_size=1000,
+        )
+
+    def _follow(self, anchors, source: Revision, body: str) -> bool:
+        """Take this quote's anchors (fragments, then mention and cue, as ``follow_text``
+        listed them) and change the quote to match; returns whether it changed."""
+        fragments = list(self.fragments.all())
+        placed = [next(anchors) for _ in fragments]
+        mention = next(anchors) if self.speaker_mention is not None else None
+        cue = next(anchors) if self.cue_span is not None else None
+        spans = sorted((a.start, a.end) for a in placed)
+        overlapping = any(spans[i][0] < spans[i - 1][1] for i in range(1, len(spans)))
+        if not placed or overlapping or any(a.state == "orphaned" for a in placed):
+            if self.anchoring == self.Anchoring.ORPHANED:
+                return False  # still gone; it keeps the revision it belongs to
+            self.anchoring = self.Anchoring.ORPHANED
+            self.revision = source
+            return True
+        was = (self.anchoring, self.speaker_mention, self.cue_span)
+        states = [a.state for a in placed]
+        for anchor, prefix in ((mention, "mention"), (cue, "cue")):
+            if anchor is None:
+                continue
+            if anchor.state == "orphaned":  # the cue word went: the quote needs a look
+                setattr(self, f"{prefix}_start", None)
+                setattr(self, f"{prefix}_end", None)
+                states.append(anchoring.State.RELOCATED)
+            else:
+                setattr(self, f"{prefix}_start", anchor.start)
+                setattr(self, f"{prefix}_end", anchor.end)
+                states.append(anchor.state)
+        state = anchoring.worst(states)
+        old_text = self.text
+        self._new_fragments = spans
+        self.start, self.end = spans[0][0], spans[-1][1]
+        self.text = FRAGMENT_JOINER.join(body[s:e] for s, e in spans)
+        if state == anchoring.State.RELOCATED and self.anchoring != self.Anchoring.RELOCATED:
+            self.previous_text = old_text
+        if state == anchoring.State.RELOCATED or self.anchoring == self.Anchoring.RELOCATED:
+            self.anchoring = self.Anchoring.RELOCATED  # stays to be confirmed
+            self.revision = None
+        else:
+            self.settle_anchoring()
+        moved = [(f.start, f.end) for f in fragments] != spans
+        now = (self.anchoring, self.speaker_mention, self.cue_span)
+        return moved or now != was
 
 
 class Fragment(models.Model):
@@ -1464,3 +1977,205 @@ class Job(models.Model):
             if updated:
                 failed.append(job)
         return failed
+
+
+class Merge(models.Model):
+    """One merge of a duplicate speaker or outlet into another, with what it moved, so that
+    ``undo()`` can put every quote, hop, article, alias and field back where it was."""
+
+    class Kind(models.TextChoices):
+        SPEAKER = "speaker", "Speaker"
+        OUTLET = "outlet", "Outlet"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    survivor_id = models.PositiveBigIntegerField()
+    survivor_name = models.CharField(max_length=200)
+    loser_id = models.PositiveBigIntegerField()
+    loser_name = models.CharField(max_length=200)
+    # {"row": the duplicate's columns, "aliases": its aliases, "quotes"/"articles": ids that
+    # moved, "hops": [quote id, position] that moved, "added_aliases": names the survivor
+    # gained, "filled": fields the survivor took from it, "distinct": pairs it was in}
+    moved = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        indexes = [models.Index(fields=["kind", "survivor_id"], name="annotations_merge_surv_idx")]
+        constraints = []
+
+    Meta.constraints.append(choice_constraint("merge", "kind", Kind))
+
+    def __str__(self) -> str:
+        return f"{self.loser_name} into {self.survivor_name}"
+
+    @property
+    def model(self) -> type[Speaker] | type[Outlet]:
+        return Speaker if self.kind == self.Kind.SPEAKER else Outlet
+
+    @classmethod
+    def begin(cls, survivor, loser, by) -> Merge:
+        kind = cls.Kind.SPEAKER if isinstance(survivor, Speaker) else cls.Kind.OUTLET
+        row = {f.attname: getattr(loser, f.attname) for f in loser._meta.concrete_fields}
+        pairs = DistinctSpeakers if kind == cls.Kind.SPEAKER else DistinctOutlets
+        distinct = pairs.objects.filter(Q(first=loser) | Q(second=loser))
+        return cls(
+            kind=kind,
+            survivor_id=survivor.pk,
+            survivor_name=survivor.name,
+            loser_id=loser.pk,
+            loser_name=loser.name,
+            merged_by=_user_or_none(by),
+            moved={
+                "row": row,
+                "distinct": [list(p) for p in distinct.values_list("first_id", "second_id")],
+            },
+        )
+
+    def finish(self, survivor, loser, *, fill: Sequence[str]) -> None:
+        """Move the aliases and the blank fields over (recording both) and stamp."""
+        aliases = list(loser.aliases.values_list("name", flat=True))
+        loser.aliases.all().delete()
+        self.moved["aliases"] = aliases
+        self.moved["added_aliases"] = survivor.add_aliases([loser.name, *aliases])
+        self.moved["filled"] = {}
+        for name in fill:
+            if not getattr(survivor, name) and getattr(loser, name):
+                setattr(survivor, name, getattr(loser, name))
+                self.moved["filled"][name] = getattr(loser, name)
+        survivor.stamp(self.merged_by)
+
+    @transaction.atomic
+    def undo(self, by=None):
+        """Bring the duplicate back as it was, with everything the merge moved that still
+        sits with the survivor. Returns the duplicate."""
+        if self.undone_at is not None:
+            raise ValidationError("This merge has already been undone.")
+        model = self.model
+        survivor = model.objects.select_for_update().filter(pk=self.survivor_id).first()
+        if survivor is None:
+            raise ValidationError(
+                f"{self.survivor_name} is no longer there (merged into another since?); "
+                "undo that merge first."
+            )
+        moved = self.moved
+        loser = model(**moved["row"])
+        loser.stamp(by)
+        loser._change_reason = change_reason(
+            f"merge into {survivor.name!r} (#{survivor.pk}) undone"
+        )
+        try:
+            with transaction.atomic():
+                loser.save(force_insert=True)
+        except IntegrityError:
+            raise ValidationError(
+                f"Another {self.kind} is now called {self.loser_name!r}; rename or describe it "
+                "before undoing this merge."
+            ) from None
+        survivor.aliases.filter(name__in=moved.get("added_aliases", [])).delete()
+        loser.add_aliases(moved.get("aliases", []))
+        hop_keys = {tuple(h) for h in moved.get("hops", [])}
+        hop_field = "speaker" if self.kind == self.Kind.SPEAKER else "outlet"
+        hop_ids = [
+            pk
+            for pk, quote_id, position in ViaHop.objects.filter(
+                **{hop_field: survivor}, quote_id__in={q for q, _ in hop_keys}
+            ).values_list("pk", "quote_id", "position")
+            if (quote_id, position) in hop_keys
+        ]
+        touched = Q(via_hops__in=hop_ids)
+        if self.kind == self.Kind.SPEAKER:
+            quotes = Quote.all_objects.filter(pk__in=moved.get("quotes", []), speaker=survivor)
+            touched |= Q(pk__in=quotes.values("pk"))
+        Quote.all_objects.filter(pk__in=Quote.all_objects.filter(touched).values("pk")).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if self.kind == self.Kind.SPEAKER:
+            quotes.update(speaker=loser)
+        else:
+            Article.objects.filter(pk__in=moved.get("articles", []), publisher=survivor).update(
+                publisher=loser
+            )
+        ViaHop.objects.filter(pk__in=hop_ids).update(**{hop_field: loser})
+        for name, value in moved.get("filled", {}).items():
+            if getattr(survivor, name) == value:
+                setattr(survivor, name, "")
+        pairs = DistinctSpeakers if self.kind == self.Kind.SPEAKER else DistinctOutlets
+        for first, second in moved.get("distinct", []):
+            if model.objects.filter(pk__in=[first, second]).count() == 2:
+                pairs.objects.get_or_create(first_id=first, second_id=second)
+        survivor.stamp(by)
+        survivor._change_reason = change_reason(f"undid the merge of {loser.name!r} (#{loser.pk})")
+        survivor.save()
+        self.undone_at = timezone.now()
+        self.undone_by = _user_or_none(by)
+        self.save(update_fields=["undone_at", "undone_by"])
+        return loser
+
+
+class DistinctPair(models.Model):
+    """Two rows an editor said are not one: the duplicate finder leaves them out. ``first``
+    is the lower id."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="%(app_label)s_%(class)s_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["first", "second"], name="%(app_label)s_%(class)s_unique"
+            ),
+        ]
+
+    @classmethod
+    def mark(cls, a, b, by=None):
+        """Record that ``a`` and ``b`` are different (once, whichever order they come in)."""
+        if a.pk == b.pk:
+            raise ValidationError("A row is not different from itself.")
+        first, second = sorted((a.pk, b.pk))
+        row, _ = cls.objects.get_or_create(
+            first_id=first, second_id=second, defaults={"created_by": _user_or_none(by)}
+        )
+        return row
+
+    @classmethod
+    def id_pairs(cls) -> list[tuple[int, int]]:
+        return list(cls.objects.values_list("first_id", "second_id"))
+
+
+class DistinctSpeakers(DistinctPair):
+    """Two speakers an editor said are different people."""
+
+    first = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(DistinctPair.Meta):
+        verbose_name_plural = "distinct speakers"
+
+    def __str__(self) -> str:
+        return f"{self.first} is not {self.second}"
+
+
+class DistinctOutlets(DistinctPair):
+    """Two outlets an editor said are different."""
+
+    first = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(DistinctPair.Meta):
+        verbose_name_plural = "distinct outlets"
+
+    def __str__(self) -> str:
+        return f"{self.first} is not {self.second}"

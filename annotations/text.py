@@ -210,3 +210,9 @@ def codepoint_offset(text: str, utf16_index: int) -> int:
             return i
         units += 2 if ord(ch) > 0xFFFF else 1
     return len(text)
+
+
+def name_key(name: str) -> str:
+    """The form in which two names count as one for uniqueness: NFKC, case folded, white
+    space collapsed ("Elena  PETROVA" and "elena petrova" share one)."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -16,6 +16,13 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("export/articles.jsonl", views.export_articles_jsonl, name="export-articles"),
     path("articles/<int:pk>/status/", views.article_status, name="article-status"),
+    path("articles/<int:pk>/text/", views.article_text, name="article-text"),
+    path("articles/<int:pk>/revisions/", views.article_revisions, name="article-revisions"),
+    path(
+        "quotes/<int:pk>/confirm-anchoring/",
+        views.quote_confirm_anchoring,
+        name="quote-confirm-anchoring",
+    ),
     path("articles/<int:pk>/suggest/", views.article_suggest, name="article-suggest"),
     path("articles/<int:pk>/quotes/new/", views.quote_new, name="quote-new"),
     path("articles/<int:pk>/quotes/", views.quote_create, name="quote-create"),
@@ -42,4 +49,43 @@ urlpatterns = [
     path("jobs/<int:pk>/download/", job_views.job_download, name="job-download"),
     path("jobs/suggest/", job_views.suggest_articles, name="job-suggest"),
     path("jobs/export/", job_views.export_articles_job, name="job-export"),
+    path("merges/<int:pk>/undo/", views.merge_undo, name="merge-undo"),
 ]
+
+# Duplicates, merges, renames and aliases: the same views for speakers and for outlets.
+for kind, plural in (("speaker", "speakers"), ("outlet", "outlets")):
+    urlpatterns += [
+        path(
+            f"{plural}/duplicates/",
+            views.duplicate_list,
+            {"kind": kind},
+            name=f"{kind}-duplicates",
+        ),
+        path(
+            f"{plural}/duplicates/<int:first>-<int:second>/",
+            views.duplicate_compare,
+            {"kind": kind},
+            name=f"{kind}-compare",
+        ),
+        path(f"{plural}/distinct/", views.entity_distinct, {"kind": kind}, name=f"{kind}-distinct"),
+        path(f"{plural}/<int:pk>/edit/", views.entity_edit, {"kind": kind}, name=f"{kind}-edit"),
+        path(f"{plural}/<int:pk>/merge/", views.entity_merge, {"kind": kind}, name=f"{kind}-merge"),
+        path(
+            f"{plural}/<int:pk>/revert/<int:history_id>/",
+            views.entity_revert,
+            {"kind": kind},
+            name=f"{kind}-revert",
+        ),
+        path(
+            f"{plural}/<int:pk>/aliases/",
+            views.alias_add,
+            {"kind": kind},
+            name=f"{kind}-alias-add",
+        ),
+        path(
+            f"{plural}/<int:pk>/aliases/<int:alias_pk>/delete/",
+            views.alias_remove,
+            {"kind": kind},
+            name=f"{kind}-alias-remove",
+        ),
+    ]

@@ -12,31 +12,61 @@ Web Annotation export of one article's quotes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from html import escape
 from urllib.parse import urlencode
 
+from diff_match_patch import diff_match_patch
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from . import jobs
+from . import duplicates, jobs
+from . import text as textrules
 from .documents import articles_jsonl_lines
 from .exporting import web_annotation_collection
-from .forms import ArticleForm, ImportForm, QuoteForm, fit_selection
-from .models import Article, BoilerplateRange, Fragment, Outlet, Quote, Speaker, ViaHop
+from .forms import (
+    AliasForm,
+    ArticleForm,
+    ImportForm,
+    OutletEditForm,
+    QuoteForm,
+    SpeakerEditForm,
+    fit_selection,
+)
+from .models import (
+    Article,
+    BoilerplateRange,
+    DistinctOutlets,
+    DistinctSpeakers,
+    Fragment,
+    Merge,
+    Outlet,
+    OutletAlias,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+    ViaHop,
+    change_reason,
+)
 from .permissions import can_edit
 
 PAGE_SIZE = 25
@@ -87,6 +117,8 @@ def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[in
         closes[end].append((layer, key, info))
 
     for quote in quotes:
+        if quote.anchoring == Quote.Anchoring.ORPHANED:
+            continue  # its spans belong to an earlier revision
         for start, end in quote.spans:
             add(start, end, "q", (quote.pk, start), (quote, end))
         add(quote.mention_start, quote.mention_end, "m", quote.pk)
@@ -159,6 +191,7 @@ def article_quotes(article: Article) -> list[Quote]:
         Quote.objects.filter(article=article)
         .exclude(status=Quote.Status.REJECTED)
         .select_related("speaker")
+        .annotate(revision_number=F("revision__number"))
         .order_by("start", "end", "id")
     )
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -211,6 +244,7 @@ def workspace_context(request, article: Article, **extra) -> dict:
         # The list's buttons name their action; newsdesk.js sends it through htmx to
         # quote_url + ID + "/" + action + "/" (quote-edit, -delete, -accept, -reject).
         "quote_url": reverse("annotations:quote-edit", args=[0]).removesuffix("0/edit/"),
+        "to_review": [q for q in quotes if q.anchoring != Quote.Anchoring.ANCHORED],
         **extra,
     }
 
@@ -311,6 +345,7 @@ def article_detail(request, pk):
     context = workspace_context(request, article, select="")
     if request.htmx and request.htmx.target == "workspace":
         return render(request, "annotations/article_detail.html#workspace", context)
+    context["revision_number"] = article.current_revision_number()
     return render(request, "annotations/article_detail.html", context)
 
 
@@ -427,14 +462,25 @@ def quote_edit(request, pk):
             "kind": quote.kind,
             "speaker": quote.speaker_id,
             "speaker_name": quote.speaker.name if quote.speaker else "",
-            "mention_start": quote.mention_start,
-            "mention_end": quote.mention_end,
+            "speaker_role": quote.speaker_role,
+            **(
+                {}
+                if quote.anchoring == Quote.Anchoring.ORPHANED
+                else {
+                    "mention_start": quote.mention_start,
+                    "mention_end": quote.mention_end,
+                    "cue_start": quote.cue_start,
+                    "cue_end": quote.cue_end,
+                }
+            ),
             "cue": quote.cue,
-            "cue_start": quote.cue_start,
-            "cue_end": quote.cue_end,
             "note": quote.note,
             "version": quote.version,
-            "fragments": [
+            # An orphaned quote's fragments belong to an earlier text: it is settled by
+            # selecting its text anew, never by posting the old offsets back.
+            "fragments": []
+            if quote.anchoring == Quote.Anchoring.ORPHANED
+            else [
                 {"start": f.start, "end": f.end, "text": body[f.start : f.end]}
                 for f in quote.fragments.all()
             ],
@@ -473,7 +519,9 @@ def quote_add_fragment(request, pk):
         start, end, _ = fit_selection(
             body, int_param(request.POST, "start"), int_param(request.POST, "end")
         )
-        spans = [(f.start, f.end) for f in quote.fragments.all()] + [(start, end)]
+        spans = [(start, end)]
+        if quote.anchoring != Quote.Anchoring.ORPHANED:  # an orphan's are in an old text
+            spans += [(f.start, f.end) for f in quote.fragments.all()]
         spans = Quote.check_fragments(body, spans)
     except ValidationError as exc:
         return error_response(request, message_of(exc))
@@ -547,39 +595,79 @@ def via_row(request):
     )
 
 
+def options_term(request, *fallbacks: str) -> str:
+    """What was typed into a combobox: the field it names (``field``), else the first of
+    ``fallbacks`` given, else ``q``."""
+    params = request.GET
+    field = params.get("field", "")
+    for name in (field, *fallbacks, "q"):
+        if name and params.get(name):
+            return params[name].strip()[:200]
+    return ""
+
+
+def combobox_options(model, term: str, *, counted) -> tuple[list, object, bool]:
+    """The rows whose name or alias holds ``term`` (with ``quote_count``), the row the
+    duplicate finder takes ``term`` to mean (first, when there is one), and whether ``term``
+    is exactly one of them, so that offering a new row makes no sense."""
+    if not term:
+        return [], None, True
+    rows = list(counted(model.objects.matching(term)).prefetch_related("aliases")[:OPTIONS_LIMIT])
+    likely = model.objects.likely(term)
+    if likely is not None:
+        rows = [row for row in rows if row.pk != likely.pk]
+        likely = counted(model.objects.filter(pk=likely.pk)).prefetch_related("aliases").get()
+        rows = [likely, *rows][:OPTIONS_LIMIT]
+    key = textrules.name_key(term)
+    folded = term.casefold()
+    exact = False
+    for row in rows:
+        row.matched_aliases = [a.name for a in row.aliases.all() if folded in a.name.casefold()]
+        if textrules.name_key(row.name) == key or any(
+            textrules.name_key(a.name) == key for a in row.aliases.all()
+        ):
+            exact = True
+    return rows, likely, exact
+
+
+def counted_speakers(queryset):
+    live = Q(quotes__deleted_at__isnull=True) & ~Q(quotes__status=Quote.Status.REJECTED)
+    return queryset.annotate(quote_count=Count("quotes", filter=live))
+
+
+def counted_outlets(queryset):
+    return queryset.annotate(quote_count=Count("via_hops"))
+
+
 @require_GET
 @login_required
 def speaker_options(request):
-    """Autocomplete: speakers whose name or an alias holds what was typed."""
-    term = request.GET.get("speaker_name", request.GET.get("q", "")).strip()
-    speakers = []
-    if term:
-        speakers = list(Speaker.objects.matching(term).prefetch_related("aliases")[:OPTIONS_LIMIT])
-        folded = term.casefold()
-        for speaker in speakers:
-            speaker.matched_aliases = [
-                a.name for a in speaker.aliases.all() if folded in a.name.casefold()
-            ]
+    """The speaker combobox's options: the likely match first ("Elena Petrova already has 3
+    quotes: use this speaker?"), then speakers whose name or an alias holds what was typed,
+    then "New speaker: ..." unless the name is already there."""
+    term = options_term(request, "speaker_name")
+    rows, likely, exact = combobox_options(Speaker, term, counted=counted_speakers)
     return render(
-        request, "annotations/quote_form.html#speaker-options", {"speakers": speakers, "term": term}
+        request,
+        "annotations/combobox.html#options",
+        {"rows": rows, "likely": likely, "term": term, "new": not exact, "kind": "speaker"},
     )
 
 
 @require_GET
 @login_required
 def name_options(request):
-    """Autocomplete for a via hop or a publisher: outlet or speaker names, as
-    ``<option>``s."""
-    params = request.GET
-    term = (params.get("via_name") or params.get("publisher_name") or params.get("q", "")).strip()
-    kind = params.get("via_type", "outlet")
-    names: list[str] = []
-    if term:
-        found = (
-            Speaker.objects.matching(term) if kind == "speaker" else Outlet.objects.matching(term)
-        )
-        names = list(found.values_list("name", flat=True)[:OPTIONS_LIMIT])
-    return render(request, "annotations/quote_form.html#name-options", {"names": names})
+    """The via hop (or publisher) combobox's options: outlets, or speakers when the hop's
+    type says so, as for the speaker field."""
+    term = options_term(request, "via_name", "publisher_name")
+    kind = "speaker" if request.GET.get("via_type") == "speaker" else "outlet"
+    model, counted = (Speaker, counted_speakers) if kind == "speaker" else (Outlet, counted_outlets)
+    rows, likely, exact = combobox_options(model, term, counted=counted)
+    return render(
+        request,
+        "annotations/combobox.html#options",
+        {"rows": rows, "likely": likely, "term": term, "new": not exact, "kind": kind},
+    )
 
 
 # --- Speakers and outlets ----------------------------------------------------------------
@@ -617,16 +705,7 @@ def speaker_list(request):
 @login_required
 def speaker_detail(request, pk):
     speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
-    page = quote_page(request, Quote.objects.for_speaker(speaker))
-    return render(
-        request,
-        "annotations/speaker_detail.html",
-        {
-            "speaker": speaker,
-            "page": page,
-            "export_url": quotes_csv_url(speaker=speaker.pk, status=Quote.Status.CONFIRMED),
-        },
-    )
+    return render_entity_page(request, ENTITIES["speaker"], speaker)
 
 
 @require_GET
@@ -647,16 +726,353 @@ def outlet_list(request):
 @login_required
 def outlet_detail(request, pk):
     outlet = get_object_or_404(Outlet.objects.prefetch_related("aliases"), pk=pk)
-    page = quote_page(request, Quote.objects.through_outlet(outlet))
+    return render_entity_page(request, ENTITIES["outlet"], outlet)
+
+
+# --- Duplicates, merges and editing speakers and outlets ---------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What the speaker and outlet pages share, told apart by these."""
+
+    kind: str  # Merge.Kind
+    model: type
+    alias_model: type
+    distinct: type
+    form: type
+    person_word: str  # "people" / "outlets", for "different ..." buttons
+
+    @property
+    def detail(self) -> str:
+        return f"annotations:{self.kind}-detail"
+
+
+ENTITIES = {
+    "speaker": Entity(
+        "speaker", Speaker, SpeakerAlias, DistinctSpeakers, SpeakerEditForm, "people"
+    ),
+    "outlet": Entity("outlet", Outlet, OutletAlias, DistinctOutlets, OutletEditForm, "outlets"),
+}
+
+
+def finder_entries(entity: Entity) -> list[duplicates.Entry]:
+    """Every speaker or outlet as the duplicate finder sees it, in two queries."""
+    aliases: dict[int, list[str]] = defaultdict(list)
+    owner = f"{entity.kind}_id"
+    for pk, name in entity.alias_model.objects.values_list(owner, "name"):
+        aliases[pk].append(name)
+    if entity.kind == "speaker":
+        rows = Speaker.objects.values_list("pk", "name", "kind", "description")
+        return [
+            duplicates.Entry(pk, name, tuple(aliases[pk]), kind == Speaker.Kind.PERSON, desc)
+            for pk, name, kind, desc in rows
+        ]
+    rows = Outlet.objects.values_list("pk", "name")
+    return [duplicates.Entry(pk, name, tuple(aliases[pk]), person=False) for pk, name in rows]
+
+
+def duplicate_pairs(entity: Entity) -> list[duplicates.Pair]:
+    """The finder's pairs, worked out again only when a speaker (outlet), an alias or a
+    "different" mark has changed since: three small aggregate queries tell."""
+    stamp = [
+        entity.model.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk")),
+        entity.alias_model.objects.aggregate(n=Count("pk"), top=Max("pk")),
+        entity.distinct.objects.aggregate(n=Count("pk"), top=Max("pk")),
+    ]
+    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:32]
+    key = f"newsdesk:duplicates:{entity.kind}:{digest}"
+    pairs = cache.get(key)
+    if pairs is None:
+        pairs = duplicates.find_pairs(finder_entries(entity), distinct=entity.distinct.id_pairs())
+        cache.set(key, pairs, timeout=3600)
+    return pairs
+
+
+def with_counts(entity: Entity, queryset):
+    if entity.kind == "speaker":
+        live = Q(quotes__deleted_at__isnull=True) & ~Q(quotes__status=Quote.Status.REJECTED)
+        return queryset.annotate(quote_count=Count("quotes", filter=live, distinct=True))
+    return queryset.annotate(
+        quote_count=Count("via_hops", distinct=True),
+        article_count=Count("articles", distinct=True),
+    )
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_GET
+@editor_required
+def duplicate_list(request, kind: str):
+    """Pairs of speakers (outlets) that are probably one, each with the reason, their quote
+    counts and the actions: merge either way, or mark them different."""
+    entity = ENTITIES[kind]
+    page = Paginator(duplicate_pairs(entity), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = {pk for pair in page for pk in (pair.first, pair.second)}
+    rows = with_counts(entity, entity.model.objects.filter(pk__in=ids)).prefetch_related("aliases")
+    by_id = {row.pk: row for row in rows}
+    shown = [
+        {"pair": pair, "a": by_id[pair.first], "b": by_id[pair.second]}
+        for pair in page
+        if pair.first in by_id and pair.second in by_id
+    ]
+    for row in shown:
+        row["rows"] = (row["a"], row["b"])
+    merges = Merge.objects.filter(kind=kind, undone_at__isnull=True).select_related("merged_by")
     return render(
         request,
-        "annotations/outlet_detail.html",
+        "annotations/duplicates.html",
         {
-            "outlet": outlet,
+            "entity": entity,
             "page": page,
-            "export_url": quotes_csv_url(outlet=outlet.pk, status=Quote.Status.CONFIRMED),
+            "pairs": shown,
+            "merges": merges[:10],
+            "count": page.paginator.count,
         },
     )
+
+
+@require_GET
+@editor_required
+def duplicate_compare(request, kind: str, first: int, second: int):
+    """Two likely duplicates side by side: what each is, why they look alike, and their
+    quotes."""
+    entity = ENTITIES[kind]
+    rows = with_counts(entity, entity.model.objects.filter(pk__in=[first, second]))
+    by_id = {row.pk: row for row in rows.prefetch_related("aliases")}
+    if len(by_id) != 2 or first == second:
+        raise Http404("No such pair.")
+    a, b = by_id[first], by_id[second]
+    found = duplicates.find_pairs(finder_entries_for(entity, [a, b]))
+    sides = []
+    for row in (a, b):
+        quotes = (
+            Quote.objects.for_speaker(row)
+            if kind == "speaker"
+            else Quote.objects.through_outlet(row)
+        )
+        quotes = (
+            quotes.exclude(status=Quote.Status.REJECTED)
+            .with_related()
+            .order_by(F("article__published_at").desc(nulls_last=True), "-id")[:20]
+        )
+        sides.append({"row": row, "quotes": list(quotes)})
+    for side in sides:
+        for quote in side["quotes"]:
+            quote.palette = palette(quote.speaker_id)
+    return render(
+        request,
+        "annotations/duplicate_compare.html",
+        {
+            "entity": entity,
+            "a": a,
+            "b": b,
+            "sides": sides,
+            "reason": found[0].reason if found else "",
+            "distinct": entity.distinct.objects.filter(
+                first=min(a.pk, b.pk), second=max(a.pk, b.pk)
+            ).exists(),
+        },
+    )
+
+
+def finder_entries_for(entity: Entity, rows) -> list[duplicates.Entry]:
+    return [
+        duplicates.Entry(
+            row.pk,
+            row.name,
+            tuple(alias.name for alias in row.aliases.all()),
+            person=entity.kind == "speaker" and row.kind == Speaker.Kind.PERSON,
+            description=getattr(row, "description", ""),
+        )
+        for row in rows
+    ]
+
+
+@require_POST
+@editor_required
+def entity_merge(request, kind: str, pk: int):
+    """Merge the speaker (outlet) named by ``duplicate`` into this one."""
+    entity = ENTITIES[kind]
+    survivor = get_object_or_404(entity.model, pk=pk)
+    other = request.POST.get("duplicate", "")
+    if other.isdigit():
+        duplicate = entity.model.objects.filter(pk=other).first()
+    else:
+        duplicate = entity.model.objects.find(request.POST.get("duplicate_name", "").strip())
+    if duplicate is None:
+        return error_response(request, f"Choose the {kind} to merge into {survivor.name}.", 400)
+    try:
+        record = survivor.merge(duplicate, by=request.user)
+    except ValidationError as exc:
+        return error_response(request, message_of(exc))
+    messages.success(
+        request,
+        f"Merged {record.loser_name} into {survivor.name}; undo it from the list of merges.",
+    )
+    return redirect(safe_next(request, survivor.get_absolute_url()))
+
+
+@require_POST
+@editor_required
+def merge_undo(request, pk: int):
+    record = get_object_or_404(Merge, pk=pk)
+    try:
+        restored = record.undo(by=request.user)
+    except ValidationError as exc:
+        return error_response(request, message_of(exc))
+    messages.success(request, f"Undid the merge: {restored.name} is back.")
+    return redirect(safe_next(request, restored.get_absolute_url()))
+
+
+@require_POST
+@editor_required
+def entity_distinct(request, kind: str):
+    """Mark two speakers (outlets) as different, so that they are not offered again."""
+    entity = ENTITIES[kind]
+    ids = [request.POST.get("first", ""), request.POST.get("second", "")]
+    rows = list(entity.model.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+    if len(rows) != 2:
+        return error_response(request, f"Choose two {kind}s to mark as different.", 400)
+    entity.distinct.mark(rows[0], rows[1], by=request.user)
+    messages.success(
+        request, f"{rows[0]} and {rows[1]} are marked as different {entity.person_word}."
+    )
+    return redirect(safe_next(request, reverse(f"annotations:{kind}-duplicates")))
+
+
+def entity_page_context(request, entity: Entity, row, form=None, alias_form=None) -> dict:
+    """What the speaker (outlet) page adds for editors: the form, aliases, history, merges."""
+    if not can_edit(request.user):
+        return {}
+    history = list(
+        row.history.select_related("history_user").order_by("-history_date", "-history_id")[:15]
+    )
+    for record in history:
+        previous = record.prev_record
+        record.changes = (
+            [c.field for c in record.diff_against(previous).changes] if previous else []
+        )
+    removed = (
+        entity.alias_model.history.filter(**{f"{entity.kind}_id": row.pk}, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date")[:10]
+    )
+    live = {a.name.casefold() for a in row.aliases.all()}
+    return {
+        "can_edit": True,
+        "edit_form": form or entity.form(instance=row),
+        "alias_form": alias_form or AliasForm(),
+        "history": history,
+        "removed_aliases": [r for r in removed if r.name.casefold() not in live],
+        "merges": Merge.objects.filter(kind=entity.kind, survivor_id=row.pk).select_related(
+            "merged_by", "undone_by"
+        )[:10],
+        "entity": entity,
+    }
+
+
+def render_entity_page(request, entity: Entity, row, *, status=200, **extra):
+    if entity.kind == "speaker":
+        page = quote_page(request, Quote.objects.for_speaker(row))
+        export = quotes_csv_url(speaker=row.pk, status=Quote.Status.CONFIRMED)
+    else:
+        page = quote_page(request, Quote.objects.through_outlet(row))
+        export = quotes_csv_url(outlet=row.pk, status=Quote.Status.CONFIRMED)
+    context = {
+        entity.kind: row,
+        "page": page,
+        "export_url": export,
+        **entity_page_context(request, entity, row, **extra),
+    }
+    return render(request, f"annotations/{entity.kind}_detail.html", context, status=status)
+
+
+@require_POST
+@editor_required
+def entity_edit(request, kind: str, pk: int):
+    """Rename a speaker (outlet) or change its other fields; history records who and when."""
+    entity = ENTITIES[kind]
+    row = get_object_or_404(entity.model.objects.prefetch_related("aliases"), pk=pk)
+    before = row.name
+    form = entity.form(request.POST, instance=row)
+    if not form.is_valid():
+        row.name = before
+        return render_entity_page(request, entity, row, status=422, form=form)
+    row = form.save(commit=False)
+    row.stamp(request.user)
+    if row.name != before:
+        row._change_reason = change_reason(f"renamed from {before!r}")
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        form.add_error("name", f"Another {kind} already has this name.")
+        row.name = before
+        return render_entity_page(request, entity, row, status=422, form=form)
+    messages.success(request, f"Saved {row.name}.")
+    return redirect(row)
+
+
+@require_POST
+@editor_required
+def entity_revert(request, kind: str, pk: int, history_id: int):
+    """Undo changes: put back the fields as a history record has them."""
+    entity = ENTITIES[kind]
+    row = get_object_or_404(entity.model, pk=pk)
+    record = get_object_or_404(row.history, history_id=history_id)
+    for name in entity.form._meta.fields:
+        setattr(row, name, getattr(record, name))
+    row.stamp(request.user)
+    row._change_reason = change_reason(
+        f"reverted to the version of {record.history_date:%Y-%m-%d %H:%M}"
+    )
+    try:
+        row.full_clean(exclude=["name_key"] if kind == "speaker" else None)
+        with transaction.atomic():
+            row.save()
+    except (ValidationError, IntegrityError):
+        return error_response(
+            request, f"Another {kind} now has that name; rename or describe it first."
+        )
+    messages.success(request, f"Put {row.name} back as it was.")
+    return redirect(row)
+
+
+@require_POST
+@editor_required
+def alias_add(request, kind: str, pk: int):
+    entity = ENTITIES[kind]
+    row = get_object_or_404(entity.model.objects.prefetch_related("aliases"), pk=pk)
+    form = AliasForm(request.POST)
+    if not form.is_valid():
+        return render_entity_page(request, entity, row, status=422, alias_form=form)
+    added = row.add_aliases([form.cleaned_data["name"]])
+    if added:
+        messages.success(request, f"Added the alias {added[0]}.")
+    else:
+        messages.info(request, f"{row.name} already answers to {form.cleaned_data['name']}.")
+    return redirect(row)
+
+
+@require_POST
+@editor_required
+def alias_remove(request, kind: str, pk: int, alias_pk: int):
+    entity = ENTITIES[kind]
+    row = get_object_or_404(entity.model, pk=pk)
+    alias = get_object_or_404(row.aliases, pk=alias_pk)
+    alias.delete()
+    messages.success(
+        request, f"Removed the alias {alias.name}; restore it below if that was wrong."
+    )
+    return redirect(row)
 
 
 # --- Import and export -------------------------------------------------------------------
@@ -731,3 +1147,117 @@ def article_annotations_jsonld(request, pk: int):
         json.dumps(collection, ensure_ascii=False, indent=2),
         content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     )
+
+
+# --- Revisions ---------------------------------------------------------------------------
+
+DIFF_CONTEXT = 200
+
+
+def render_diff(old: str, new: str) -> str:
+    """The change from ``old`` to ``new`` as HTML: removed text in ``<del>``, added text in
+    ``<ins>``, long unchanged stretches shortened to their ends. Every piece is escaped."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 2.0
+    diffs = dmp.diff_main(old, new)
+    dmp.diff_cleanupSemantic(diffs)
+    out = []
+    for n, (op, text) in enumerate(diffs):
+        if op == 0:
+            keep_head = n > 0
+            keep_tail = n < len(diffs) - 1
+            limit = DIFF_CONTEXT * (keep_head + keep_tail)
+            if len(text) > limit + 40:
+                head = text[:DIFF_CONTEXT] if keep_head else ""
+                tail = text[-DIFF_CONTEXT:] if keep_tail else ""
+                out.append(
+                    escape(head)
+                    + '<span class="elided" title="unchanged text">…</span>'
+                    + escape(tail)
+                )
+            else:
+                out.append(escape(text))
+        elif op < 0:
+            out.append(f"<del>{escape(text)}</del>")
+        else:
+            out.append(f"<ins>{escape(text)}</ins>")
+    return mark_safe("".join(out))  # noqa: S308 - every text piece above is escaped
+
+
+def revision_number(value: str, default: int, last: int) -> int:
+    return int(value) if value.isdigit() and 1 <= int(value) <= last else default
+
+
+@require_GET
+@login_required
+def article_revisions(request, pk):
+    """Every revision of the article's body with who made it and when, and the difference
+    between any two (``?a=1&b=3``; by default the last change)."""
+    article = get_object_or_404(Article.objects.select_related("publisher", "created_by"), pk=pk)
+    revisions = article.revision_list()
+    last = revisions[-1].number
+    b = revision_number(request.GET.get("b", ""), last, last)
+    a = revision_number(request.GET.get("a", ""), max(1, b - 1), last)
+    by_number = {r.number: r for r in revisions}
+    diff = render_diff(by_number[a].body, by_number[b].body) if a != b else ""
+    orphaned = Quote.objects.filter(article=article, anchoring=Quote.Anchoring.ORPHANED)
+    return render(
+        request,
+        "annotations/article_revisions.html",
+        {
+            "article": article,
+            "revisions": revisions[::-1],
+            "a": a,
+            "b": b,
+            "diff": diff,
+            "orphaned": orphaned.select_related("revision").order_by("start", "id"),
+        },
+    )
+
+
+@require_POST
+@editor_required
+def article_text(request, pk):
+    """Change the article's text: a new revision, the quotes following it. The form carries
+    the revision it was opened on, so that a change made meanwhile is never overwritten
+    unseen."""
+    with transaction.atomic():
+        article = get_object_or_404(Article.objects.select_for_update(), pk=pk)
+        current = article.current_revision_number()
+        opened = request.POST.get("revision", "")
+        if opened != str(current):
+            who = article.revision_list()[-1].created_by
+            return error_response(
+                request,
+                f"The text was changed{f' by {who.get_username()}' if who else ''} since you "
+                f"opened it (revision {current} now); reload the page to see it, then edit "
+                "again.",
+                status=409,
+            )
+        try:
+            revision = article.revise(request.POST.get("body", ""), by=request.user)
+        except ValidationError as exc:
+            return error_response(request, message_of(exc))
+    if revision is None:
+        flash = "The text is unchanged."
+    else:
+        counts = Quote.objects.filter(article=article).exclude(anchoring="anchored")
+        review = counts.count()
+        flash = f"Text saved as revision {revision.number}." + (
+            f" {review} quote{'s' if review != 1 else ''} to review." if review else ""
+        )
+    if request.htmx:
+        return workspace_response(request, article, flash=flash)
+    return redirect(article)
+
+
+@require_POST
+@editor_required
+def quote_confirm_anchoring(request, pk):
+    """An editor confirms that a relocated quote was found at the right place."""
+    quote = editable_quote(pk)
+    try:
+        quote.confirm_anchoring(by=request.user)
+    except ValidationError as exc:
+        return error_response(request, message_of(exc))
+    return workspace_response(request, quote.article, select=quote.pk, flash="Quote confirmed.")

@@ -117,7 +117,8 @@ class Generator:
     def speakers(self) -> Iterator[tuple]:
         for i, name in enumerate(self.speaker_names, start=1):
             t = self.when()
-            yield (i, t, t, None, None, name, "person", "spokesman", "", "")
+            key = " ".join(name.casefold().split())  # text.name_key, for ASCII names
+            yield (i, t, t, None, None, name, "person", "spokesman", "", "", key)
 
     def speaker_aliases(self) -> Iterator[tuple]:
         for i, name in enumerate(self.speaker_names, start=1):
@@ -187,7 +188,7 @@ TABLES = {
     "annotations_outlet": "id, created_at, updated_at, created_by_id, updated_by_id, name, "
     "kind, home_page",
     "annotations_speaker": "id, created_at, updated_at, created_by_id, updated_by_id, name, "
-    "kind, role, affiliation, wikidata_id",
+    "kind, role, affiliation, wikidata_id, name_key",
     "annotations_speakeralias": "id, speaker_id, name",
     "annotations_article": "id, created_at, updated_at, created_by_id, updated_by_id, title, "
     "body, publisher_id, url, byline, published_at, language, status",

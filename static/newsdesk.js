@@ -255,14 +255,8 @@
     }
     var remove = t.closest("[data-remove-row]");
     if (remove) return remove.closest(".via-row").remove();
-    var option = t.closest("[data-speaker-option]");
-    if (option) {
-      var field = option.closest(".speaker-field");
-      field.querySelector("[data-speaker-input]").value = option.dataset.name;
-      field.querySelector("[data-speaker-id]").value = option.dataset.id;
-      field.querySelector("[data-speaker-options]").textContent = "";
-      return;
-    }
+    var option = t.closest("[data-combobox-option]");
+    if (option) return pickOption(option);
     var item = t.closest("#quote-list .quote-item");
     if (item && item.dataset.quote !== current) {
       choose(item.dataset.quote, { scrollList: false, scrollText: true });
@@ -281,10 +275,99 @@
     }
   });
 
+  /* --- Comboboxes (WAI-ARIA): the speaker and via fields ----------------------------------
+   * htmx fills the listbox as one types; here the arrows move the highlighted option
+   * (aria-activedescendant), Enter picks it without submitting the form, Escape closes the
+   * list, and typing forgets a picked id. */
+
+  function comboParts(el) {
+    var box = el.closest("[data-combobox]");
+    if (!box) return null;
+    return {
+      input: box.querySelector("[data-combobox-input]"),
+      id: box.querySelector("[data-combobox-id]"),
+      list: box.querySelector("[data-combobox-list]"),
+    };
+  }
+
+  function comboOptions(parts) {
+    return Array.prototype.slice.call(parts.list.querySelectorAll("[data-combobox-option]"));
+  }
+
+  function comboOpen(parts, open) {
+    open = open && comboOptions(parts).length > 0;
+    parts.list.hidden = !open;
+    parts.input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) comboHighlight(parts, null);
+  }
+
+  function comboHighlight(parts, option) {
+    comboOptions(parts).forEach(function (o) {
+      o.setAttribute("aria-selected", o === option ? "true" : "false");
+      o.classList.toggle("active", o === option);
+    });
+    if (option) {
+      parts.input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else parts.input.removeAttribute("aria-activedescendant");
+  }
+
+  function pickOption(option) {
+    var parts = comboParts(option);
+    if (!parts) return;
+    parts.input.value = option.dataset.name;
+    if (parts.id) parts.id.value = option.dataset.id || "";
+    comboOpen(parts, false);
+    parts.input.focus({ preventScroll: true });
+  }
+
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      var t = event.target;
+      if (!(t instanceof Element) || !t.matches("[data-combobox-input]")) return;
+      var parts = comboParts(t);
+      var options = comboOptions(parts);
+      var open = t.getAttribute("aria-expanded") === "true";
+      var active = parts.list.querySelector('[aria-selected="true"]');
+      var at = options.indexOf(active);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!options.length) return;
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        comboOpen(parts, true);
+        at = at < 0 ? (step > 0 ? 0 : options.length - 1) : (at + step + options.length) % options.length;
+        comboHighlight(parts, options[at]);
+      } else if (event.key === "Enter" && open) {
+        if (active) pickOption(active);
+        else comboOpen(parts, false);
+      } else if (event.key === "Escape" && open) {
+        comboOpen(parts, false);
+      } else return;
+      // Handled here: the form is not submitted, nor the whole form closed by Escape.
+      event.preventDefault();
+      event.stopPropagation();
+    },
+    true
+  );
+
   document.addEventListener("input", function (event) {
-    if (event.target.matches && event.target.matches("[data-speaker-input]")) {
-      var id = event.target.closest(".speaker-field").querySelector("[data-speaker-id]");
-      if (id) id.value = "";
+    var parts = event.target.matches && event.target.matches("[data-combobox-input]") && comboParts(event.target);
+    if (parts && parts.id) parts.id.value = "";
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var parts = event.target.matches && event.target.matches("[data-combobox-input]") && comboParts(event.target);
+    if (!parts) return;
+    // Leaving the field closes its list; a click on an option keeps focus (mousedown below).
+    setTimeout(function () {
+      var box = parts.input.closest("[data-combobox]");
+      if (box && !box.contains(document.activeElement)) comboOpen(parts, false);
+    }, 0);
+  });
+
+  document.addEventListener("mousedown", function (event) {
+    if (event.target instanceof Element && event.target.closest("[data-combobox-option]")) {
+      event.preventDefault(); // keep focus in the input
     }
   });
 
@@ -394,10 +477,12 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var list = event.target;
-    if (list && list.matches && list.matches("[data-speaker-options]")) {
-      var input = list.closest(".speaker-field").querySelector("[data-speaker-input]");
-      input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
-    }
+    if (!(list && list.matches && list.matches("[data-combobox-list]"))) return;
+    comboOptions({ list: list }).forEach(function (option, n) {
+      option.id = list.id + "-" + n;
+    });
+    var parts = comboParts(list);
+    comboOpen(parts, document.activeElement === parts.input);
   });
 
   document.addEventListener("htmx:responseError", function (event) {

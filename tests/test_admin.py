@@ -81,7 +81,7 @@ def test_admin_merge_of_outlets(admin_client_):
     assert relayed.via_hops.get().outlet == keep
 
 
-def test_admin_body_change_with_quotes_is_refused_with_a_message(admin_client_):
+def test_admin_body_change_with_quotes_makes_a_revision(admin_client_):
     quote = QuoteFactory()
     article = quote.article
     url = reverse("admin:annotations_article_change", args=[article.pk])
@@ -105,11 +105,25 @@ def test_admin_body_change_with_quotes_is_refused_with_a_message(admin_client_):
         "quotes-0-status": quote.status,
         "quotes-0-speaker": quote.speaker_id,
         "quotes-0-cue": "",
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
     }
     response = admin_client_.post(url, data)
-    assert response.status_code == 200
-    assert "quotes are anchored" in response.content.decode()
-    assert Article.objects.get(pk=article.pk).body == article.body
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "A different body."
+    assert list(article.revisions.values_list("number", "created_by__username")) == [
+        (1, None),
+        (2, "ada"),
+    ]
+    quote.refresh_from_db()
+    assert quote.anchoring == "orphaned" and quote.revision.number == 1
+    page = admin_client_.get(url).content.decode()
+    assert "revisions-TOTAL_FORMS" in page
+    listed = admin_client_.get(
+        reverse("admin:annotations_quote_changelist"), {"anchoring__exact": "orphaned"}
+    )
+    assert listed.status_code == 200 and f"/{quote.pk}/change/" in listed.content.decode()
 
 
 def test_admin_delete_of_a_quote_can_be_undone(admin_client_):

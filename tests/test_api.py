@@ -545,15 +545,18 @@ def test_articles_without_url_do_not_clash(editor_api):
         assert response.status_code == 201, response.json()
 
 
-def test_body_change_refused_when_quotes_are_anchored(editor_api, article):
-    QuoteFactory(article=article)
+def test_body_change_under_quotes_makes_a_revision(editor_api, article):
+    quote = QuoteFactory(article=article)
     response = editor_api.patch(
-        f"/api/v1/articles/{article.pk}/", {"body": "Something else."}, format="json"
+        f"/api/v1/articles/{article.pk}/", {"body": "Intro.\n" + BODY}, format="json"
     )
-    assert response.status_code == 400
-    assert "quotes are anchored" in response.json()["body"][0]
+    assert response.status_code == 200, response.json()
     article.refresh_from_db()
-    assert article.body == BODY
+    assert article.body == "Intro.\n" + BODY
+    assert list(article.revisions.values_list("number", flat=True)) == [1, 2]
+    assert article.revisions.get(number=2).created_by.username == "eddie"
+    quote.refresh_from_db()
+    assert (quote.start, quote.anchoring) == (7, "anchored")
 
 
 def test_body_change_allowed_without_quotes_and_title_change_with_them(editor_api, article):

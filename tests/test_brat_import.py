@@ -278,3 +278,22 @@ def test_polnear_dev_import_reports_the_corpus_counts(db):
     # the same person is one speaker across articles
     trump = Speaker.objects.get(name="Donald Trump")
     assert trump.quotes.values("article").distinct().count() > 5
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "role"),
+    [
+        ("Pentagon spokesman Steven Warren", "Steven Warren", "Pentagon spokesman"),
+        ("Robby Mook, Clinton's campaign manager", "Robby Mook", "Clinton's campaign manager"),
+        ("the Defense Ministry's Igor Konashenkov", "Igor Konashenkov", "Defense Ministry's"),
+        ("Mr. Mook", "Mook", ""),
+        ("Robby Mook, who runs the campaign", "Robby Mook", ""),
+        ("he", "Robby Mook", ""),
+        ("he and Brafman", "Brafman", ""),
+        ("John Kerry's dear negotiating partners in Tehran", "Tehran", ""),
+    ],
+)
+def test_the_role_a_source_gives_is_kept_per_quote(source, name, role):
+    from annotations.corpus.importing import speaker_role_from_source
+
+    assert speaker_role_from_source(source, name) == role

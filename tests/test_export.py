@@ -438,3 +438,65 @@ def test_csv_export_names_its_file(analyst_api):
     assert response["Content-Disposition"] == (
         'attachment; filename="quotes-igor-konashenkov-confirmed.csv"'
     )
+
+
+# --------------------------------------------------------------------------- revisions
+
+REVISED = 'The minister said: "The bridge is safe and will reopen next week." Nobody agreed.\n'
+
+
+@pytest.fixture
+def revised(db):
+    """An article whose text changed: one quote relocated, one orphaned, one anchored."""
+    article = ArticleFactory(body=REVISED, url="https://example.org/bridge")
+
+    def at(text):
+        start = REVISED.index(text)
+        return [(start, start + len(text))]
+
+    quotes = {
+        "relocated": QuoteFactory(article=article, fragments=at("The bridge is safe")),
+        "orphaned": QuoteFactory(article=article, fragments=at("Nobody agreed.")),
+        "anchored": QuoteFactory(article=article, fragments=at("minister")),
+    }
+    article.revise(
+        "Update.\n" + REVISED.replace("bridge", "bridges").replace(" Nobody agreed.", "")
+    )
+    return article, quotes
+
+
+def test_csv_appends_the_anchoring_state_after_the_other_columns(analyst_api, revised):
+    article, quotes = revised
+    assert CSV_COLUMNS[: len(CONTRACT)] == tuple(CONTRACT)
+    assert CSV_COLUMNS[-1] == "anchoring"
+    response = analyst_api.get(URL, {"format": "csv", "article": article.pk})
+    rows = list(csv.DictReader(io.StringIO(csv_body(response).decode("utf-8-sig"))))
+    by_id = {int(r["quote_id"]): r for r in rows}
+    for state, quote in quotes.items():
+        assert by_id[quote.pk]["anchoring"] == state
+    assert by_id[quotes["orphaned"].pk]["text"] == "Nobody agreed."
+
+
+def test_web_annotation_selectors_carry_context_and_follow_revisions(client, analyst, revised):
+    article, quotes = revised
+    client.force_login(analyst)
+    data = client.get(f"/articles/{article.pk}/annotations.jsonld").json()
+    items = {int(i["id"].rstrip("/").rsplit("/", 1)[1]): i for i in data["first"]["items"]}
+    assert len(items) == 3
+    body = article.body
+    for target in items[quotes["anchored"].pk]["target"]:
+        quote_sel, pos_sel = target["selector"]
+        start, end = pos_sel["start"], pos_sel["end"]
+        assert quote_sel["exact"] == body[start:end] == "minister"
+        assert quote_sel["prefix"] == body[max(0, start - 32) : start]
+        assert quote_sel["suffix"] == body[end : end + 32]
+    relocated = items[quotes["relocated"].pk]
+    assert ("tagging", "anchoring:relocated") in {
+        (b["purpose"], b["value"]) for b in relocated["body"]
+    }
+    assert relocated["target"][0]["selector"][0]["exact"] == "The bridges is safe"
+    orphaned = items[quotes["orphaned"].pk]
+    (selector,) = orphaned["target"][0]["selector"]  # no position: the text is not there
+    assert selector["exact"] == "Nobody agreed."
+    assert selector["prefix"] == REVISED[REVISED.index("Nobody") - 32 : REVISED.index("Nobody")]
+    assert selector["suffix"] == "\n"

@@ -194,8 +194,23 @@ def test_html_file_with_publisher_option_and_suggestions(editor):
 
 def test_html_page_with_same_url_is_a_duplicate(editor):
     import_html(PAGE, user=editor, suggest=False)
-    report = import_html(PAGE.replace("Café owners", "Bar owners"), user=editor, suggest=False)
+    report = import_html(PAGE, user=editor, suggest=False)
     assert report.skipped and "same URL" in report.skipped[0]
+    assert Article.objects.count() == 1
+
+
+def test_html_page_with_same_url_and_new_text_is_a_new_revision(editor):
+    import_html(PAGE, user=editor, suggest=True)
+    article = Article.objects.get()
+    quotes = article.quotes.count()
+    report = import_html(PAGE.replace("Café owners", "Bar owners"), user=editor, suggest=False)
+    assert report.committed and report.imported == [] and report.skipped == []
+    assert report.updated == [f"{article.title!r}: revision 2"]
+    assert "1 updated with a new revision" in report.summary()
+    article.refresh_from_db()
+    assert "Bar owners" in article.body
+    assert article.revisions.get(number=2).created_by == editor
+    assert article.quotes.count() == quotes  # the quotes follow the text, none added
     assert Article.objects.count() == 1
 
 
@@ -218,9 +233,14 @@ def test_jsonl_imports_documents_and_reports_duplicates(editor):
     report = import_jsonl(text, user=editor)
     assert report.committed
     assert report.imported == ["Alpha", "Beta"]
-    assert report.skipped[0].startswith("'Alpha': same URL as article #")
-    assert report.skipped[1].startswith("'Beta': same title and body as article #")
+    # the same URL with another body is an updated version of the article
+    assert report.updated == ["'Alpha': revision 2"]
+    assert report.skipped == [report.skipped[0]]
+    assert report.skipped[0].startswith("'Beta': same title and body as article #")
     assert Article.objects.count() == 2
+    assert Article.objects.get(url="https://a.example/1").body == "Other body"
+    again = import_jsonl(jsonl(doc("Alpha again", "Other body", url="https://a.example/1")))
+    assert again.skipped[0].startswith("'Alpha': same URL as article #")
 
 
 def test_jsonl_missing_required_key_is_refused_and_nothing_changes(editor):

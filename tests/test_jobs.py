@@ -93,15 +93,29 @@ def test_importing_again_skips_what_is_there(editor):
     assert Article.objects.count() == 2
 
 
+def test_a_new_text_under_a_known_url_is_reported_as_a_new_revision(editor_client, editor):
+    jobs.start_import("a.jsonl", jsonl(doc(1, url="https://a.example/1")), user=editor)
+    changed = doc(1, url="https://a.example/1")
+    changed["article"]["body"] = "Update. " + changed["article"]["body"]
+    jobs.start_import("b.jsonl", jsonl(changed), user=editor)
+    first, second = jobs.run_queued()
+    assert [e["line"] for e in second.report["updated"]] == [1]
+    assert "revision 2" in second.report["updated"][0]["why"]
+    quote = Quote.objects.get()
+    assert quote.anchoring == "anchored" and quote.start == 18  # followed the text
+    page = editor_client.get(second.get_absolute_url()).content.decode()
+    assert "Updated with a new revision (1)" in page and "1 updated" in page
+
+
 def test_a_failure_midway_keeps_the_articles_before_it(editor, monkeypatch):
-    real = jobs.import_document
+    real = jobs.store_document
 
     def flaky(doc, **kwargs):
         if doc["article"]["title"] == "Story 3":
             raise RuntimeError("disk full")
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "import_document", flaky)
+    monkeypatch.setattr(jobs, "store_document", flaky)
     jobs.start_import("docs.jsonl", jsonl(doc(1), doc(2), doc(3), doc(4)), user=editor)
     [job] = jobs.run_queued()
     assert job.state == Job.State.FAILED
@@ -213,7 +227,7 @@ def test_cancel_a_queued_job_it_never_runs(editor_client, editor):
 
 def test_cancel_a_running_job_stops_between_articles(editor, monkeypatch):
     job = jobs.start_import("docs.jsonl", jsonl(*(doc(n) for n in range(1, 6))), user=editor)
-    real = jobs.import_document
+    real = jobs.store_document
     monkeypatch.setattr(jobs, "BEAT_SECONDS", 0)
 
     def cancelling(doc, **kwargs):
@@ -221,7 +235,7 @@ def test_cancel_a_running_job_stops_between_articles(editor, monkeypatch):
             Job.objects.get(pk=job.pk).cancel()
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "import_document", cancelling)
+    monkeypatch.setattr(jobs, "store_document", cancelling)
     jobs.run_queued()
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED and job.finished_at

@@ -21,7 +21,7 @@ from annotations.models import (
     ViaHop,
 )
 
-from .factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory
+from .factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
 
 BODY = (
     "Ana Silva, la alcaldesa, dijo: «El puente es seguro». 👩🏽‍🔧 Ana Silva, la cantante, "
@@ -56,7 +56,9 @@ def newsroom(seeded):
     agency = OutletFactory(name="Agencia EFE", kind=Outlet.Kind.NEWS_AGENCY)
     agency.add_aliases(["EFE"])
     mayor = SpeakerFactory(name="Ana Silva", role="alcaldesa", affiliation="Ayuntamiento")
-    singer = SpeakerFactory(name="Ana Silva", role="cantante", kind=Speaker.Kind.PERSON)
+    singer = SpeakerFactory(
+        name="Ana Silva", role="cantante", kind=Speaker.Kind.PERSON, description="the singer"
+    )
     SpeakerAlias.objects.create(speaker=singer, name="Silva")
     article = ArticleFactory(
         title="El puente «seguro» 🌉",
@@ -215,3 +217,93 @@ def test_jsonl_download_for_signed_in_users(client, analyst, newsroom):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="newsdesk-articles.jsonl"'
     assert b"".join(response.streaming_content).decode("utf-8") == export()
+
+
+# --------------------------------------------------------------------------- revisions
+
+
+@pytest.fixture
+def revised(newsroom):
+    """The newsroom after two changes of the article's text by an editor: one quote moved
+    exactly, one relocated (a spelling change inside it), one orphaned (its text gone)."""
+    editor = UserFactory(username="rev-editor")
+    newsroom.revise("Actualizado.\n" + BODY, by=editor)
+    changed = (
+        ("Actualizado.\n" + BODY)
+        .replace("nadie lo cree", "nadie lo creé")
+        .replace("東京では「安全だ」と述べた。", "")
+    )
+    newsroom.revise(changed.replace("El puente es seguro", "Nada más"), by=editor)
+    return newsroom
+
+
+def test_round_trip_with_revisions_and_anchoring_is_byte_identical(revised):
+    states = dict(Quote.all_objects.filter(article=revised).values_list("text", "anchoring"))
+    assert states == {
+        "El puente es seguro": "orphaned",
+        "👩🏽‍🔧 … respondió que «nadie lo creé»": "relocated",
+        "安全だ": "orphaned",
+        "Fin.": "anchored",
+    }
+    first = export()
+    doc = json.loads(first.splitlines()[-2])
+    assert [r["number"] for r in doc["article"]["revisions"]] == [1, 2, 3]
+    assert "body" not in doc["article"]["revisions"][-1]
+    assert doc["article"]["revisions"][0]["body"] == BODY
+    assert {r["created_by"] for r in doc["article"]["revisions"][1:]} == {"rev-editor"}
+    by_text = {q["text"]: q for q in doc["quotes"]}
+    orphan = by_text["El puente es seguro"]
+    assert (orphan["anchoring"], orphan["revision"]) == ("orphaned", 2)
+    relocated = by_text["👩🏽‍🔧 … respondió que «nadie lo creé»"]
+    assert relocated["anchoring"] == "relocated"
+    assert relocated["previous_text"] == "👩🏽‍🔧 … respondió que «nadie lo cree»"
+    assert "revision" not in relocated
+    wipe()
+    report = import_jsonl(first)
+    assert report.committed and report.refused == [], report.refused
+    second = export()
+    assert second.encode("utf-8") == first.encode("utf-8")
+    article = Article.objects.get(url="https://example.es/puente")
+    assert article.revisions.count() == 3
+    assert article.revisions.get(number=3).created_by.username == "rev-editor"
+    orphan = article.quotes.get(anchoring="orphaned", status="confirmed")
+    assert orphan.revision.number == 2 and orphan.text == "El puente es seguro"
+    assert orphan.revision.body[orphan.start : orphan.end] == orphan.text
+
+
+def test_a_document_with_another_body_under_a_known_id_is_a_new_revision(revised):
+    text = export()
+    doc = json.loads(text.splitlines()[-2])
+    article = Article.objects.get(url="https://example.es/puente")
+    doc["article"]["body"] = "Nuevo párrafo.\n" + article.body
+    doc["article"]["id"] = article.pk
+    doc["article"]["url"] = ""
+    del doc["article"]["revisions"]
+    report = import_jsonl(json.dumps(doc, ensure_ascii=False))
+    assert report.updated == [f"{article.title!r}: revision 4"], report
+    article.refresh_from_db()
+    assert article.body.startswith("Nuevo párrafo.\n")
+    assert Article.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["article"]["revisions"][1].update(number=5), "must be 2"),
+        (lambda d: d["article"]["revisions"][0].pop("body"), "missing its body"),
+        (lambda d: d["quotes"][0].update(anchoring="lost"), "anchoring 'lost' is not one of"),
+        (
+            lambda d: next(q for q in d["quotes"] if q["anchoring"] == "orphaned").pop("revision"),
+            "names the revision",
+        ),
+        (lambda d: d["article"].update(id="7"), "article.id must be a whole number"),
+    ],
+)
+def test_bad_revisions_and_states_are_refused_and_change_nothing(revised, change, message):
+    doc = json.loads(export().splitlines()[-2])
+    wipe()
+    change(doc)
+    report = import_jsonl(json.dumps(doc, ensure_ascii=False))
+    assert not report.committed
+    assert message in report.refused[0]
+    assert Article.objects.count() == 0

@@ -10,8 +10,8 @@ APP = Path(__file__).resolve().parent.parent / "annotations"
 
 #: bottom up; a module may import from its own layer and those before it
 LAYERS = [
-    {"text", "backups", "boilerplate"},
-    {"suggesting"},
+    {"text", "backups", "boilerplate", "duplicates"},
+    {"suggesting", "anchoring"},
     {"models"},
     {"documents"},
     {"importing"},

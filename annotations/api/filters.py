@@ -23,7 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from annotations import text as textrules
-from annotations.models import Article, Outlet, Quote, Speaker
+from annotations.models import WIKIDATA_ID, Article, Outlet, Quote, Speaker
 
 STANDARD_PARAMETERS = frozenset({"cursor", "page_size", "format", "ordering"})
 SEARCH_CONFIG = "english"
@@ -101,6 +101,10 @@ class QuoteFilter(filters.FilterSet):
     )
     kind = filters.ChoiceFilter(choices=Quote.Kind.choices)
     status = filters.ChoiceFilter(choices=Quote.Status.choices)
+    anchoring = filters.ChoiceFilter(
+        choices=Quote.Anchoring.choices,
+        help_text="anchored, relocated (to confirm) or orphaned (text gone from the article).",
+    )
     published_after = DateTimeFilter(
         field_name="article__published_at",
         lookup_expr="gte",
@@ -158,6 +162,11 @@ class _NameSearch(filters.FilterSet):
     proposed = filters.BooleanFilter(
         help_text="true: only those the suggester made for suggestions no editor has accepted "
         "yet; false: only the others."
+    )
+
+    wikidata_id = filters.CharFilter(
+        validators=[WIKIDATA_ID],
+        help_text="The Wikidata id (Q42): those that carry it.",
     )
 
     def search(self, queryset, name, value):

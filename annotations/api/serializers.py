@@ -26,6 +26,7 @@ from annotations.models import (
     Hop,
     Outlet,
     Quote,
+    Revision,
     Speaker,
     ViaHop,
 )
@@ -191,6 +192,20 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
     )
     via = ViaHopSerializer(many=True, required=False, max_length=MAX_VIA_HOPS)
     version = serializers.IntegerField(read_only=True)
+    anchoring = serializers.ChoiceField(
+        choices=Quote.Anchoring.choices,
+        read_only=True,
+        help_text="anchored: the spans point at the text in the current revision; relocated: "
+        "found again after the text changed, for an editor to confirm (`previous_text` is the "
+        "text before); orphaned: the text is gone, and fragments, `text` and spans are those "
+        "of revision `anchored_revision`. Sending `fragments` anchors the quote again.",
+    )
+    anchored_revision = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="For an orphaned quote, the number of the revision its spans belong to.",
+    )
+    previous_text = serializers.CharField(read_only=True)
 
     class Meta:
         model = Quote
@@ -204,6 +219,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "end",
             "speaker",
             "speaker_name",
+            "speaker_role",
             "speaker_mention",
             "cue",
             "cue_span",
@@ -211,6 +227,9 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "status",
             "note",
             "version",
+            "anchoring",
+            "anchored_revision",
+            "previous_text",
             "created_at",
             "updated_at",
         ]
@@ -220,6 +239,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "note": {"max_length": 5000},
             "cue": {"max_length": 200},
             "status": {"required": False},
+            "speaker_role": {"max_length": 300, "required": False},
         }
 
     # Reading: built by hand from the prefetched rows; this is the hot path of the API.
@@ -239,6 +259,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "end": quote.end,
             "speaker": quote.speaker_id,
             "speaker_name": speaker_name,
+            "speaker_role": quote.speaker_role,
             "speaker_mention": self._span(quote, "mention"),
             "cue": quote.cue,
             "cue_span": self._span(quote, "cue"),
@@ -246,9 +267,20 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "status": quote.status,
             "note": quote.note,
             "version": quote.version,
+            "anchoring": quote.anchoring,
+            "anchored_revision": self._revision_number(quote),
+            "previous_text": quote.previous_text,
             "created_at": iso_utc(quote.created_at),
             "updated_at": iso_utc(quote.updated_at),
         }
+
+    @staticmethod
+    def _revision_number(quote: Quote) -> int | None:
+        if quote.revision_id is None:
+            return None
+        if hasattr(quote, "revision_number"):
+            return quote.revision_number
+        return quote.revision.number  # not fetched through quote_queryset()
 
     @staticmethod
     def _span(quote: Quote, prefix: str) -> dict[str, Any] | None:
@@ -257,7 +289,8 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             return None
         text = getattr(quote, f"{prefix}_text", None)
         if text is None:  # not fetched through quote_queryset()
-            text = quote.article.body[start:end]
+            body = quote.revision.body if quote.revision_id else quote.article.body
+            text = body[start:end]
         return {"start": start, "end": end, "text": text}
 
     # Writing.
@@ -323,7 +356,8 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
     @staticmethod
     def _changes(attrs: dict[str, Any]) -> dict[str, Any]:
         """What the request changes, in the terms of :meth:`Quote.edit`."""
-        changes = {f: attrs[f] for f in ("kind", "status", "speaker", "cue", "note") if f in attrs}
+        fields = ("kind", "status", "speaker", "speaker_role", "cue", "note")
+        changes = {f: attrs[f] for f in fields if f in attrs}
         for field, key in (("speaker_mention", "mention"), ("cue_span", "cue_span")):
             if field in attrs:
                 span = attrs[field]
@@ -377,6 +411,10 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
     quote_count = serializers.IntegerField(
         read_only=True, help_text="Live quotes in the article, rejected suggestions excepted."
     )
+    revision = serializers.IntegerField(
+        read_only=True,
+        help_text="The number of the body's current revision (1 until the body first changes).",
+    )
 
     class Meta:
         model = Article
@@ -391,6 +429,7 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
             "language",
             "status",
             "quote_count",
+            "revision",
             "created_at",
             "updated_at",
         ]
@@ -400,7 +439,8 @@ class ArticleSerializer(RefuseNulMixin, serializers.ModelSerializer):
 class ArticleDetailSerializer(ArticleSerializer):
     """An article with its body, its live quotes and the body ranges that are not the story.
     The body is normalised once on the way in (NFC, ``\\n`` line ends, no control
-    characters) and cannot change once quotes are anchored to it."""
+    characters). Changing it makes a new revision, and the quotes follow the text (see
+    their ``anchoring``)."""
 
     body = serializers.CharField(trim_whitespace=False)
     quotes = QuoteSerializer(many=True, read_only=True, source="live_quotes")
@@ -437,7 +477,7 @@ class ArticleDetailSerializer(ArticleSerializer):
         for field, value in attrs.items():
             setattr(article, field, value)
         article.stamp(self.context["request"].user)
-        article.save()  # refuses a body change under anchored quotes (ValidationError)
+        article.save()  # a new body is a new revision; the quotes follow it
         if boilerplate is not None:
             article.boilerplate.all().delete()
             BoilerplateRange.objects.bulk_create(
@@ -450,6 +490,25 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     def update(self, article: Article, validated_data: dict[str, Any]) -> Article:
         return self._save(article, validated_data)
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    """One version of an article's body: who made it and when. The list leaves the bodies
+    out; a revision's detail has it."""
+
+    created_by = serializers.CharField(
+        source="created_by.get_username", read_only=True, allow_null=True, default=None
+    )
+    length = serializers.IntegerField(read_only=True, help_text="Characters in the body.")
+
+    class Meta:
+        model = Revision
+        fields = ["number", "created_at", "created_by", "length"]
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "body"]
 
 
 # Speakers and outlets ------------------------------------------------------------------
@@ -509,6 +568,7 @@ class SpeakerSerializer(AliasedSerializer):
             "role",
             "affiliation",
             "wikidata_id",
+            "description",
             "aliases",
             "quote_count",
             "proposed",
@@ -516,6 +576,23 @@ class SpeakerSerializer(AliasedSerializer):
             "updated_at",
         ]
         read_only_fields = ["proposed", "created_at", "updated_at"]
+        validators: list = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        name = attrs.get("name", self.instance.name if self.instance else "")
+        description = attrs.get("description", self.instance.description if self.instance else "")
+        others = Speaker.objects.filter(name_key=textrules.name_key(name), description=description)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(
+                {
+                    "name": f"There is already a speaker named {name!r}; merge into it, or "
+                    "give this one a description that tells them apart."
+                }
+            )
+        return attrs
 
 
 class OutletSerializer(AliasedSerializer):
@@ -533,6 +610,7 @@ class OutletSerializer(AliasedSerializer):
             "name",
             "kind",
             "home_page",
+            "wikidata_id",
             "aliases",
             "quote_count",
             "article_count",
@@ -566,5 +644,7 @@ __all__ = [
     "MergeSerializer",
     "OutletSerializer",
     "QuoteSerializer",
+    "RevisionDetailSerializer",
+    "RevisionSerializer",
     "SpeakerSerializer",
 ]

@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Length, Substr
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -44,6 +44,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -56,6 +57,7 @@ from annotations.models import (
     Outlet,
     OutletAlias,
     Quote,
+    Revision,
     Speaker,
     SpeakerAlias,
     ViaHop,
@@ -77,6 +79,8 @@ from .serializers import (
     MergeSerializer,
     OutletSerializer,
     QuoteSerializer,
+    RevisionDetailSerializer,
+    RevisionSerializer,
     SpeakerSerializer,
     drf_error,
 )
@@ -105,18 +109,26 @@ def quote_queryset(queryset=None):
     is the API's hot path: plain values there, rather than related model instances and
     Django's prefetch machinery, halve its cost."""
     queryset = Quote.objects.all() if queryset is None else queryset
+    # An orphaned quote's spans belong to the revision it was anchored in.
+    body = Coalesce("revision__body", "article__body")
     return queryset.annotate(
         speaker_name=F("speaker__name"),
-        mention_text=Substr(
-            "article__body", F("mention_start") + 1, F("mention_end") - F("mention_start")
-        ),
-        cue_text=Substr("article__body", F("cue_start") + 1, F("cue_end") - F("cue_start")),
+        revision_number=F("revision__number"),
+        mention_text=Substr(body, F("mention_start") + 1, F("mention_end") - F("mention_start")),
+        cue_text=Substr(body, F("cue_start") + 1, F("cue_end") - F("cue_start")),
     )
+
+
+def current_revision():
+    """The number of an article's current revision: the last stored, or 1."""
+    last = Revision.objects.filter(article=OuterRef("pk")).order_by("-number").values("number")
+    return Coalesce(Subquery(last[:1], output_field=IntegerField()), Value(1))
 
 
 def article_queryset(*, detail: bool = False):
     queryset = Article.objects.select_related("publisher").annotate(
-        quote_count=count_of(counted_quotes().filter(article=OuterRef("pk")))
+        quote_count=count_of(counted_quotes().filter(article=OuterRef("pk"))),
+        revision=current_revision(),
     )
     if not detail:
         return queryset.defer("body")
@@ -399,6 +411,65 @@ class ArticleViewSet(NewsdeskViewSet):
         quotes = quote_queryset().filter(pk__in=[q.pk for q in made]).order_by("start", "id")
         return Response(QuoteSerializer(quotes, many=True).data)
 
+    def revisions_of(self, pk) -> list[Revision]:
+        article = get_object_or_404(
+            Article.objects.select_related("created_by").only(
+                "pk", "body", "created_at", "created_by"
+            ),
+            pk=pk,
+        )
+        stored = list(
+            article.revisions.select_related("created_by")
+            .annotate(length=Length("body"))
+            .defer("body")
+            .order_by("number")
+        )
+        if stored:
+            return stored
+        first = article.revision_list()[0]  # the body never changed: revision 1, unsaved
+        first.length = len(first.body)
+        return [first]
+
+    @extend_schema(
+        summary="The revisions of an article's body",
+        description="Every version of the body, oldest first, with who made it and when "
+        "(bodies left out: see the revision's own URL). An article whose body never changed "
+        "has one revision.",
+        responses={200: RevisionSerializer(many=True), 401: ERROR, 403: ERROR, 404: ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        filter_backends=[StrictFilterBackend],
+    )
+    def revisions(self, request, pk=None):
+        return Response(RevisionSerializer(self.revisions_of(pk), many=True).data)
+
+    @extend_schema(
+        summary="One revision of an article's body",
+        responses={200: RevisionDetailSerializer, 401: ERROR, 403: ERROR, 404: ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"revisions/(?P<number>[0-9]{1,9})",
+        pagination_class=None,
+        filterset_class=None,
+        filter_backends=[StrictFilterBackend],
+    )
+    def revision(self, request, pk=None, number=None):
+        article = get_object_or_404(Article.objects.select_related("created_by"), pk=pk)
+        number = int(number)
+        revision = article.revisions.select_related("created_by").filter(number=number).first()
+        if revision is None and number == 1 and not article.revisions.exists():
+            revision = article.revision_list()[0]  # the body never changed
+        if revision is None:
+            raise NotFound(f"The article has no revision {number}.")
+        revision.length = len(revision.body)
+        return Response(RevisionDetailSerializer(revision).data)
+
 
 # Quotes -------------------------------------------------------------------------------
 
@@ -505,7 +576,9 @@ class QuoteViewSet(NewsdeskViewSet):
     serializer_class = QuoteSerializer
     filterset_class = QuoteFilter
     queryset = Quote.objects.none()
-    single_quote_actions = frozenset({"retrieve", "create", "update", "partial_update", "restore"})
+    single_quote_actions = frozenset(
+        {"retrieve", "create", "update", "partial_update", "restore", "confirm_anchoring"}
+    )
 
     def get_queryset(self):
         if self.action == "restore":
@@ -594,6 +667,23 @@ class QuoteViewSet(NewsdeskViewSet):
         quote = self.get_object()
         quote.soft_delete(by=request.user, expected_version=self.expected_version(quote, versions))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Confirm a relocated quote where it was found (editors)",
+        description="After the article's text changed, a quote found again at a slightly "
+        "different text is `relocated`; this says it was found at the right place and makes "
+        "it `anchored`. An orphaned quote is settled by sending its `fragments` anew.",
+        request=None,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: QuoteSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-anchoring")
+    def confirm_anchoring(self, request, pk=None):
+        versions = self.versions_from(request)
+        quote = self.get_object()
+        expected = self.expected_version(quote, versions)
+        quote.confirm_anchoring(by=request.user, expected_version=expected)
+        return Response(self.reloaded(quote))
 
     @extend_schema(
         summary="Undo the delete of a quote (editors)",

@@ -262,6 +262,35 @@ def clean_speaker_name(source: str) -> str:
     return " ".join(words[cut:]) if cut else name
 
 
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "the", "a", "an"})
+LINKING = frozenset({"and", "or", "in", "of", "to", "with", "by", "for", "from", "at", "on", "as"})
+
+
+def speaker_role_from_source(source: str, name: str) -> str:
+    """The role a source gives its speaker at the time, as written: the words before the
+    name (``"Pentagon spokesman"`` in ``"Pentagon spokesman Steven Warren"``) or an
+    apposition after it (``"Clinton's campaign manager"`` in ``"Robby Mook, Clinton's
+    campaign manager"``); "" when it gives none (``"Mr. Mook"``, ``"he"``)."""
+    text = " ".join(source.split())
+    at = text.find(name)
+    if not name or at < 0:
+        return ""
+    before = text[:at].strip(" ,;:—–-")
+    words = before.split()
+    while words and words[0].casefold().rstrip(".") in HONORIFICS:
+        words.pop(0)
+    if words and (words[-1] in LINKING or words[0].casefold() in textrules.PRONOUNS):
+        return ""  # "he and Brafman", "partners in Tehran": not a role
+    if words:
+        return " ".join(words)[:300]
+    after = text[at + len(name) :]
+    if after.startswith(","):
+        after = after.strip(" ,;:—–-")
+        if after and after.split()[0].casefold() not in {"who", "which", "whose", "said"}:
+            return after[:300]
+    return ""
+
+
 def speaker_kind(name: str) -> str:
     words = [w.strip(".,").casefold() for w in _name_words(name)]
     if any(w in ORGANISATION_WORDS for w in words) or (name.isupper() and len(name) <= 5):
@@ -558,13 +587,15 @@ def _import_brat_article(src: _BratArticle, book: _SpeakerBook, user):
         if cue_spans:
             cue_span = cue_spans[0]
             cue = " ".join(body[s:e] for s, e in cue_spans)[:200]
-        speaker, mention = None, None
+        speaker, mention, role = None, None, ""
         source_spans = src.spans(doc.span(att.source))
         if source_spans:
             mention = source_spans[0]
             speaker_name = src.names.get(source_spans[0][0])
             if speaker_name:
                 speaker = book.get(speaker_name)
+                source = " ".join(body[s:e] for s, e in source_spans)
+                role = speaker_role_from_source(source, speaker_name)
                 words = _name_words(" ".join(body[s:e] for s, e in source_spans))
                 full = speaker.name
                 if len(words) == 1 and full.casefold().endswith(" " + words[0].casefold()):
@@ -575,6 +606,7 @@ def _import_brat_article(src: _BratArticle, book: _SpeakerBook, user):
                 kind=kind,
                 fragments=spans,
                 speaker=speaker,
+                speaker_role=role,
                 mention=mention,
                 cue=cue,
                 cue_span=cue_span,

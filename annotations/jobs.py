@@ -444,21 +444,16 @@ def _run_import(job: Job, progress: Progress) -> None:
 
 def _single_article_report(job: Job, progress: Progress, report, label: str) -> None:
     """A text or HTML import: one article, then its suggestions (time-limited)."""
-    before = job.started_at
     for why in report.refused:
         progress.add("refused", {"line": None, "why": why})
     for why in report.skipped:
         progress.add("skipped", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
     for why in report.updated:  # the same URL with a new text: a new revision
         progress.add("updated", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
-    made = Article.objects.filter(title__in=report.imported, created_at__gte=before)
-    if job.created_by_id:
-        made = made.filter(created_by_id=job.created_by_id)
-    article = made.order_by("-pk").first()
-    if article is not None:
-        progress.add("imported", {"title": article.title, "article": article.pk})
+    for pk, title in report.imported_articles():
+        progress.add("imported", {"title": title, "article": pk})
         if job.params.get("suggest", True):
-            _suggest_one(progress, article, _user(job))
+            _suggest_one(progress, Article.objects.get(pk=pk), _user(job))
     progress.step(force=True)
 
 

@@ -67,6 +67,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.dateparse import parse_date, parse_datetime
+from simple_history.utils import bulk_create_with_history
 
 from . import text as textrules
 from .models import (
@@ -75,9 +76,11 @@ from .models import (
     BoilerplateRange,
     Hop,
     Outlet,
+    OutletAlias,
     Quote,
     Revision,
     Speaker,
+    SpeakerAlias,
     User,
     ViaHop,
 )
@@ -113,13 +116,19 @@ def parse_published_at(value: str | None) -> datetime | None:
 
 def duplicate_of(data: dict[str, Any], body: str) -> tuple[Article | None, str]:
     """The stored article ``data`` duplicates and why (``"same URL"``, ``"same title and
-    body"``), or ``(None, "")``."""
+    body"``), or ``(None, "")``. One query."""
+    same = Q(title=data["title"], body=body)
     if data.get("url"):
-        found = Article.objects.filter(url=data["url"]).first()
-        if found:
-            return found, "same URL"
-    found = Article.objects.filter(title=data["title"], body=body).first()
-    return (found, "same title and body") if found else (None, "")
+        same |= Q(url=data["url"])
+    found = list(Article.objects.filter(same))
+    if data.get("url"):
+        for article in found:
+            if article.url == data["url"]:
+                return article, "same URL"
+    for article in found:
+        if article.title == data["title"] and article.body == body:
+            return article, "same title and body"
+    return None, ""
 
 
 # --------------------------------------------------------------------------- validation
@@ -299,11 +308,21 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
 
 
 def store_document(
-    doc: dict[str, Any], *, base_dir: Path | None = None, user=None
+    doc: dict[str, Any],
+    *,
+    base_dir: Path | None = None,
+    user=None,
+    directory: Directory | None = None,
 ) -> tuple[Article, str]:
-    """Create the article a document describes; returns ``(article, "")``, or the
-    duplicate already stored and the reason it counts as one. Call in a transaction: a
-    refused document raises ``ValidationError`` after storing part of it."""
+    """Create the article a document describes; returns ``(article, "")``, the stored
+    article and ``UPDATED`` when the document gives it a new text (a new revision, the
+    quotes follow), or the duplicate already stored and the reason it counts as one. Call
+    in a transaction.
+
+    Everything is checked in memory first, in the document's order (outlets, speakers, the
+    article, its boilerplate, then each quote), so that a refusal names the first problem
+    and stores nothing; then the rows are written in bulk. The number of queries does not
+    depend on the number of quotes, speakers or outlets."""
     validate_document(doc, allow_body_file=base_dir is not None)
     data = doc["article"]
     if "body" in data:
@@ -322,23 +341,23 @@ def store_document(
             return existing, UPDATED
         return existing, reason
 
-    outlets = {o["name"]: _outlet(o, user) for o in doc.get("outlets") or []}
-    speakers = {s.get("key") or s["name"]: _speaker(s, user) for s in doc.get("speakers") or []}
+    directory = directory or Directory()
+    try:
+        return _store(doc, data, body, user, _Names(doc, user, directory))
+    except BaseException:
+        directory.forget()  # it may hold rows made here, which the rollback takes away
+        raise
 
-    def outlet_named(name: str) -> Outlet:
-        if name not in outlets:
-            outlets[name] = Outlet.objects.find_or_create(name, by=user)
-        return outlets[name]
 
-    def speaker_named(name: str) -> Speaker:
-        if name not in speakers:
-            speakers[name] = Speaker.objects.find_or_create(name, by=user)
-        return speakers[name]
-
+def _store(doc, data, body, user, names: _Names) -> tuple[Article, str]:
+    for o in doc.get("outlets") or []:
+        names.listed_outlet(o)
+    for s in doc.get("speakers") or []:
+        names.listed_speaker(s)
     article = Article(
         title=data["title"],
         body=body,
-        publisher=outlet_named(data["publisher"]) if data.get("publisher") else None,
+        publisher=names.outlet(data["publisher"]) if data.get("publisher") else None,
         url=data.get("url") or "",
         byline=data.get("byline") or "",
         published_at=parse_published_at(data.get("published_at")),
@@ -346,59 +365,279 @@ def store_document(
         status=data.get("status") or Article.Status.NEW,
     )
     article.stamp(user)
-    article.full_clean()
-    article.save()
-    revisions = _store_revisions(article, data.get("revisions") or [])
+    # The publisher and the users are instances in hand (checking them would query), and
+    # the URL's uniqueness was checked by duplicate_of(); the database holds the rest.
+    article.clean_fields(exclude=["publisher", "created_by", "updated_by"])
+    article.clean()
+    revisions = _prepare_revisions(article, data.get("revisions") or [])
+    boilerplate = []
     for b in data.get("boilerplate") or []:
-        textrules.check_span(body, b["start"], b["end"], what="boilerplate range")
-        BoilerplateRange.objects.create(
-            article=article,
-            start=b["start"],
-            end=b["end"],
-            note=b.get("note") or "",
-            proposed=b.get("proposed", False),
+        textrules.check_span(article.body, b["start"], b["end"], what="boilerplate range")
+        boilerplate.append(
+            BoilerplateRange(
+                article=article,
+                start=b["start"],
+                end=b["end"],
+                note=b.get("note") or "",
+                proposed=b.get("proposed", False),
+            )
         )
-
+    quotes = []
     for n, q in enumerate(doc.get("quotes") or []):
         try:
-            _store_quote(article, q, speaker_named, outlet_named, user, revisions)
+            quotes.append(_prepare_quote(article, q, names, user, revisions))
         except ValidationError as exc:
             raise ValidationError(f"quotes[{n}]: {error_text(exc)}") from exc
+
+    names.save()
+    article.save()
+    if revisions:
+        Revision.objects.bulk_create(revisions.values())
+    BoilerplateRange.objects.bulk_create(boilerplate)
+    if quotes:
+        Quote.objects.create_prepared(quotes, by=user)
     return article, ""
 
 
-def _outlet(data: dict[str, Any], user) -> Outlet:
-    return Outlet.objects.find_or_create(
-        data["name"],
-        by=user,
-        aliases=data.get("aliases") or (),
-        kind=data.get("kind"),
-        home_page=data.get("home_page"),
-        wikidata_id=data.get("wikidata_id"),
-    )
+def _fold(name: str) -> str:
+    return name.casefold()
 
 
-def _speaker(data: dict[str, Any], user) -> Speaker:
-    return Speaker.objects.find_or_create(
-        data["name"],
-        by=user,
-        namesake=bool(data.get("key")),
-        aliases=data.get("aliases") or (),
-        kind=data.get("kind"),
-        role=data.get("role"),
-        affiliation=data.get("affiliation"),
-        wikidata_id=data.get("wikidata_id"),
-        description=data.get("description"),
-    )
+def _order(row) -> float:
+    return row.pk if row.pk is not None else float("inf")
+
+
+def _undescribed_first(row) -> tuple[str, float]:
+    return (row.description, _order(row))
+
+
+class _Pool:
+    """Stored rows of one kind (speakers or outlets) loaded for the names looked up so far,
+    indexed by name (as the kind's uniqueness sees it: outlets folded, speakers by
+    ``name_key``), folded alias and Wikidata id, in the order the managers' ``find()``
+    takes them (id order; speakers of one name the undescribed first), rows not stored
+    yet last, in the order they were made."""
+
+    def __init__(self, model, alias_model, field: str):
+        self.model, self.alias_model, self.field = model, alias_model, field
+        self.speakers = model is Speaker
+        self.key = textrules.name_key if self.speakers else _fold
+        self.name_order = _undescribed_first if self.speakers else _order
+        self.rows: dict[int, Any] = {}
+        self.by_name: dict[str, list] = defaultdict(list)
+        self.by_alias: dict[str, list] = defaultdict(list)
+        self.by_wikidata: dict[str, list] = defaultdict(list)
+        self.looked: set[str] = set()
+        self.looked_wikidata: set[str] = set()
+
+    @staticmethod
+    def _index(index: dict[str, list], key: str, row, order=_order) -> None:
+        rows = index[key]
+        if row not in rows:
+            rows.append(row)
+            rows.sort(key=order)
+
+    def add(self, row, aliases=()) -> None:
+        row._folded_aliases = set()
+        self._index(self.by_name, self.key(row.name), row, self.name_order)
+        if getattr(row, "wikidata_id", ""):
+            self._index(self.by_wikidata, row.wikidata_id, row)
+        for alias in aliases:
+            self.add_alias(row, alias)
+
+    def add_alias(self, row, folded: str) -> None:
+        row._folded_aliases.add(folded)
+        self._index(self.by_alias, folded, row)
+
+    def load(self, names: set[str], wikidata: set[str]) -> None:
+        """Load the stored rows that ``names`` or ``wikidata`` ids may find and that are not
+        here yet: two queries, none when every name was looked up before."""
+        names = sorted({n for n in names if _fold(n) not in self.looked})
+        wikidata = sorted(wikidata - self.looked_wikidata)
+        if not names and not wikidata:
+            return
+        match = Q(pk__in=[])
+        for start in range(0, len(names), 200):
+            chunk = names[start : start + 200]
+            spelled = Q()
+            for name in chunk:
+                spelled |= Q(name__iexact=name)
+            aliased = self.alias_model.objects.filter(spelled, **{self.field: OuterRef("pk")})
+            if self.speakers:  # a speaker's name as uniqueness sees it
+                spelled = Q(name_key__in={textrules.name_key(n) for n in chunk})
+            match |= spelled | Exists(aliased)
+        if wikidata:
+            match |= Q(wikidata_id__in=wikidata)
+        found = self.model.objects.filter(match).order_by("pk")
+        found = [row for row in found if row.pk not in self.rows]
+        aliases: dict[int, list[str]] = defaultdict(list)
+        if found:
+            rows = self.alias_model.objects.filter(**{f"{self.field}__in": [r.pk for r in found]})
+            for owner, name in rows.values_list(self.field, "name"):
+                aliases[owner].append(_fold(name))
+        for row in found:
+            self.rows[row.pk] = row
+            self.add(row, aliases[row.pk])
+        self.looked.update(_fold(n) for n in names)
+        self.looked_wikidata.update(wikidata)
+
+    def find(self, name: str, wikidata_id: str = ""):
+        """As the managers' ``find()``: by Wikidata id (speakers, when given), else by name
+        (the undescribed one of namesake speakers), else by alias, the first by id."""
+        if wikidata_id and self.by_wikidata.get(wikidata_id):
+            return self.by_wikidata[wikidata_id][0]
+        rows = self.by_name.get(self.key(name)) or self.by_alias.get(_fold(name))
+        return rows[0] if rows else None
+
+    def named(self, name: str, **details):
+        """The first row of this name with exactly these field values, or None."""
+        for row in self.by_name.get(self.key(name)) or ():
+            if all(getattr(row, k) == v for k, v in details.items()):
+                return row
+        return None
+
+
+class Directory:
+    """The speakers and outlets an import has found or made, kept from one document to the
+    next so that a job looks each name up once. Rows others add meanwhile are not seen, and
+    rows others merge away fail the insert: :meth:`forget` then starts afresh (the job does
+    so after any failed article, and tries an article that failed on the database once
+    more)."""
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self) -> None:
+        self.outlets = _Pool(Outlet, OutletAlias, "outlet")
+        self.speakers = _Pool(Speaker, SpeakerAlias, "speaker")
+
+
+class _Names:
+    """The outlets and speakers one document names, found as ``find_or_create`` would find
+    them (outlets by name, then alias; speakers by Wikidata id, name key, then alias; keyed
+    namesakes by all their details, described speakers by name key and description) in a
+    :class:`Directory` (one query for each kind and
+    its aliases for the names it has not seen), and the missing ones made in memory,
+    checked, and stored in bulk by :meth:`save`."""
+
+    def __init__(self, doc: dict[str, Any], user, directory: Directory):
+        self.user = user
+        data = doc["article"]
+        outlet_names = {o["name"] for o in doc.get("outlets") or []}
+        speaker_names = {s["name"] for s in doc.get("speakers") or []}
+        wikidata = {s["wikidata_id"] for s in doc.get("speakers") or [] if s.get("wikidata_id")}
+        if data.get("publisher"):
+            outlet_names.add(data["publisher"])
+        for q in doc.get("quotes") or []:
+            if q.get("speaker"):
+                speaker_names.add(q["speaker"])
+            for hop in q.get("via") or []:
+                (outlet_names if hop["type"] == "outlet" else speaker_names).add(hop["name"])
+        self.outlets, self.speakers = directory.outlets, directory.speakers
+        self.outlets.load(outlet_names, set())
+        self.speakers.load(speaker_names, wikidata)
+        self.new_outlets: list[Outlet] = []
+        self.new_speakers: list[Speaker] = []
+        self.new_aliases: list[OutletAlias | SpeakerAlias] = []
+        self.outlet_refs: dict[str, Outlet] = {}
+        self.speaker_refs: dict[str, Speaker] = {}
+
+    def _add_aliases(self, pool: _Pool, row, aliases) -> None:
+        for alias in aliases:
+            alias = alias.strip()
+            folded = _fold(alias)
+            if alias and folded not in row._folded_aliases and folded != _fold(row.name):
+                pool.add_alias(row, folded)
+                self.new_aliases.append(pool.alias_model(**{pool.field: row, "name": alias}))
+
+    def _new(self, pool: _Pool, fresh: list, **fields):
+        row = pool.model(**fields)
+        row.stamp(self.user)
+        row.clean_fields(exclude=["created_by", "updated_by"])
+        row.clean()
+        pool.add(row)
+        fresh.append(row)
+        return row
+
+    def listed_outlet(self, o: dict[str, Any]) -> None:
+        outlet = self.outlets.find(o["name"])
+        if outlet is None:
+            outlet = self._new(
+                self.outlets, self.new_outlets, name=o["name"],
+                kind=o.get("kind") or Outlet.Kind.OTHER, home_page=o.get("home_page") or "",
+                wikidata_id=o.get("wikidata_id") or "",
+            )  # fmt: skip
+        self._add_aliases(self.outlets, outlet, o.get("aliases") or ())
+        self.outlet_refs[o["name"]] = outlet
+
+    def listed_speaker(self, s: dict[str, Any]) -> None:
+        """As ``Speaker.objects.find_or_create``: a keyed namesake by Wikidata id, else by
+        all its details; a described speaker by name and description; any other by
+        Wikidata id, name, then alias."""
+        name = s["name"]
+        details = {
+            "kind": s.get("kind") or Speaker.Kind.PERSON,
+            "role": s.get("role") or "",
+            "affiliation": s.get("affiliation") or "",
+            "wikidata_id": s.get("wikidata_id") or "",
+            "description": s.get("description") or "",
+        }
+        pool = self.speakers
+        if s.get("key"):
+            same = pool.by_wikidata.get(details["wikidata_id"]) if details["wikidata_id"] else ()
+            speaker = same[0] if same else pool.named(name, **details)
+        elif details["description"]:
+            speaker = pool.named(name, description=details["description"])
+        else:
+            speaker = pool.find(name, details["wikidata_id"])
+        if speaker is None:
+            # One of this name and description already: the database would refuse the new
+            # row, and find_or_create take the one find() finds.
+            taken = pool.named(name, description=details["description"])
+            speaker = pool.find(name) if taken else None
+        if speaker is None:
+            speaker = self._new(pool, self.new_speakers, name=name, **details)
+        self._add_aliases(pool, speaker, s.get("aliases") or ())
+        self.speaker_refs[s.get("key") or name] = speaker
+
+    def outlet(self, name: str) -> Outlet:
+        if name not in self.outlet_refs:
+            found = self.outlets.find(name)
+            if found is None:
+                found = self._new(self.outlets, self.new_outlets, name=name)
+            self.outlet_refs[name] = found
+        return self.outlet_refs[name]
+
+    def speaker(self, name: str) -> Speaker:
+        if name not in self.speaker_refs:
+            found = self.speakers.find(name)
+            if found is None:
+                found = self._new(self.speakers, self.new_speakers, name=name)
+            self.speaker_refs[name] = found
+        return self.speaker_refs[name]
+
+    def save(self) -> None:
+        """Store the outlets, speakers and aliases made (with their history)."""
+        by = self.user if getattr(self.user, "is_authenticated", False) else None
+        for pool, rows in ((self.outlets, self.new_outlets), (self.speakers, self.new_speakers)):
+            if rows:
+                bulk_create_with_history(rows, pool.model, default_user=by)
+                for row in rows:
+                    pool.rows[row.pk] = row
+        for model in (OutletAlias, SpeakerAlias):
+            rows = [a for a in self.new_aliases if isinstance(a, model)]
+            if rows:
+                model.objects.bulk_create(rows)
 
 
 def _pair(value) -> tuple[int, int] | None:
     return None if value is None else (int(value[0]), int(value[1]))
 
 
-def _store_revisions(article: Article, revisions: list[dict]) -> dict[int, Revision]:
-    """The document's revisions of ``article``, stored as they were: numbers, bodies, who and
-    when (a user name that names no user here becomes unknown)."""
+def _prepare_revisions(article: Article, revisions: list[dict]) -> dict[int, Revision]:
+    """The document's revisions of ``article`` as they were: numbers, bodies, who and when
+    (a user name that names no user here becomes unknown), checked, not stored yet (one
+    query, for the users, when there are revisions)."""
     if not revisions:
         return {}
     last = revisions[-1]
@@ -406,7 +645,7 @@ def _store_revisions(article: Article, revisions: list[dict]) -> dict[int, Revis
         raise ValidationError("The last revision's body must be the article's body.")
     names = {r["created_by"] for r in revisions if r.get("created_by")}
     users = {u.get_username(): u for u in User.objects.filter(username__in=names)}
-    stored = Revision.objects.bulk_create(
+    made = [
         Revision(
             article=article,
             number=r["number"],
@@ -415,12 +654,12 @@ def _store_revisions(article: Article, revisions: list[dict]) -> dict[int, Revis
             created_by=users.get(r.get("created_by") or ""),
         )
         for r in revisions
-    )
-    return {r.number: r for r in stored}
+    ]
+    return {r.number: r for r in made}
 
 
-def _store_quote(
-    article: Article, q: dict, speaker_named, outlet_named, user, revisions: dict[int, Revision]
+def _prepare_quote(
+    article: Article, q: dict, names: _Names, user, revisions: dict[int, Revision]
 ) -> Quote:
     anchoring = q.get("anchoring") or Quote.Anchoring.ANCHORED
     if anchoring not in Quote.Anchoring.values:
@@ -446,19 +685,19 @@ def _store_quote(
     hops = []
     for hop in q.get("via") or []:
         if hop["type"] == "outlet":
-            hops.append(Hop(outlet=outlet_named(hop["name"])))
+            hops.append(Hop(outlet=names.outlet(hop["name"])))
         elif hop["type"] == "speaker":
-            hops.append(Hop(speaker=speaker_named(hop["name"])))
+            hops.append(Hop(speaker=names.speaker(hop["name"])))
         else:
             raise ValidationError(
                 f"A via hop must be of type outlet or speaker, not {hop['type']!r}."
             )
-    return Quote.create(
+    return Quote.prepare(
         article,
         kind=q["kind"],
         status=q.get("status") or Quote.Status.CONFIRMED,
         fragments=spans,
-        speaker=speaker_named(q["speaker"]) if q.get("speaker") else None,
+        speaker=names.speaker(q["speaker"]) if q.get("speaker") else None,
         speaker_role=q.get("speaker_role") or "",
         mention=_pair(q.get("speaker_mention")),
         cue=q.get("cue") or "",
@@ -473,14 +712,22 @@ def _store_quote(
 
 
 @transaction.atomic
-def import_document(doc: dict[str, Any], *, base_dir: Path | None = None, user=None):
+def import_document(
+    doc: dict[str, Any],
+    *,
+    base_dir: Path | None = None,
+    user=None,
+    directory: Directory | None = None,
+):
     """Create the article a document describes, with its quotes, speakers and outlets.
 
     Returns ``(article, created)``; an article already present (same URL, or same title and
     body) is left as it is and returned with ``created`` false. Raises ``ValidationError``
-    and changes nothing when any part of the document is wrong.
+    and changes nothing when any part of the document is wrong. The documents of one
+    import share a :class:`Directory`, so that each speaker's and outlet's name is looked up
+    once.
     """
-    article, duplicate = store_document(doc, base_dir=base_dir, user=user)
+    article, duplicate = store_document(doc, base_dir=base_dir, user=user, directory=directory)
     return article, not duplicate
 
 

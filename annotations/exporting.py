@@ -45,8 +45,8 @@ W3C Web Annotation (``web_annotation_collection``)
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -63,6 +63,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Left, NullIf
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
 
 from .models import Article, Outlet, Quote, Speaker, ViaHop
 
@@ -284,6 +286,53 @@ def iter_csv_postgresql(queryset, *, bom: bool = True, block: int = 1 << 16) -> 
             if pending:
                 pending.append(b"")
                 yield b"\r\n".join(pending)
+
+
+def quotes_csv_filename(params: Mapping[str, str]) -> str:
+    """A file name that says what the export holds, from the quote filters in ``params``:
+    ``quotes-igor-konashenkov-ria-novosti-2016-confirmed.csv``. Speaker, outlet and article
+    are named (an id that names nothing is left out), a date range that is one calendar year
+    is the year, any other range its dates; kind and status as given."""
+    parts = ["quotes"]
+
+    def named(model, key, attr):
+        value = str(params.get(key, ""))
+        if value.isdigit():
+            name = model.objects.filter(pk=int(value)).values_list(attr, flat=True).first()
+            if name:
+                parts.append(slugify(name)[:60].strip("-") or f"{key}-{value}")
+
+    named(Speaker, "speaker", "name")
+    named(Outlet, "outlet", "name")
+    named(Article, "article", "title")
+    after = _filter_date(params.get("published_after", ""))
+    before = _filter_date(params.get("published_before", ""))
+    if after and before and (after.month, after.day, before.month, before.day) == (1, 1, 1, 1):
+        years = range(after.year, before.year)
+        if len(years) == 1:
+            parts.append(str(after.year))
+        elif years:
+            parts.append(f"{years[0]}-{years[-1]}")
+    elif after or before:
+        parts.append(f"{after.isoformat() if after else 'start'}-to-")
+        # published_before is exclusive: the range ends the day before.
+        parts[-1] += (before - timedelta(days=1)).isoformat() if before else "now"
+    for key in ("kind", "status"):
+        value = slugify(str(params.get(key, "")))[:20]
+        if value:
+            parts.append(value)
+    return "-".join(parts) + ".csv"
+
+
+def _filter_date(value: str) -> date | None:
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value)
+        return moment.date() if moment else parse_date(value)
+    except ValueError:
+        return None
 
 
 def quotes_csv_response(queryset, filename: str) -> StreamingHttpResponse:

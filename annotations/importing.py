@@ -42,11 +42,16 @@ class ImportReport:
     and therefore nothing was kept."""
 
     imported: list[str] = field(default_factory=list)
+    imported_ids: list[int] = field(default_factory=list)  # beside ``imported``, in order
     updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     suggested: int = 0
     committed: bool = True
+
+    def imported_articles(self) -> list[tuple[int, str]]:
+        """(id, title) of each article made."""
+        return list(zip(self.imported_ids, self.imported, strict=False))
 
     def summary(self) -> str:
         if not self.committed:
@@ -107,6 +112,7 @@ def _all_or_nothing(report: ImportReport, steps: Iterable[tuple[str, Callable[[]
             transaction.set_rollback(True)
             report.committed = False
             report.imported.clear()
+            report.imported_ids.clear()
             report.updated.clear()
             report.suggested = 0
     return report
@@ -142,6 +148,7 @@ def _create_article(report: ImportReport, data: dict[str, Any], *, user, suggest
     article.full_clean()
     article.save()
     report.imported.append(article.title)
+    report.imported_ids.append(article.pk)
     article.propose_boilerplate()
     if suggest:
         report.suggested += len(article.suggest_quotes(by=user))
@@ -280,6 +287,7 @@ def _jsonl_step(report: ImportReport, line: str, user) -> Callable[[], None]:
             report.skipped.append(f"{article.title!r}: {duplicate} as article #{article.pk}")
         else:
             report.imported.append(article.title)
+            report.imported_ids.append(article.pk)
 
     return step
 

@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .documents import UPDATED, articles_jsonl_lines, error_text, store_document
+from .documents import UPDATED, Directory, articles_jsonl_lines, error_text, store_document
 from .importing import IMPORTABLE, decode_upload, import_html, import_text, parse_jsonl_line
 from .models import Article, Job
 
@@ -155,12 +157,39 @@ def start(
         return _start(kind, title, user, params, payload, total, rerun_of)
 
 
+def keep_upload(params: dict[str, Any] | None, payload: bytes | None) -> dict[str, Any]:
+    """The job's parameters, with an uploaded file (``payload``) kept as a file under
+    ``MEDIA_ROOT/uploads`` (``params["upload"]``, relative to ``MEDIA_ROOT``) that the worker
+    reads a line at a time, rather than as one value in the database that it would have to
+    hold whole."""
+    params = dict(params or {})
+    if payload is not None:
+        suffix = Path(params.get("name") or "").suffix.lower()
+        relative = f"uploads/{uuid.uuid4().hex}{suffix}"
+        path = Path(settings.MEDIA_ROOT) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(payload)
+        params["upload"] = relative
+    return params
+
+
+def upload_path(job: Job) -> Path | None:
+    relative = (job.params or {}).get("upload")
+    return Path(settings.MEDIA_ROOT) / relative if relative else None
+
+
+def _let_upload_go(job: Job) -> None:
+    """A finished import's upload is not needed any more (as the payload column was)."""
+    path = upload_path(job)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def _start(kind, title, user, params, payload, total, rerun_of) -> Job:
     job = Job.objects.create(
         kind=kind,
         title=title[:300],
-        params=params or {},
-        payload=payload,
+        params=keep_upload(params, payload),
         total=total,
         created_by=user if getattr(user, "is_authenticated", False) else None,
         rerun_of=rerun_of,
@@ -238,12 +267,18 @@ def start_export(*, user=None) -> Job:
 def rerun(job: Job, *, user=None) -> Job:
     """The same work again, as a new job (an import skips what is already there)."""
     source = Job.objects.get(pk=job.pk)  # with the payload, which lists defer
+    params, payload = dict(source.params), source.payload
+    upload = upload_path(source)
+    if upload is not None:
+        # its own copy: each job lets its upload go when it is done
+        params["upload"] = f"uploads/{uuid.uuid4().hex}{upload.suffix}"
+        shutil.copyfile(upload, Path(settings.MEDIA_ROOT) / params["upload"])
     return start(
         source.kind,
         source.title,
         user=user,
-        params=source.params,
-        payload=source.payload,
+        params=params,
+        payload=payload,
         total=source.total,
         rerun_of=source,
     )
@@ -265,7 +300,7 @@ def run_here(
     """Run a job in this process, now (the management commands). It is recorded like
     any other job, but never queued for a worker."""
     job = Job.objects.create(
-        kind=kind, title=title[:300], params=params or {}, payload=payload, total=total,
+        kind=kind, title=title[:300], params=keep_upload(params, payload), total=total,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )  # fmt: skip
     job.claim()
@@ -306,6 +341,8 @@ def execute(job: Job, *, on_step: Callable[[Job], None] | None = None) -> str:
         )
     else:
         job.finish(Job.State.DONE)
+    if job.state == Job.State.DONE:
+        _let_upload_go(job)
     return job.state
 
 
@@ -396,10 +433,10 @@ def _run_import(job: Job, progress: Progress) -> None:
         _single_article_report(job, progress, report, "pasted text")
         return
     name = params["name"]
-    text = decode_upload(bytes(job.payload or b""), name, max_bytes=0)
     if Path(name).suffix.lower() in JSONL:
-        _import_lines(job, progress, text, user)
+        _import_lines(job, progress, user)
         return
+    text = _upload_text(job)
     importer = import_text if Path(name).suffix.lower() == ".txt" else import_html
     report = importer(text, publisher=params.get("publisher"), user=user, suggest=False, label=name)
     _single_article_report(job, progress, report, name)
@@ -407,21 +444,16 @@ def _run_import(job: Job, progress: Progress) -> None:
 
 def _single_article_report(job: Job, progress: Progress, report, label: str) -> None:
     """A text or HTML import: one article, then its suggestions (time-limited)."""
-    before = job.started_at
     for why in report.refused:
         progress.add("refused", {"line": None, "why": why})
     for why in report.skipped:
         progress.add("skipped", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
     for why in report.updated:  # the same URL with a new text: a new revision
         progress.add("updated", {"title": why.split(":", 1)[0].strip("'\""), "why": why})
-    made = Article.objects.filter(title__in=report.imported, created_at__gte=before)
-    if job.created_by_id:
-        made = made.filter(created_by_id=job.created_by_id)
-    article = made.order_by("-pk").first()
-    if article is not None:
-        progress.add("imported", {"title": article.title, "article": article.pk})
+    for pk, title in report.imported_articles():
+        progress.add("imported", {"title": title, "article": pk})
         if job.params.get("suggest", True):
-            _suggest_one(progress, article, _user(job))
+            _suggest_one(progress, Article.objects.get(pk=pk), _user(job))
     progress.step(force=True)
 
 
@@ -442,34 +474,93 @@ def _suggest_one(progress: Progress, article: Article, user, suggester=None) -> 
         )
 
 
+def _upload_text(job: Job) -> str:
+    path = upload_path(job)
+    data = path.read_bytes() if path is not None else bytes(job.payload or b"")
+    return decode_upload(data, job.params["name"], max_bytes=0)
+
+
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     for lineno, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             yield lineno, line
 
 
-def _import_lines(job: Job, progress: Progress, text: str, user) -> None:
+def _upload_lines(job: Job) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a job's upload with their numbers, read one at a time from
+    its file (checked when it was queued: UTF-8, no NUL), so that memory does not grow
+    with the file. A job queued with its upload in the database reads that."""
+    path = upload_path(job)
+    if path is None:
+        yield from _lines(_upload_text(job))
+        return
+    with path.open("rb") as upload:
+        for lineno, raw in enumerate(upload, start=1):
+            line = raw.decode("utf-8").removesuffix("\n")
+            if lineno == 1:
+                line = line.removeprefix("\ufeff")
+            if line.strip():
+                yield lineno, line
+
+
+def _import_lines(job: Job, progress: Progress, user) -> None:
     """JSON Lines article documents, each its own transaction."""
-    job.total = sum(1 for _ in _lines(text))
-    for lineno, line in _lines(text):
-        progress.where = f"line {lineno}"
-        try:
-            doc = parse_jsonl_line(line)
-            with transaction.atomic():
-                article, outcome = store_document(doc, user=user)
-        except ValidationError as exc:
-            progress.add("refused", {"line": lineno, "why": error_text(exc)})
-        else:
-            entry = {"line": lineno, "title": article.title, "article": article.pk}
-            if not outcome:
-                progress.add("imported", entry)
-            elif outcome == UPDATED:
-                entry["why"] = f"a new text: revision {article.current_revision_number()}"
-                progress.add("updated", entry)
+    job.total = sum(1 for _ in _upload_lines(job))
+    directory = Directory()
+    with _commits_without_waiting():
+        for lineno, line in _upload_lines(job):
+            progress.where = f"line {lineno}"
+            try:
+                doc = parse_jsonl_line(line)
+                article, outcome = _import_one(doc, user, directory)
+            except ValidationError as exc:
+                progress.add("refused", {"line": lineno, "why": error_text(exc)})
             else:
-                entry["why"] = "already in Newsdesk (same URL, or same title and body)"
-                progress.add("skipped", entry)
-        progress.step()
+                entry = {"line": lineno, "title": article.title, "article": article.pk}
+                if not outcome:
+                    progress.add("imported", entry)
+                elif outcome == UPDATED:
+                    entry["why"] = f"a new text: revision {article.current_revision_number()}"
+                    progress.add("updated", entry)
+                else:
+                    entry["why"] = "already in Newsdesk (same URL, or same title and body)"
+                    progress.add("skipped", entry)
+            progress.step()
+
+
+def _import_one(doc, user, directory: Directory):
+    """One document in its own transaction. The directory of names may be stale (a speaker
+    merged away meanwhile, an alias added): on a database error it starts afresh and the
+    document is tried once more."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return store_document(doc, user=user, directory=directory)
+        except IntegrityError:
+            directory.forget()
+            if attempt == 2:
+                raise
+        except BaseException:
+            directory.forget()
+            raise
+
+
+class _commits_without_waiting:
+    """On PostgreSQL, the job's commits do not wait for the disk
+    (``synchronous_commit = off``): a crash of the database server may lose the last
+    fraction of a second of articles, never a part of one, and running the job again
+    imports them. Commits are a large part of an import's time."""
+
+    def __enter__(self):
+        self.on = connection.vendor == "postgresql" and not connection.in_atomic_block
+        if self.on:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+
+    def __exit__(self, *exc):
+        if self.on and connection.connection is not None and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
 
 
 def _run_suggest(job: Job, progress: Progress) -> None:
@@ -524,6 +615,8 @@ __all__ = [
     "execute",
     "export_path",
     "import_params",
+    "keep_upload",
+    "upload_path",
     "rerun",
     "run_here",
     "run_job",

@@ -683,6 +683,8 @@ class Article(Tracked):
             models.Index(fields=["published_at"], name="annotations_article_pub_idx"),
             models.Index(fields=["status"], name="annotations_article_status_idx"),
             models.Index(fields=["assignee", "status"], name="annotations_article_queue_idx"),
+            # an import looks for the same title and body before it adds an article
+            models.Index(fields=["title"], name="annotations_article_title_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -1176,27 +1178,55 @@ class QuoteQuerySet(models.QuerySet):
         return self.filter(speaker=speaker)
 
     def create_prepared(self, quotes: Sequence[Quote], *, by=None, batch_size: int = 500):
-        """Store many quotes made by :meth:`Quote.prepare` (with no via chain) in a few
-        queries, with their history and fragments. Returns them with their ids."""
-        quotes = list(quotes)
-        if any(q._hops for q in quotes):
-            raise ValueError("create_prepared() stores no via chains; use Quote.create().")
+        """Store many quotes made by :meth:`Quote.prepare` in a few queries (however many
+        there are), with their history, fragments and via chains, and settle what their
+        status means for proposed speakers and outlets as :meth:`Quote.settle_proposals`
+        does for one. Returns them with their ids."""
         quotes = bulk_create_with_history(
-            quotes, Quote, batch_size=batch_size, default_user=_user_or_none(by)
+            list(quotes), Quote, batch_size=batch_size, default_user=_user_or_none(by)
         )
         Fragment.objects.bulk_create(
             [
-                Fragment(quote=q, start=s, end=e, text=q.article.body[s:e])
+                Fragment(quote=q, start=s, end=e, text=q.span_body[s:e])
                 for q in quotes
                 for s, e in q._spans
             ],
             batch_size=2 * batch_size,
         )
-        confirmed = {q.speaker_id for q in quotes if q.status == Quote.Status.CONFIRMED}
-        confirmed.discard(None)
-        if confirmed:
-            Speaker.objects.filter(pk__in=confirmed, proposed=True).update(proposed=False)
+        hops = [
+            ViaHop(quote=q, position=n, outlet=h.outlet, speaker=h.speaker)
+            for q in quotes
+            for n, h in enumerate(q._hops or ())
+        ]
+        if hops:
+            ViaHop.objects.bulk_create(hops, batch_size=2 * batch_size)
+        self._adopt([q for q in quotes if q.status == Quote.Status.CONFIRMED])
+        for q in quotes:
+            if q.status == Quote.Status.REJECTED and q._names_proposed():
+                q.drop_unused_proposals()
         return quotes
+
+    @staticmethod
+    def _adopt(confirmed: Sequence[Quote]) -> None:
+        """Confirmed new quotes make their speakers and via chains an editor's own."""
+
+        def proposed(row) -> bool:
+            return row is not None and row.proposed
+
+        speakers = {q.speaker_id for q in confirmed if not Quote.speaker.is_cached(q)}
+        speakers |= {q.speaker.pk for q in confirmed if proposed(q.speaker)}
+        speakers |= {h.speaker.pk for q in confirmed for h in q._hops or () if proposed(h.speaker)}
+        outlets = {h.outlet.pk for q in confirmed for h in q._hops or () if proposed(h.outlet)}
+        speakers.discard(None)
+        for model, pks in ((Speaker, speakers), (Outlet, outlets)):
+            if pks:
+                model.objects.filter(pk__in=pks, proposed=True).update(proposed=False)
+        for q in confirmed:
+            rows = [h.outlet or h.speaker for h in q._hops or ()]
+            if Quote.speaker.is_cached(q) and q.speaker is not None:
+                rows.append(q.speaker)
+            for row in rows:
+                row.proposed = False
 
     def through_outlet(self, outlet):
         """Quotes published by ``outlet`` or relayed through it at any hop."""
@@ -1643,6 +1673,14 @@ class Quote(Tracked):
             Speaker.objects.filter(proposed=True, via_hops__quote=self).update(proposed=False)
             Outlet.objects.filter(proposed=True, via_hops__quote=self).update(proposed=False)
 
+    def _names_proposed(self) -> bool:
+        """Whether the speaker or an outlet of the via chain in hand is proposed."""
+        if self.speaker_id is not None and (
+            not Quote.speaker.is_cached(self) or self.speaker.proposed
+        ):
+            return True
+        return any(h.outlet is not None and h.outlet.proposed for h in self._hops or ())
+
     def drop_unused_proposals(self) -> None:
         """A rejected suggestion takes with it the proposed speaker and outlets made for it,
         once nothing but rejected suggestions names them."""
@@ -1702,7 +1740,9 @@ class Quote(Tracked):
 
     def clean(self) -> None:
         super().clean()
-        body = self.span_body if self.article_id else ""
+        # An article in hand may not be stored yet (an import checks everything first).
+        cached = self.article_id is not None or Quote.article.is_cached(self)
+        body = self.span_body if cached and self.article is not None else ""
         if (self.mention_start is None) != (self.mention_end is None):
             raise ValidationError(
                 {"mention_start": "Give both ends of the speaker mention, or neither."}

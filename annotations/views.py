@@ -169,6 +169,9 @@ def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[in
             ]
             if all(q.status == Quote.Status.SUGGESTED for q, *_ in ranked):
                 classes.append("sugg")
+            # Speaker, kind and status in words for screen readers: the quote list's
+            # description of each covering quote (``qd-ID`` in article_detail.html).
+            attrs += ' aria-describedby="' + " ".join(f"qd-{pk}" for pk in ids) + '"'
             attrs += ' data-q="' + " ".join(str(pk) for pk in ids) + '"'
         if mentions:
             classes.append("mention")
@@ -178,6 +181,8 @@ def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[in
             attrs += ' data-c="' + " ".join(str(pk) for pk in sorted(cues)) + '"'
         if active["b"]:
             classes.append("boiler")
+            if not covering:
+                attrs += ' aria-describedby="boiler-note"'
         tag = "mark" if covering else "span"
         out.append(f'<{tag} class="{" ".join(classes)}"{attrs}>{text}</{tag}>')
     return mark_safe("".join(out))  # noqa: S308 - every text piece above is escaped
@@ -245,7 +250,8 @@ def workspace_context(request, article: Article, **extra) -> dict:
         "agreement_task": task,
         "can_edit": can_edit(request.user),
         "last_action": Action.last_for(request.user, article) if can_edit(request.user) else None,
-        "export_url": quotes_csv_url(article=article.pk),
+        "export_url": quotes_csv_url(article=article.pk, status=Quote.Status.CONFIRMED),
+        "export_all_url": quotes_csv_url(article=article.pk),
         # The list's buttons name their action; newsdesk.js sends it through htmx to
         # quote_url + ID + "/" + action + "/" (quote-edit, -delete, -accept, -reject).
         "quote_url": reverse("annotations:quote-edit", args=[0]).removesuffix("0/edit/"),
@@ -362,6 +368,7 @@ def article_list_context(request, form=None) -> dict:
     page = Paginator(articles.order_by(F("published_at").desc(nulls_last=True), "-id"), PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     export = {"outlet": filters["publisher"]} if filters["publisher"] else {}
+    export["status"] = Quote.Status.CONFIRMED
     keep = {k: v for k, v in filters.items() if v}
     tabs = []
     for value, label in QUEUE_TABS:
@@ -1115,10 +1122,10 @@ def entity_page_context(request, entity: Entity, row, form=None, alias_form=None
 def render_entity_page(request, entity: Entity, row, *, status=200, **extra):
     if entity.kind == "speaker":
         page = quote_page(request, Quote.objects.for_speaker(row))
-        export = quotes_csv_url(speaker=row.pk)
+        export = quotes_csv_url(speaker=row.pk, status=Quote.Status.CONFIRMED)
     else:
         page = quote_page(request, Quote.objects.through_outlet(row))
-        export = quotes_csv_url(outlet=row.pk)
+        export = quotes_csv_url(outlet=row.pk, status=Quote.Status.CONFIRMED)
     context = {
         entity.kind: row,
         "page": page,

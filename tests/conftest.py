@@ -32,6 +32,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploads waiting for their job and exports are files under MEDIA_ROOT.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     # API throttles count in the cache, which outlives each test's database.
     from django.core.cache import cache

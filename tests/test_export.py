@@ -389,6 +389,57 @@ def test_web_annotation_export_needs_a_login(client, world):
     assert "/accounts/login/" in response["Location"]
 
 
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({}, "quotes.csv"),
+        (
+            {
+                "speaker": "SPEAKER",
+                "published_after": "2016-01-01",
+                "published_before": "2017-01-01",
+            },
+            "quotes-igor-konashenkov-2016.csv",
+        ),
+        (
+            {"outlet": "OUTLET", "status": "confirmed", "kind": "indirect"},
+            "quotes-ria-novosti-indirect-confirmed.csv",
+        ),
+        (
+            {"published_after": "2016-02-01T00:00:00Z", "published_before": "2016-03-01"},
+            "quotes-2016-02-01-to-2016-02-29.csv",
+        ),
+        (
+            {"published_after": "2015-01-01", "published_before": "2017-01-01"},
+            "quotes-2015-2016.csv",
+        ),
+        ({"published_after": "2016-05-01"}, "quotes-2016-05-01-to-now.csv"),
+        ({"speaker": "999999", "published_after": "not a date"}, "quotes.csv"),
+    ],
+)
+def test_csv_file_is_named_after_its_filters(params, name, db):
+    from annotations.exporting import quotes_csv_filename
+
+    speaker = SpeakerFactory(name="Igor Konashenkov")
+    outlet = OutletFactory(name="RIA Novosti")
+    ids = {"SPEAKER": str(speaker.pk), "OUTLET": str(outlet.pk)}
+    params = {key: ids.get(value, value) for key, value in params.items()}
+    assert quotes_csv_filename(params) == name
+
+
+def test_csv_export_names_its_file(analyst_api):
+    speaker = SpeakerFactory(name="Igor Konashenkov")
+    QuoteFactory(speaker=speaker)
+    response = analyst_api.get(
+        "/api/v1/quotes/",
+        {"format": "csv", "speaker": speaker.pk, "status": "confirmed"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="quotes-igor-konashenkov-confirmed.csv"'
+    )
+
+
 # --------------------------------------------------------------------------- revisions
 
 REVISED = 'The minister said: "The bridge is safe and will reopen next week." Nobody agreed.\n'

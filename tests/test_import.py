@@ -421,3 +421,14 @@ def test_import_page_needs_text_or_a_file(client, editor):
     assert response.status_code == 400
     assert "Paste some text or choose a file" in response.content.decode()
     assert Speaker.objects.count() == 0
+
+
+def test_import_report_links_to_the_articles_it_made(client, editor):
+    from annotations import jobs
+
+    client.force_login(editor)
+    response = client.post("/import/", {"text": TEXT, "publisher": "", "suggest": ""})
+    jobs.run_queued()
+    article = Article.objects.get()
+    report = client.get(response["Location"]).content.decode()
+    assert f'<a href="{article.get_absolute_url()}">{article.title}</a>' in report

@@ -37,11 +37,6 @@ def jsonl(*docs) -> bytes:
     ).encode()
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
@@ -91,6 +86,29 @@ def test_importing_again_skips_what_is_there(editor):
     assert len(first.report["imported"]) == 2
     assert len(second.report["imported"]) == 0 and len(second.report["skipped"]) == 2
     assert Article.objects.count() == 2
+
+
+def test_upload_waits_as_a_file_read_line_by_line_and_goes_when_done(editor):
+    data = "\ufeff".encode() + jsonl(doc(1), "", doc(2)).replace(b"\n", b"\r\n", 1)
+    job = jobs.start_import("docs.jsonl", data, user=editor)
+    job.refresh_from_db()
+    path = jobs.upload_path(job)
+    assert path.read_bytes() == data and job.payload is None
+    jobs.run_queued()
+    job.refresh_from_db()
+    assert [e["line"] for e in job.report["imported"]] == [1, 3]
+    assert not path.exists()
+
+
+def test_a_rerun_reads_its_own_copy_of_the_upload(editor):
+    job = jobs.start_import("docs.jsonl", jsonl(doc(1), doc(2)), user=editor)
+    job.cancel()
+    again = jobs.rerun(job, user=editor)
+    assert jobs.upload_path(again) != jobs.upload_path(job)
+    jobs.run_queued()
+    again.refresh_from_db()
+    assert again.state == Job.State.DONE and len(again.report["imported"]) == 2
+    assert jobs.upload_path(job).exists() and not jobs.upload_path(again).exists()
 
 
 def test_a_new_text_under_a_known_url_is_reported_as_a_new_revision(editor_client, editor):

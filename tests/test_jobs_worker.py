@@ -76,6 +76,7 @@ def start_worker(shared_database, tmp_path):
         env = {
             **os.environ,
             "DATABASE_URL": shared_database,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "NEWSDESK_JOB_STALE_SECONDS": str(stale_seconds),
             "PYTHONUNBUFFERED": "1",
         }

@@ -149,8 +149,12 @@ def test_htmx_is_configured_for_the_csp(client, editor):
     assert config["allowScriptTags"] is False
     assert config["includeIndicatorStyles"] is False
     scripts = [a["src"] for t, a in tags if t == "script"]
-    assert scripts[:2] == ["/static/vendor/htmx.min.js", "/static/newsdesk.js"]
-    assert set(scripts[2:]) <= {"/static/review.js"}
+    assert scripts[:3] == [
+        "/static/vendor/htmx.min.js",
+        "/static/newsdesk.js",
+        "/static/devices.js",
+    ]
+    assert set(scripts[3:]) <= {"/static/review.js"}
     body = next(a for t, a in tags if t == "body")
     assert json.loads(body["hx-headers"])["X-CSRFToken"]
 
@@ -217,3 +221,23 @@ def test_gets_change_nothing(client, editor, seeded):
         client.get(url)
         client.get(url, HTTP_HX_REQUEST="true")
     assert snapshot() == before
+
+
+def test_api_docs_page_needs_nothing_inline(client, editor):
+    client.force_login(editor)
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    tags = inventory(response.content)
+    assert not any(tag == "style" or "style" in attrs for tag, attrs in tags)
+    scripts = [attrs for tag, attrs in tags if tag == "script"]
+    assert scripts and all(attrs.get("src", "").startswith("/") for attrs in scripts)
+    # the page's own script is a separate request, JavaScript, not HTML
+    init = client.get(scripts[-1]["src"])
+    assert init.status_code == 200 and "SwaggerUIBundle" in init.content.decode()
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"

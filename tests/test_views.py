@@ -863,3 +863,26 @@ def test_speaker_and_outlet_lists_page_with_constant_queries(editor_client):
         quote.set_via([Hop(outlet=OutletFactory())])
     assert queries_for(editor_client, reverse("annotations:speaker-list")) == speakers
     assert queries_for(editor_client, reverse("annotations:outlet-list")) == outlets
+
+
+def test_highlights_are_described_by_their_quote(editor_client, seeded):
+    page = editor_client.get(seeded.get_absolute_url()).content.decode()
+    direct = Quote.objects.get(start=335)
+    assert f'aria-describedby="qd-{direct.pk}" data-q="{direct.pk}"' in page
+    description = re.search(rf'<span id="qd-{direct.pk}"[^>]*>([^<]*)</span>', page).group(1)
+    assert description == "Igor Konashenkov, direct quote, confirmed"
+    assert 'aria-describedby="boiler-note"' in page and 'id="boiler-note"' in page
+    # the article text is reachable by keyboard, and says how to move in it
+    assert (
+        'id="article-text" class="article-text" tabindex="0" aria-describedby="caret-help"' in page
+    )
+
+
+def test_exports_on_pages_default_to_confirmed_quotes_and_say_so(editor_client, seeded):
+    page = editor_client.get(seeded.get_absolute_url()).content.decode()
+    link = re.search(r'<a class="button" href="([^"]*)"[^>]*>Export confirmed quotes', page)
+    assert link and "status=confirmed" in link.group(1)
+    assert "Export all quotes (CSV)" in page
+    speaker = Speaker.objects.get(name="Igor Konashenkov")
+    page = editor_client.get(speaker.get_absolute_url()).content.decode()
+    assert re.search(r'href="[^"]*status=confirmed[^"]*"[^>]*>Export confirmed quotes', page)

@@ -598,7 +598,8 @@ class QuoteViewSet(NewsdeskViewSet):
             from annotations import exporting  # written alongside; imported when used
 
             queryset = self.filter_queryset(self.get_queryset())
-            return exporting.quotes_csv_response(queryset, "quotes.csv")
+            filename = exporting.quotes_csv_filename(request.query_params)
+            return exporting.quotes_csv_response(queryset, filename)
         return super().list(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0009_speakers_and_outlets_people_can_trust'),
+        ('annotations', '0010_article_title_index'),
     ]
 
     operations = [

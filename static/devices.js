@@ -474,7 +474,9 @@
     offer.style.left = left + "px";
     offer.style.top = last.bottom - column.top + 28 + "px";
     var box = offer.getBoundingClientRect();
-    if (box.bottom > window.innerHeight || box.top < 0) offer.scrollIntoView({ block: "nearest" });
+    // Into view with a margin: scrollIntoView("nearest") may leave it a fraction of a pixel out.
+    if (box.bottom > window.innerHeight) window.scrollBy(0, Math.ceil(box.bottom - window.innerHeight) + 8);
+    else if (box.top < 0) window.scrollBy(0, Math.floor(box.top) - 8);
   }
 
   document.addEventListener("click", function (event) {

@@ -201,6 +201,12 @@ def test_selection_stays_marked_and_its_ends_move(page, editor_user, seeded):
     expect(page.locator("[data-selected-text]")).to_have_text("Anas Al-Shami — leader")
     assert page.evaluate(PENDING_BOX)["text"] == "Anas Al-Shami — leader"
     assert page.input_value("[data-speaker-input]") == "Someone"  # nothing else lost
+    # the typed speaker is unsaved: Escape asks first (the test browser answers "no")
+    page.keyboard.press("Escape")
+    assert page.dialogs == ["This quote has changes that are not saved. Leave them?"]
+    assert page.input_value("[data-speaker-input]") == "Someone"
+    assert page.evaluate(PENDING_BOX)["text"] == "Anas Al-Shami — leader"
+    page.evaluate("window.confirm = () => true")  # the editor answers "yes, leave them"
     page.keyboard.press("Escape")
     page.wait_for_selector("[data-quote-form]", state="detached")
     page.wait_for_function("() => !CSS.highlights.has('nd-pending')")

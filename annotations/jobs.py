@@ -360,15 +360,16 @@ def run_queued(limit: int | None = None) -> list[Job]:
 def sweep_stale(seconds: float | None = None) -> list[Job]:
     """Fail the running jobs whose worker stopped, and their task results."""
     seconds = settings.NEWSDESK_JOB_STALE_SECONDS if seconds is None else seconds
-    failed = Job.fail_stale(seconds)
-    ids = [job.task_id for job in failed if job.task_id]
-    if ids:
-        from django_tasks_db.compat import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
+    with transaction.atomic():  # the job and its task result fail together
+        failed = Job.fail_stale(seconds)
+        ids = [job.task_id for job in failed if job.task_id]
+        if ids:
+            from django_tasks_db.compat import TaskResultStatus
+            from django_tasks_db.models import DBTaskResult
 
-        DBTaskResult.objects.filter(id__in=ids, status=TaskResultStatus.RUNNING).update(
-            status=TaskResultStatus.FAILED, finished_at=timezone.now()
-        )
+            DBTaskResult.objects.filter(id__in=ids, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=timezone.now()
+            )
     return failed
 
 

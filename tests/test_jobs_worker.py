@@ -148,7 +148,7 @@ def test_worker_runs_a_job_queued_running_done(start_worker):
 def test_worker_killed_mid_job_leaves_no_half_article_and_a_rerun_completes(start_worker):
     from django_tasks_db.models import DBTaskResult
 
-    count = 150
+    count = 600  # bulk writes are fast: enough articles that the kill lands mid-way
     user = User.objects.create(username="eddie", role=User.Role.EDITOR)
     job = jobs.start_import("docs.jsonl", jsonl(count), user=user)
     first = start_worker()
@@ -180,12 +180,12 @@ def test_worker_killed_mid_job_leaves_no_half_article_and_a_rerun_completes(star
 
 def test_worker_stopped_politely_ends_the_job_after_the_article_in_hand(start_worker):
     user = User.objects.create(username="eddie", role=User.Role.EDITOR)
-    job = jobs.start_import("docs.jsonl", jsonl(150), user=user)
+    job = jobs.start_import("docs.jsonl", jsonl(600), user=user)
     worker = start_worker()
     wait_for(lambda: state(job)[1] >= 5, what="the import to get going")
     worker.send_signal(signal.SIGTERM)  # what Ctrl-C on `make run` or systemd's stop sends
     assert worker.wait(30) == 0
     job.refresh_from_db()
     assert job.state == "failed" and "worker was stopped" in job.error
-    assert 0 < Article.objects.count() < 150
+    assert 0 < Article.objects.count() < 600
     no_partial_articles()

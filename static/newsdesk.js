@@ -214,6 +214,16 @@
 
   var downInText = false;
   var selectTimer = null;
+  // A tap also sends mousedown and mouseup; on touch the "Make a quote" offer (devices.js)
+  // asks first, so only a real mouse or pen opens the form on release.
+  var downPointer = "";
+  document.addEventListener(
+    "pointerdown",
+    function (event) {
+      downPointer = event.pointerType;
+    },
+    true
+  );
   document.addEventListener("mousedown", function (event) {
     clearTimeout(selectTimer); // a second click of a double click: not a selection to quote
     var el = textEl();
@@ -223,6 +233,7 @@
   document.addEventListener("mouseup", function (event) {
     var el = textEl();
     if (!el || !el.dataset.canEdit) return;
+    if (downPointer === "touch") return;
     // A double or triple click selects a word or a paragraph to read, not to quote (q still
     // makes a quote of it).
     if (event.detail > 1) return;

@@ -142,6 +142,27 @@ def test_touch_selection_offers_make_a_quote_with_the_form_in_view(
         check_clean(page)
 
 
+def test_a_tap_over_a_selection_leaves_the_choice_to_the_offer(browser, live_server, seeded, editor_user):
+    """A tap's mouse events, landing after the selection it started, must not open the form."""
+    Quote.objects.filter(start=502).delete()
+    with open_page(browser, live_server.url, "phone") as page:
+        log_in(page, editor_user)
+        page.goto(seeded.get_absolute_url())
+        page.evaluate(SELECT_RANGE, [502, 583])
+        page.evaluate(
+            """() => {
+            const el = document.getElementById("article-text");
+            const at = {bubbles: true, cancelable: true, composed: true, detail: 1};
+            el.dispatchEvent(new PointerEvent("pointerdown", {...at, pointerType: "touch"}));
+            el.dispatchEvent(new MouseEvent("mousedown", at));
+            el.dispatchEvent(new PointerEvent("pointerup", {...at, pointerType: "touch"}));
+            el.dispatchEvent(new MouseEvent("mouseup", at));
+        }"""
+        )
+        expect(page.locator(".touch-offer:not([hidden]) [data-make-quote]")).to_be_visible()
+        assert page.locator("[data-quote-form]").count() == 0
+
+
 SHOT_PAGES = {
     "articles": "/",
     "article": None,  # the seeded article

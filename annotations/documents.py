@@ -59,6 +59,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.dateparse import parse_date, parse_datetime
-from simple_history.utils import bulk_create_with_history
 
 from . import text as textrules
 from .models import (
@@ -83,6 +83,7 @@ from .models import (
     SpeakerAlias,
     User,
     ViaHop,
+    bulk_create_with_history,
 )
 
 DOCUMENT_FORMAT = "newsdesk-article/1"
@@ -313,6 +314,7 @@ def store_document(
     base_dir: Path | None = None,
     user=None,
     directory: Directory | None = None,
+    batch: Batch | None = None,
 ) -> tuple[Article, str]:
     """Create the article a document describes; returns ``(article, "")``, the stored
     article and ``UPDATED`` when the document gives it a new text (a new revision, the
@@ -322,8 +324,13 @@ def store_document(
     Everything is checked in memory first, in the document's order (outlets, speakers, the
     article, its boilerplate, then each quote), so that a refusal names the first problem
     and stores nothing; then the rows are written in bulk. The number of queries does not
-    depend on the number of quotes, speakers or outlets."""
-    validate_document(doc, allow_body_file=base_dir is not None)
+    depend on the number of quotes, speakers or outlets.
+
+    With a :class:`Batch`, the rows wait in it and :meth:`Batch.save` writes them with the
+    other documents' (the article returned has no id until then); duplicates are looked
+    for among the batch's articles too."""
+    if batch is None or id(doc) not in batch.checked:
+        validate_document(doc, allow_body_file=base_dir is not None)
     data = doc["article"]
     if "body" in data:
         raw_body = data["body"]
@@ -331,25 +338,55 @@ def store_document(
         raw_body = (base_dir / data["body_file"]).read_text(encoding="utf-8")
     textrules.refuse_nul(raw_body, "body")
     body = textrules.normalize(raw_body)
-    existing = Article.objects.filter(pk=data["id"]).first() if data.get("id") else None
-    reason = "same id" if existing is not None else ""
-    if existing is None:
-        existing, reason = duplicate_of(data, body)
+    if batch is not None:
+        existing, reason = batch.duplicate_of(data, body)
+    else:
+        existing = Article.objects.filter(pk=data["id"]).first() if data.get("id") else None
+        reason = "same id" if existing is not None else ""
+        if existing is None:
+            existing, reason = duplicate_of(data, body)
     if existing is not None:
         if reason != "same title and body" and existing.body != body:
+            if batch is not None and existing.pk is None:
+                batch.save()  # one of the batch's own: stored first, then changed
             existing.revise(body, by=user)  # an updated version: the quotes follow
             return existing, UPDATED
         return existing, reason
 
+    if batch is not None:
+        directory = batch.directory
     directory = directory or Directory()
     try:
-        return _store(doc, data, body, user, _Names(doc, user, directory))
+        names = _Names(doc, user, directory)
+        try:
+            prepared = _prepare(doc, data, body, user, names)
+        except ValidationError:
+            names.undo()  # nothing was stored: only what this document made goes
+            raise
+        if batch is not None:
+            batch.add(prepared)
+        else:
+            _write([prepared], user)
+    except ValidationError:
+        raise
     except BaseException:
         directory.forget()  # it may hold rows made here, which the rollback takes away
         raise
+    return prepared.article, ""
 
 
-def _store(doc, data, body, user, names: _Names) -> tuple[Article, str]:
+@dataclass
+class _Prepared:
+    """One document's rows, checked and not stored yet."""
+
+    names: _Names
+    article: Article
+    revisions: list[Revision]
+    boilerplate: list[BoilerplateRange]
+    quotes: list[Quote]
+
+
+def _prepare(doc, data, body, user, names: _Names) -> _Prepared:
     for o in doc.get("outlets") or []:
         names.listed_outlet(o)
     for s in doc.get("speakers") or []:
@@ -388,15 +425,115 @@ def _store(doc, data, body, user, names: _Names) -> tuple[Article, str]:
             quotes.append(_prepare_quote(article, q, names, user, revisions))
         except ValidationError as exc:
             raise ValidationError(f"quotes[{n}]: {error_text(exc)}") from exc
+    return _Prepared(names, article, list(revisions.values()), boilerplate, quotes)
 
-    names.save()
-    article.save()
+
+def _write(prepared: list[_Prepared], user) -> None:
+    """Store prepared documents: their new outlets, speakers and aliases, articles (with
+    their history), revisions, boilerplate and quotes, each kind in bulk: the number of
+    queries does not depend on the number of documents."""
+    by = user if getattr(user, "is_authenticated", False) else None
+    for kind, model in (("outlets", Outlet), ("speakers", Speaker)):
+        rows = [row for p in prepared for row in getattr(p.names, f"new_{kind}")]
+        if rows:
+            bulk_create_with_history(rows, model, by=by)
+            for p in prepared:
+                pool = getattr(p.names, kind)
+                for row in getattr(p.names, f"new_{kind}"):
+                    pool.rows[row.pk] = row
+    for model in (OutletAlias, SpeakerAlias):
+        rows = [a for p in prepared for a in p.names.new_aliases if isinstance(a, model)]
+        if rows:
+            model.objects.bulk_create(rows)
+    articles = [p.article for p in prepared]
+    bulk_create_with_history(articles, Article, by=by)
+    for article in articles:
+        article._loaded_body = article.body  # as save() leaves it: the body is unchanged
+    revisions = [r for p in prepared for r in p.revisions]
     if revisions:
-        Revision.objects.bulk_create(revisions.values())
-    BoilerplateRange.objects.bulk_create(boilerplate)
+        Revision.objects.bulk_create(revisions)
+    boilerplate = [b for p in prepared for b in p.boilerplate]
+    if boilerplate:
+        BoilerplateRange.objects.bulk_create(boilerplate)
+    quotes = [q for p in prepared for q in p.quotes]
     if quotes:
         Quote.objects.create_prepared(quotes, by=user)
-    return article, ""
+
+
+class Batch:
+    """Documents stored together in one transaction (an import job's lines): each is
+    checked by :func:`store_document` as it comes and its rows gathered here, and
+    :meth:`save` writes them all in bulk, so that the number of queries depends on neither
+    the number of documents nor what they hold. The stored articles the documents may
+    duplicate (by id, URL or title) and the speakers and outlets they name are looked up
+    once for all of them when the batch is made.
+
+    A document duplicates what the documents before it in the batch made (same URL, or
+    same title and body) as if those had been stored first; one giving such an article a
+    new text makes the batch write what it holds first."""
+
+    def __init__(self, docs: list[Any], *, user=None):
+        self.user = user
+        self.pending: list[_Prepared] = []
+        self.by_id: dict[int, Article] = {}
+        self.by_url: dict[str, Article] = {}
+        self.by_title: dict[str, list[Article]] = defaultdict(list)
+        docs = [d for d in docs if _well_formed(d)]
+        self.checked = {id(d) for d in docs}  # their shape: store_document checks the rest
+        articles = [d["article"] for d in docs]
+        ids = {a["id"] for a in articles if a.get("id")}
+        urls = {a["url"] for a in articles if a.get("url")}
+        titles = {a["title"] for a in articles}
+        if articles:
+            match = Q(pk__in=ids) | Q(url__in=urls) | Q(title__in=titles)
+            for article in Article.objects.filter(match):
+                if article.pk in ids:
+                    self.by_id[article.pk] = article
+                self._index(article)
+        self.directory = Directory()
+        outlets, speakers, wikidata = set(), set(), set()
+        for doc in docs:
+            o, s, w = _names_in(doc)
+            outlets |= o
+            speakers |= s
+            wikidata |= w
+        self.directory.outlets.load(outlets, set())
+        self.directory.speakers.load(speakers, wikidata)
+
+    def _index(self, article: Article) -> None:
+        if article.url:
+            self.by_url[article.url] = article
+        self.by_title[article.title].append(article)
+
+    def duplicate_of(self, data: dict[str, Any], body: str) -> tuple[Article | None, str]:
+        """As :func:`duplicate_of` (after a look by id), among the stored articles looked up
+        and the batch's own."""
+        if data.get("id") in self.by_id:
+            return self.by_id[data["id"]], "same id"
+        if data.get("url") and data["url"] in self.by_url:
+            return self.by_url[data["url"]], "same URL"
+        for article in self.by_title.get(data["title"], ()):
+            if article.body == body:
+                return article, "same title and body"
+        return None, ""
+
+    def add(self, prepared: _Prepared) -> None:
+        self.pending.append(prepared)
+        self._index(prepared.article)
+
+    def save(self) -> None:
+        """Write the documents gathered so far."""
+        if self.pending:
+            _write(self.pending, self.user)
+            self.pending = []
+
+
+def _well_formed(doc: Any) -> bool:
+    try:
+        validate_document(doc)
+    except ValidationError:
+        return False
+    return True
 
 
 def _fold(name: str) -> str:
@@ -448,6 +585,16 @@ class _Pool:
     def add_alias(self, row, folded: str) -> None:
         row._folded_aliases.add(folded)
         self._index(self.by_alias, folded, row)
+
+    def remove(self, row) -> None:
+        """Take out a row :meth:`add` put in, not stored (its document was refused)."""
+        self.by_name[self.key(row.name)].remove(row)
+        if getattr(row, "wikidata_id", ""):
+            self.by_wikidata[row.wikidata_id].remove(row)
+
+    def remove_alias(self, row, folded: str) -> None:
+        row._folded_aliases.discard(folded)
+        self.by_alias[folded].remove(row)
 
     def load(self, names: set[str], wikidata: set[str]) -> None:
         """Load the stored rows that ``names`` or ``wikidata`` ids may find and that are not
@@ -522,17 +669,7 @@ class _Names:
 
     def __init__(self, doc: dict[str, Any], user, directory: Directory):
         self.user = user
-        data = doc["article"]
-        outlet_names = {o["name"] for o in doc.get("outlets") or []}
-        speaker_names = {s["name"] for s in doc.get("speakers") or []}
-        wikidata = {s["wikidata_id"] for s in doc.get("speakers") or [] if s.get("wikidata_id")}
-        if data.get("publisher"):
-            outlet_names.add(data["publisher"])
-        for q in doc.get("quotes") or []:
-            if q.get("speaker"):
-                speaker_names.add(q["speaker"])
-            for hop in q.get("via") or []:
-                (outlet_names if hop["type"] == "outlet" else speaker_names).add(hop["name"])
+        outlet_names, speaker_names, wikidata = _names_in(doc)
         self.outlets, self.speakers = directory.outlets, directory.speakers
         self.outlets.load(outlet_names, set())
         self.speakers.load(speaker_names, wikidata)
@@ -549,6 +686,17 @@ class _Names:
             if alias and folded not in row._folded_aliases and folded != _fold(row.name):
                 pool.add_alias(row, folded)
                 self.new_aliases.append(pool.alias_model(**{pool.field: row, "name": alias}))
+
+    def undo(self) -> None:
+        """Take the rows and aliases made for this document out of the directory again
+        (the document was refused before any was stored)."""
+        for alias in reversed(self.new_aliases):
+            pool = self.outlets if isinstance(alias, OutletAlias) else self.speakers
+            pool.remove_alias(getattr(alias, pool.field), _fold(alias.name.strip()))
+        for pool, rows in ((self.outlets, self.new_outlets), (self.speakers, self.new_speakers)):
+            for row in rows:
+                pool.remove(row)
+        self.new_outlets, self.new_speakers, self.new_aliases = [], [], []
 
     def _new(self, pool: _Pool, fresh: list, **fields):
         row = pool.model(**fields)
@@ -616,18 +764,21 @@ class _Names:
             self.speaker_refs[name] = found
         return self.speaker_refs[name]
 
-    def save(self) -> None:
-        """Store the outlets, speakers and aliases made (with their history)."""
-        by = self.user if getattr(self.user, "is_authenticated", False) else None
-        for pool, rows in ((self.outlets, self.new_outlets), (self.speakers, self.new_speakers)):
-            if rows:
-                bulk_create_with_history(rows, pool.model, default_user=by)
-                for row in rows:
-                    pool.rows[row.pk] = row
-        for model in (OutletAlias, SpeakerAlias):
-            rows = [a for a in self.new_aliases if isinstance(a, model)]
-            if rows:
-                model.objects.bulk_create(rows)
+
+def _names_in(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """The outlet names, speaker names and Wikidata ids a document names."""
+    data = doc["article"]
+    outlet_names = {o["name"] for o in doc.get("outlets") or []}
+    speaker_names = {s["name"] for s in doc.get("speakers") or []}
+    wikidata = {s["wikidata_id"] for s in doc.get("speakers") or [] if s.get("wikidata_id")}
+    if data.get("publisher"):
+        outlet_names.add(data["publisher"])
+    for q in doc.get("quotes") or []:
+        if q.get("speaker"):
+            speaker_names.add(q["speaker"])
+        for hop in q.get("via") or []:
+            (outlet_names if hop["type"] == "outlet" else speaker_names).add(hop["name"])
+    return outlet_names, speaker_names, wikidata
 
 
 def _pair(value) -> tuple[int, int] | None:

@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .documents import UPDATED, Directory, articles_jsonl_lines, error_text, store_document
+from .documents import (
+    UPDATED,
+    Batch,
+    Directory,
+    articles_jsonl_lines,
+    error_text,
+    store_document,
+)
 from .importing import IMPORTABLE, decode_upload, import_html, import_text, parse_jsonl_line
 from .models import Article, Job
 
@@ -394,13 +402,15 @@ class Progress:
     def count(self, key: str, n: int = 1) -> None:
         self.job.report[key] = self.job.report.get(key, 0) + n
 
-    def step(self, *, force: bool = False) -> None:
-        """One unit done: write progress now and then; raise :class:`Cancelled` when the
-        job was cancelled meanwhile."""
-        self.job.done += 1
-        if self.on_step is not None:
-            self.on_step(self.job)
-        self.beat(force=force)
+    def step(self, n: int = 1, *, force: bool = False, beat: bool = True) -> None:
+        """``n`` units done (``on_step`` is called after each): write progress now and then;
+        raise :class:`Cancelled` when the job was cancelled meanwhile."""
+        for _ in range(n):
+            self.job.done += 1
+            if self.on_step is not None:
+                self.on_step(self.job)
+        if beat:
+            self.beat(force=force)
 
     def beat(self, *, force: bool = False) -> None:
         if STOP.is_set():
@@ -505,28 +515,83 @@ def _upload_lines(job: Job) -> Iterator[tuple[int, str]]:
 
 
 def _import_lines(job: Job, progress: Progress, user) -> None:
-    """JSON Lines article documents, each its own transaction."""
+    """JSON Lines article documents, ``NEWSDESK_IMPORT_BATCH`` lines a transaction."""
     job.total = sum(1 for _ in _upload_lines(job))
-    directory = Directory()
+    size = max(1, settings.NEWSDESK_IMPORT_BATCH)
+    lines = _upload_lines(job)
     with _commits_without_waiting():
-        for lineno, line in _upload_lines(job):
-            progress.where = f"line {lineno}"
-            try:
-                doc = parse_jsonl_line(line)
-                article, outcome = _import_one(doc, user, directory)
-            except ValidationError as exc:
-                progress.add("refused", {"line": lineno, "why": error_text(exc)})
-            else:
-                entry = {"line": lineno, "title": article.title, "article": article.pk}
-                if not outcome:
-                    progress.add("imported", entry)
-                elif outcome == UPDATED:
-                    entry["why"] = f"a new text: revision {article.current_revision_number()}"
-                    progress.add("updated", entry)
+        while chunk := list(islice(lines, size)):
+            _import_batch(chunk, progress, user)
+
+
+def _import_batch(chunk: list[tuple[int, str]], progress: Progress, user) -> None:
+    """Lines in one transaction, their rows written in bulk (:class:`Batch`). A line the
+    checks refuse is refused alone; when anything else goes wrong, the transaction is
+    rolled back and the lines are imported again one per transaction, so that the one at
+    fault fails the job alone and those before it are kept."""
+    outcomes: list[tuple[int, Any]] = []
+    docs = []
+    for lineno, line in chunk:
+        try:
+            docs.append((lineno, parse_jsonl_line(line)))
+        except ValidationError as exc:
+            outcomes.append((lineno, exc))
+    try:
+        with transaction.atomic():
+            batch = Batch([doc for _, doc in docs], user=user)
+            for lineno, doc in docs:
+                progress.where = f"line {lineno}"
+                try:
+                    article, how = store_document(doc, user=user, batch=batch)
+                except ValidationError as exc:
+                    outcomes.append((lineno, exc))
                 else:
-                    entry["why"] = "already in Newsdesk (same URL, or same title and body)"
-                    progress.add("skipped", entry)
-            progress.step()
+                    outcomes.append((lineno, (article, _revision_of(article, how))))
+            batch.save()
+    except Exception:  # noqa: BLE001 - each line again on its own, the culprit alone
+        _import_one_by_one(chunk, progress, user)
+        return
+    for lineno, outcome in sorted(outcomes, key=lambda o: o[0]):
+        _report_line(progress, lineno, outcome)
+    progress.step(len(chunk))
+
+
+def _import_one_by_one(chunk: list[tuple[int, str]], progress: Progress, user) -> None:
+    directory = Directory()
+    for lineno, line in chunk:
+        progress.where = f"line {lineno}"
+        try:
+            article, how = _import_one(parse_jsonl_line(line), user, directory)
+        except ValidationError as exc:
+            _report_line(progress, lineno, exc)
+        else:
+            _report_line(progress, lineno, (article, _revision_of(article, how)))
+        progress.step(beat=False)
+    progress.beat()
+
+
+def _revision_of(article: Article, how: str) -> str | int:
+    """What :func:`store_document` did, with the number of the revision it made, if any
+    (asked now: a later line may change the article again)."""
+    return article.current_revision_number() if how == UPDATED else how
+
+
+def _report_line(progress: Progress, lineno: int, outcome) -> None:
+    """One line's entry in the report: refused and why, or the article made, updated (the
+    revision's number) or found already there."""
+    if isinstance(outcome, ValidationError):
+        progress.add("refused", {"line": lineno, "why": error_text(outcome)})
+        return
+    article, how = outcome
+    entry = {"line": lineno, "title": article.title, "article": article.pk}
+    if not how:
+        progress.add("imported", entry)
+    elif isinstance(how, int):
+        entry["why"] = f"a new text: revision {how}"
+        progress.add("updated", entry)
+    else:
+        entry["why"] = "already in Newsdesk (same URL, or same title and body)"
+        progress.add("skipped", entry)
 
 
 def _import_one(doc, user, directory: Directory):

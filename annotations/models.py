@@ -18,13 +18,13 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from . import anchoring, duplicates
 from . import text as textrules
@@ -53,6 +53,36 @@ def change_reason(text: str) -> str:
 
 def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
+
+
+def bulk_create_with_history(objs: Sequence[models.Model], model, *, by=None, batch_size=None):
+    """Store new rows in bulk with their history records ("+", by ``by``, now), as
+    simple_history's ``bulk_create_with_history`` does, the records copied from the stored
+    rows by the database (``INSERT ... SELECT``) rather than made one instance each in
+    Python. Returns the rows with their ids."""
+    objs = model._default_manager.bulk_create(list(objs), batch_size=batch_size)
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return objs
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
+    history, table = model.history.model._meta.db_table, model._meta.db_table
+    # names from the models, values as parameters
+    insert = (
+        f"INSERT INTO {qn(history)} ({columns}, history_date, history_change_reason, "  # noqa: S608
+        f"history_type, history_user_id) SELECT {columns}, %s, NULL, '+', %s "
+        f"FROM {qn(table)} WHERE {qn(model._meta.pk.column)} IN "
+    )
+    user = _user_or_none(by)
+    pks = [obj.pk for obj in objs]
+    size = (connection.features.max_query_params or len(pks) + 2) - 2  # the date and user
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), size):
+            chunk = pks[start : start + size]
+            cursor.execute(
+                insert + f"({', '.join(['%s'] * len(chunk))})",
+                [timezone.now(), user.pk if user is not None else None, *chunk],
+            )
+    return objs
 
 
 def _span_similarity(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> float:
@@ -1182,9 +1212,7 @@ class QuoteQuerySet(models.QuerySet):
         there are), with their history, fragments and via chains, and settle what their
         status means for proposed speakers and outlets as :meth:`Quote.settle_proposals`
         does for one. Returns them with their ids."""
-        quotes = bulk_create_with_history(
-            list(quotes), Quote, batch_size=batch_size, default_user=_user_or_none(by)
-        )
+        quotes = bulk_create_with_history(quotes, Quote, by=by, batch_size=batch_size)
         Fragment.objects.bulk_create(
             [
                 Fragment(quote=q, start=s, end=e, text=q.span_body[s:e])

@@ -68,10 +68,11 @@ def normalize(text: str) -> str:
     other than ``\\n`` and ``\\t``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if ch in KEPT_CONTROLS or unicodedata.category(ch) != "Cc")
+    return _NEEDS_CHANGE.sub("", text)  # the control characters (category Cc) not kept
 
 
-# what normalize changes besides composing: line ends and control characters
+# what normalize changes besides composing: line ends and control characters (category Cc
+# is these code points, less the KEPT_CONTROLS)
 _NEEDS_CHANGE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

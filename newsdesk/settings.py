@@ -183,6 +183,9 @@ NEWSDESK_MAX_IMPORT_BYTES = int(os.environ.get("NEWSDESK_MAX_IMPORT_BYTES", str(
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The longest the suggester may spend on one article before it is stopped and skipped.
 NEWSDESK_SUGGEST_SECONDS = float(os.environ.get("NEWSDESK_SUGGEST_SECONDS", "10"))
+# Lines of a JSON Lines import stored in one transaction: more is faster, and a cancel
+# or a worker's stop waits for the batch in hand.
+NEWSDESK_IMPORT_BATCH = env_int("NEWSDESK_IMPORT_BATCH", 200)
 # A running job whose worker has given no sign of life for this long is marked failed.
 NEWSDESK_JOB_STALE_SECONDS = float(os.environ.get("NEWSDESK_JOB_STALE_SECONDS", "60"))
 # Files written by jobs (exports), served only through access-checked views.

@@ -5,10 +5,12 @@ backport, database backend: the queue is a table in Newsdesk's own database).
 A request makes a :class:`~annotations.models.Job` (what the pages and the API show) with
 :func:`start` and returns at once; the worker runs :func:`run_job`, which saves progress as
 it goes and checks between articles whether the job was cancelled. Each article is its
-own transaction: a bad line refuses that line only, and a job that fails (or whose worker
-is killed) keeps what it finished. A worker that finds a running job without a heartbeat
-for ``NEWSDESK_JOB_STALE_SECONDS`` marks it failed (:func:`sweep_stale`); running it again
-(:func:`rerun`) skips what is already there and imports the rest.
+own transaction, except in a JSON Lines import, which stores ``NEWSDESK_IMPORT_BATCH`` lines
+a transaction (and checks between batches): a bad line refuses that line only, and a job
+that fails (or whose worker is killed) keeps what it finished. A worker that finds a
+running job without a heartbeat for ``NEWSDESK_JOB_STALE_SECONDS`` marks it failed
+(:func:`sweep_stale`); running it again (:func:`rerun`) skips what is already there and
+imports the rest.
 
 The suggester runs in a child process (:class:`TimeLimitedSuggester`) and is stopped when
 one article takes longer than ``NEWSDESK_SUGGEST_SECONDS``: that article is reported as
@@ -56,7 +58,8 @@ BEAT_SECONDS = 0.5
 #: how often the report so far is written, in seconds
 REPORT_SECONDS = 3.0
 JSONL = (".jsonl", ".ndjson")
-#: set when the worker is asked to stop: the running job stops after the article in hand
+#: set when the worker is asked to stop: the running job stops after the article (or
+#: batch) in hand
 STOP = threading.Event()
 
 

@@ -2472,7 +2472,7 @@ class Job(models.Model):
 
     @property
     def is_stopping(self) -> bool:
-        """Cancelled while running: the worker stops after the article in hand."""
+        """Cancelled while running: the worker stops after the article (or batch) in hand."""
         return self.state == self.State.CANCELLED and self.started_at and not self.finished_at
 
     @property
@@ -2561,7 +2561,8 @@ class Job(models.Model):
 
     def cancel(self) -> bool:
         """Ask a queued or running job to stop: a queued one never starts, a running one
-        stops after the article in hand. False when it had already finished."""
+        stops after the article (or batch of lines) in hand. False when it had already
+        finished."""
         now = timezone.now()
         queued = Job.objects.filter(pk=self.pk, state=self.State.QUEUED).update(
             state=self.State.CANCELLED, finished_at=now

@@ -87,7 +87,8 @@ class Client:
             for key, morsel in cookie.items():
                 self.cookies[key] = morsel.value
         status = response.status
-        self.record(action, time.perf_counter() - started, None if status < 400 else f"HTTP {status}")
+        error = f"HTTP {status}" if status >= 400 else None
+        self.record(action, time.perf_counter() - started, error)
         return status, content
 
 

@@ -53,6 +53,9 @@ except ImportError:
 
 #: longest list kept in a report; past it, only counted
 REPORT_LIMIT = 5000
+#: shorter for the articles made (each links to its page): the report is held in memory
+#: and written whole every few seconds, so that a long import would grow with it
+REPORT_LIMITS = {"imported": 1000}
 #: how often progress is written (and cancellation noticed), in seconds
 BEAT_SECONDS = 0.5
 #: how often the report so far is written, in seconds
@@ -396,7 +399,7 @@ class Progress:
 
     def add(self, key: str, entry: dict[str, Any]) -> None:
         items = self.job.report.setdefault(key, [])
-        if len(items) < REPORT_LIMIT:
+        if len(items) < REPORT_LIMITS.get(key, REPORT_LIMIT):
             items.append(entry)
         else:
             more = self.job.report.setdefault("more", {})

@@ -168,3 +168,12 @@ def test_duplicates_inside_one_batch_count_as_line_by_line(editor, settings):
     quote = article.quotes.get()  # followed the text there and back
     assert quote.anchoring == "anchored"
     assert quote.text == article.body[quote.start : quote.end]
+
+
+def test_a_long_import_lists_its_first_articles_and_counts_the_rest(editor, monkeypatch):
+    # the report is held in memory and written whole: it must not grow with the file
+    monkeypatch.setitem(jobs.REPORT_LIMITS, "imported", 2)
+    job = run(jsonl(*(document(1, str(n)) for n in range(1, 5))), editor)
+    assert [e["line"] for e in job.report["imported"]] == [1, 2]
+    assert job.report["more"] == {"imported": 2}
+    assert Article.objects.count() == 4

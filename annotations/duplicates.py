@@ -33,11 +33,12 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import chain, combinations
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
@@ -297,7 +298,8 @@ class _Name:
         for words in self.key_words:
             if not words:
                 continue
-            keys.add("w:" + " ".join(skeleton[w] for w in "-".join(words).split("-")))
+            pieces = "-".join(words).split("-") if "-" in "".join(words) else words
+            keys.add("w:" + " ".join(map(skeleton.__getitem__, pieces)))
             if self.person:
                 keys.add("s:" + skeleton[words[-1]])
                 slip, shortest = words[-1], 6
@@ -328,7 +330,9 @@ def parse_names(entries: Iterable[Entry]) -> list[_Name]:
     lines = _PUNCTUATION.sub("-", text).split("\n") if plain else []
     names = []
     for entry, line in zip(plain, lines, strict=True):
-        raw = [w for w in (w.strip("-") for w in line.split()) if w]
+        raw = line.split()
+        if "-" in line:
+            raw = [w for w in (w.strip("-") for w in raw) if w]
         names.append(_Name(entry, raw, " ".join(raw).replace("-", " ")))
     for entry in entries:
         if not (entry.name.isascii() and "\n" not in entry.name):
@@ -429,31 +433,27 @@ class Finder:
             if n.person and len(n.words) > 1:
                 self.surname_owners.add(n.surname, n.entry.id)
         # Every word's transliteration skeleton, worked out in one go.
-        words = []
         for n in self.names:
             n.key_words = n.words_for_keys()
-            for key_words in n.key_words:
-                words.extend(key_words)
-                words.extend(p for w in key_words if "-" in w for p in w.split("-"))
+        words = list(chain.from_iterable(chain.from_iterable(n.key_words for n in self.names)))
+        words += [p for w in words if "-" in w for p in w.split("-")]
         self.skeletons = translit_all(words)
         for n in self.names:
-            n.skeleton = " ".join(self.skeletons[w] for w in n.words)
+            n.skeleton = " ".join(map(self.skeletons.__getitem__, n.words))
 
     def blocks(self) -> dict[str, list[_Name]]:
         """The names met under each key that more than one name has. Most keys belong to one
-        name: they are counted with the name's place in the list and get a list of their own
-        only when a second name comes (a list per key is most of the work otherwise)."""
-        first: dict[str, int] = {}
-        shared: dict[str, list[int]] = {}
-        for i, n in enumerate(self.names):
-            for key in n.block_keys(self.skeletons):
-                j = first.setdefault(key, i)
-                if j != i:
-                    if key in shared:
-                        shared[key].append(i)
-                    else:
-                        shared[key] = [j, i]
-        return {key: [self.names[i] for i in members] for key, members in shared.items()}
+        name, so the keys are first counted all at once (``Counter`` does it without a
+        Python step a key), and only the names holding a shared key are placed."""
+        keys = [n.block_keys(self.skeletons) for n in self.names]
+        counts = Counter(chain.from_iterable(keys))
+        shared = {key for key, count in counts.items() if count > 1}
+        blocks: dict[str, list[_Name]] = defaultdict(list)
+        for n, held in zip(self.names, keys, strict=True):
+            if not shared.isdisjoint(held):
+                for key in shared.intersection(held):
+                    blocks[key].append(n)
+        return blocks
 
     def pairs(self) -> list[Pair]:
         """Every likely pair once, the surest reasons first, then by name."""

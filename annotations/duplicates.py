@@ -315,6 +315,8 @@ def translit_all(words: Iterable[str]) -> dict[str, str]:
     """:func:`translit` of many words at once: each rule runs once over all of them joined
     by line breaks (no rule reaches across one), not once a word."""
     words = list(dict.fromkeys(words))
+    if not words:
+        return {}
     text = "\n".join(words)
     for _, pattern, repl in _TRANSLIT:
         text = pattern.sub(repl, text)

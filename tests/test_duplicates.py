@@ -210,6 +210,10 @@ def test_names_parsed_in_a_batch_read_as_one_at_a_time(name):
         assert getattr(batch, part) == getattr(alone, part), part
 
 
+def test_no_entries_no_pairs():
+    assert find_pairs([]) == [] and translit_all([]) == {} and parse_names([]) == []
+
+
 def test_transliterating_a_batch_matches_one_word_at_a_time():
     words = ["konashenkow", "zelenskyy", "zelenskiy", "gorbachyov", "smirnoff", "khodorkovsky"]
     words += ["tschaikowsky", "philipp", "jackson", "queue", "yuri", "ii", "y", "hillary", "ab-cy"]

@@ -291,6 +291,13 @@ def test_pairs_marked_different_are_not_offered_again(editor_client):
 
 
 @pytest.mark.django_db
+def test_duplicates_pages_answer_with_nothing_to_compare(editor_client):
+    for kind in ("speaker", "outlet"):
+        page = editor_client.get(reverse(f"annotations:{kind}-duplicates"))
+        assert page.status_code == 200 and "No likely duplicates" in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_outlet_duplicates_and_distinct(editor_client):
     a, b = OutletFactory(name="The Moscow Times"), OutletFactory(name="Moscow Times")
     url = reverse("annotations:outlet-duplicates")

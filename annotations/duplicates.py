@@ -625,7 +625,7 @@ def _cycles_uncollected():
     """Hold Python's cycle collector while the finder runs. It makes tens of thousands of
     small lists and sets, none in a reference cycle; each few hundred of them would start a
     collection, and every few of those walks the whole process (all of Django), which
-    costs about a third of the finder's time and finds nothing. Plain reference counting
+    cost a fifth to a third of the page's time and found nothing. Plain reference counting
     frees them as before. The collector is switched back on only if it was on."""
     was_enabled = gc.isenabled()
     gc.disable()

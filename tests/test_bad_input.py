@@ -201,7 +201,9 @@ def test_nul_in_string_fields_is_refused_on_every_api_write(rows, admin_api):
 
 def test_oversized_fields_are_a_400(rows, admin_api):
     for name in ("outlet", "speaker"):
-        response = admin_api.post(reverse(f"api:{name}-list"), {"name": "x" * 100_000})
+        response = admin_api.post(
+            reverse(f"api:{name}-list"), {"name": "x" * 100_000}, format="json"
+        )
         assert response.status_code == 400, name
         assert "name" in response.json()
 

@@ -115,7 +115,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses={200: JobDetailSerializer, 404: ERROR, **COMMON_ERRORS})
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, format=None):
         """Stop the job: a queued one never starts, a running one stops after the article
         in hand (what it finished is kept)."""
         job = self.get_object()
@@ -124,7 +124,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={(200, "application/x-ndjson"): bytes, 404: ERROR, **COMMON_ERRORS})
     @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
+    def download(self, request, pk=None, format=None):
         """The file an export job wrote."""
         job = self.get_object()
         path = jobs.export_path(job) if job.file else None

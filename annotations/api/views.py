@@ -263,7 +263,7 @@ class AliasedViewSet(NewsdeskViewSet):
     """Speakers and outlets: plain CRUD, aliases, and an admin-only merge."""
 
     @transaction.atomic
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         survivor = self.get_object()
         body = MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -346,7 +346,7 @@ class OutletViewSet(AliasedViewSet):
 
     @merge_schema("outlet", OutletSerializer)
     @action(detail=True, methods=["post"], permission_classes=[AdminsOnly])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
 
 
@@ -378,7 +378,7 @@ class SpeakerViewSet(AliasedViewSet):
 
     @merge_schema("speaker", SpeakerSerializer)
     @action(detail=True, methods=["post"], permission_classes=[AdminsOnly])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
 
 
@@ -438,7 +438,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def suggest(self, request, pk=None):
+    def suggest(self, request, pk=None, format=None):
         article = self.get_object()
         try:  # in a child process, stopped at NEWSDESK_SUGGEST_SECONDS
             made = jobs.suggest_in_time(article, by=request.user)
@@ -480,7 +480,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def revisions(self, request, pk=None):
+    def revisions(self, request, pk=None, format=None):
         return Response(RevisionSerializer(self.revisions_of(pk), many=True).data)
 
     @extend_schema(
@@ -495,7 +495,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def revision(self, request, pk=None, number=None):
+    def revision(self, request, pk=None, number=None, format=None):
         article = get_object_or_404(Article.objects.select_related("created_by"), pk=pk)
         number = int(number)
         revision = article.revisions.select_related("created_by").filter(number=number).first()
@@ -720,7 +720,7 @@ class QuoteViewSet(NewsdeskViewSet):
         },
     )
     @action(detail=True, methods=["post"], url_path="confirm-anchoring")
-    def confirm_anchoring(self, request, pk=None):
+    def confirm_anchoring(self, request, pk=None, format=None):
         versions = self.versions_from(request)
         quote = self.get_object()
         expected = self.expected_version(quote, versions)
@@ -742,7 +742,7 @@ class QuoteViewSet(NewsdeskViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         versions = self.versions_from(request, required=False)
         quote = self.get_object()
         if quote.is_deleted:

@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.response import TemplateResponse
-from django.contrib.admin.utils import unquote
 from django.http import Http404
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin as BaseHistoryAdmin
 
 from .models import (

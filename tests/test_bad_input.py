@@ -421,3 +421,51 @@ def test_nul_and_huge_lines_in_a_brat_corpus_are_refused_with_a_message(db, tmp_
         assert str(exc)
     for article in Article.objects.all():
         assert "\x00" not in article.body
+
+
+# Web addresses: http(s) only, without characters a page would have to escape. ------------
+
+BAD_URLS = [
+    "ftp://example.org/story",
+    "javascript:alert(1)",
+    'https://example.org/"onmouseover="alert(1)',
+    "https://example.org/<script>",
+    "https://example.org/a b",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_bad_urls_are_refused_by_the_article_form_the_outlet_editor_and_the_import(rows, url):
+    from annotations.models import Outlet
+
+    client = Client(raise_request_exception=False)
+    client.force_login(rows["admin"])
+    before = Article.objects.count()
+    response = client.post("/articles/add/", {"title": "T", "body": "Body.", "url": url})
+    assert response.status_code in (200, 400, 422)
+    assert "http:// or https://" in response.content.decode() or "valid URL" in (
+        response.content.decode()
+    )
+    assert Article.objects.count() == before
+
+    outlet = Outlet.objects.get(pk=rows["outlet"])
+    response = client.post(
+        f"/outlets/{outlet.pk}/edit/", {"name": outlet.name, "kind": outlet.kind, "home_page": url}
+    )
+    assert response.status_code == 422
+    assert Outlet.objects.get(pk=outlet.pk).home_page == outlet.home_page
+
+    line = json.dumps(
+        {"format": "newsdesk-article/1", "article": {"title": "T", "body": "Body.", "url": url}}
+    )
+    report = import_jsonl(line + "\n")
+    assert not report.committed and report.refused
+    assert Article.objects.count() == before
+
+
+def test_a_good_url_is_kept_everywhere(rows, admin_api):
+    url = "https://www.example.org/2016/02/11/story-a51798?utm=x#part-2"
+    response = admin_api.post(
+        "/api/v1/articles/", {"title": "T", "body": "Body.", "url": url}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["url"] == url

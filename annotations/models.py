@@ -286,7 +286,9 @@ class Outlet(Proposable, Tracked):
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    home_page = models.URLField(max_length=500, blank=True)
+    home_page = models.URLField(
+        max_length=500, blank=True, validators=[textrules.web_url_validator()]
+    )
     wikidata_id = wikidata_field()
     history = HistoricalRecords(get_user=history_user)
 
@@ -322,7 +324,7 @@ class Outlet(Proposable, Tracked):
         its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
-            raise ValidationError("An outlet cannot be merged into itself.")
+            raise ValidationError("An outlet cannot be merged into itself.", code="merge_self")
         record = Merge.begin(self, duplicate, by)
         articles = Article.objects.filter(publisher=duplicate)
         record.moved["articles"] = list(articles.values_list("pk", flat=True))
@@ -557,7 +559,7 @@ class Speaker(Proposable, Tracked):
         its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
-            raise ValidationError("A speaker cannot be merged into itself.")
+            raise ValidationError("A speaker cannot be merged into itself.", code="merge_self")
         record = Merge.begin(self, duplicate, by)
         hops = ViaHop.objects.filter(speaker=duplicate)
         quotes = Quote.all_objects.filter(speaker=duplicate)
@@ -660,7 +662,9 @@ class Article(Tracked):
     publisher = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    url = models.URLField("URL", max_length=1000, blank=True)
+    url = models.URLField(
+        "URL", max_length=1000, blank=True, validators=[textrules.web_url_validator()]
+    )
     byline = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")

@@ -1042,7 +1042,7 @@ def test_q_filter_can_use_the_text_search_index(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: force the choice
         plan = queryset.explain()
-    assert "annotations_quote_text_fts" in plan
+    assert "annotations_quote_search_idx" in plan
 
 
 def test_csv_honours_the_text_search(analyst_api, corpus):

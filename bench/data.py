@@ -299,7 +299,7 @@ def fill(n_articles: int, n_quotes: int, *, seed: int = 1, verbose: bool = True)
         # What migration 0012 keeps for the quote filters: the text search and date indexes
         # are built once at the end (far faster than row by row), and the outlet table
         # filled in one statement once every article and hop is in.
-        paths = import_module("annotations.migrations.0012_quote_filter_paths")
+        paths = import_module("annotations.migrations.0013_quote_filter_paths")
         with connection.cursor() as cursor:
             for index in (paths.SEARCH_INDEX, paths.PUBLISHED_INDEX):
                 cursor.execute(f"DROP INDEX IF EXISTS {index}")

@@ -287,7 +287,7 @@ class RemoveIndexConcurrentlyOnPostgres(migrations.RemoveIndex):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("annotations", "0011_workflow")]
+    dependencies = [("annotations", "0012_web_urls")]
 
     operations = [
         AddIndexConcurrentlyOnPostgres(

@@ -296,7 +296,7 @@ def fill(n_articles: int, n_quotes: int, *, seed: int = 1, verbose: bool = True)
     tables = {name: Table(name, connection) for name in TABLES}
     started = time.perf_counter()
     if connection.vendor == "postgresql":
-        # What migration 0012 keeps for the quote filters: the text search and date indexes
+        # What migration 0013 keeps for the quote filters: the text search and date indexes
         # are built once at the end (far faster than row by row), and the outlet table
         # filled in one statement once every article and hop is in.
         paths = import_module("annotations.migrations.0013_quote_filter_paths")
@@ -359,7 +359,7 @@ def fill_postgres(gen: Generator, tables: dict[str, Table], connection) -> None:
             cursor = stack.enter_context(conn.cursor())
             columns = table.columns
             if name == "annotations_quote":
-                # Each quote carries its article's publication time (migration 0012), given
+                # Each quote carries its article's publication time (migration 0013), given
                 # here: the articles are not committed yet for a trigger to look up.
                 columns += ', "published_at"'
             copy = stack.enter_context(cursor.copy(f"COPY {name} ({columns}) FROM STDIN"))

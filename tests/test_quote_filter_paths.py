@@ -2,7 +2,7 @@
 range in page order or a small index result, never the whole quote table (checked on the
 plan of a representative fill, analysed); and on every database the filters return exactly
 what their plain definitions return, in the same order, also after every kind of write
-that the PostgreSQL triggers of migration 0012 follow."""
+that the PostgreSQL triggers of migration 0013 follow."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The quote filters follow every kind of write: on PostgreSQL they read what the triggers
-of migration 0012 keep (a quote's outlets, its article's publication time, its text's
+of migration 0013 keep (a quote's outlets, its article's publication time, its text's
 search vector), which must change with the articles, hops and quotes they come from."""
 
 from __future__ import annotations

@@ -1239,7 +1239,7 @@ class QuoteQuerySet(models.QuerySet):
     def through_outlet(self, outlet):
         """Quotes published by ``outlet`` or relayed through it at any hop.
 
-        On PostgreSQL through the outlet table that triggers keep (migration 0012): the
+        On PostgreSQL through the outlet table that triggers keep (migration 0013): the
         outlet's quotes in id order, one index range, so that a page stops after its last
         row whether the outlet has ten quotes or a hundred thousand."""
         outlet_id = outlet.pk if isinstance(outlet, Outlet) else int(outlet)
@@ -1250,7 +1250,7 @@ class QuoteQuerySet(models.QuerySet):
 
     def published(self, *, after: datetime | None = None, before: datetime | None = None):
         """Quotes whose article was published at or after ``after`` and before ``before``.
-        On PostgreSQL through the publication time each quote carries (migration 0012)."""
+        On PostgreSQL through the publication time each quote carries (migration 0013)."""
         if not self._on_postgresql():
             queryset = self
             if after is not None:
@@ -1272,7 +1272,7 @@ class QuoteQuerySet(models.QuerySet):
     def search(self, words: str):
         """Quotes whose text matches ``words``: on PostgreSQL full-text search (English
         stemming; websearch syntax: words, "a phrase", -word, or) through the stored vector
-        and its GIN index (migration 0012); a case-insensitive substring elsewhere."""
+        and its GIN index (migration 0013); a case-insensitive substring elsewhere."""
         if not self._on_postgresql():
             return self.filter(text__icontains=words)
         from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -1310,7 +1310,7 @@ SEARCH_CONFIG = "english"
 
 class _QuoteColumn(models.Expression):
     """A column that PostgreSQL keeps on the quote table and the model does not declare
-    (migration 0012: ``search``, ``published_at``), read from the query's own quote table
+    (migration 0013: ``search``, ``published_at``), read from the query's own quote table
     (its alias, in a subquery too)."""
 
     def __init__(self, column: str, output_field):
@@ -1373,7 +1373,7 @@ class Quote(Tracked):
     :class:`Quote.VersionConflict` when someone else changed the quote first. ``save()``
     stores the row and does nothing else.
 
-    On PostgreSQL, triggers (migration 0012) keep what the list filters read beside the
+    On PostgreSQL, triggers (migration 0013) keep what the list filters read beside the
     row: its text's search vector and its article's publication time as columns the model
     does not declare, and its outlets (publisher and outlet hops) in
     ``annotations_quote_outlet``; see ``QuoteQuerySet.search``, ``published`` and

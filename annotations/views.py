@@ -2077,9 +2077,11 @@ def quote_history_restore(request, pk, history_id):
         with Action.track(request.user, quote.article, Action.Kind.EDIT, [quote]):
             quote.put_back(state, by=request.user, expected_version=expected)
     except Quote.VersionConflict:
+        quote = Quote.all_objects.select_related("updated_by").get(pk=quote.pk)
         return error_response(
             request,
-            "The quote has changed since you opened the history; nothing was put back.",
+            f"Someone else changed quote #{quote.pk} ({changed_by(quote)}) since you opened "
+            "the history; nothing was put back. Reload the history to see the change.",
             status=409,
         )
     except ValidationError as exc:

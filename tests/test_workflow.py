@@ -896,3 +896,37 @@ def test_agreement_quotes_stay_out_of_the_api_lists_and_the_others_timeline(
     assert f'data-quote="{mine.pk}"' in client.get(history).content.decode()
     client.force_login(olga)
     assert f'data-quote="{mine.pk}"' not in client.get(history).content.decode()
+
+
+def test_bulk_leaves_out_what_changed_since_the_page_and_what_came_after(
+    editor_client, admin_user, suggested
+):
+    quotes = waiting(suggested)
+    shown = seen(quotes[1:])  # the page was drawn before the first was suggested
+    changed = quotes[2]
+    changed.edit(cue="claimed", by=admin_user)  # someone else, after the page was drawn
+    bulk = reverse("annotations:article-bulk", args=[suggested.pk])
+    page = editor_client.post(bulk, {"decision": "accept", "seen": shown}, **HX).content.decode()
+    assert f"Accepted {len(quotes) - 2} suggestions" in page
+    assert "1 changed since you saw it" in page and f"#{changed.pk}." in page
+    status = dict(Quote.objects.filter(article=suggested).values_list("pk", "status"))
+    assert status[quotes[0].pk] == status[changed.pk] == Quote.Status.SUGGESTED
+    assert all(status[q.pk] == Quote.Status.CONFIRMED for q in quotes[1:] if q != changed)
+    action = Action.objects.get(kind="bulk_accept")
+    assert sorted(action.quote_ids) == sorted(q.pk for q in quotes[1:] if q != changed)
+
+
+def test_bulk_without_the_list_it_saw_decides_nothing(editor_client, suggested):
+    before = len(waiting(suggested))
+    bulk = reverse("annotations:article-bulk", args=[suggested.pk])
+    for seen_value in ("", "12", "x:1", "1:2:3"):
+        response = editor_client.post(bulk, {"decision": "reject", "seen": seen_value}, **HX)
+        assert response.status_code == 428
+    assert len(waiting(suggested)) == before and not Action.objects.exists()
+
+
+def test_the_review_panel_bulk_buttons_carry_what_they_count(editor_client, suggested):
+    quotes = waiting(suggested)
+    url = reverse("annotations:article-review", args=[suggested.pk])
+    page = editor_client.get(url, {"panel": "1"}).content.decode()
+    assert f'data-bulk="accept" data-seen="{seen(quotes)}"' in page

@@ -515,13 +515,19 @@ def article_status(request, pk):
         return redirect(article)
     if status == Article.Status.DONE:
         waiting = Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
-        pending = waiting.count()
-        if pending and request.POST.get("pending") != "reject":
-            # Ask first, on the page: the waiting suggestions would be marked done unseen.
+        versions = dict(waiting.values_list("pk", "version"))
+        pending = len(versions)
+        seen = parse_seen(request.POST.get("seen", "")) if request.POST.get("pending") else None
+        if pending and (request.POST.get("pending") != "reject" or seen != versions):
+            # Ask first, on the page: the waiting suggestions would be marked done unseen. The
+            # answer names them at their versions; when they changed meanwhile (one edited,
+            # decided or suggested since), it is asked again rather than half done.
             page = get_object_or_404(Article.objects.select_related("publisher", "assignee"), pk=pk)
             context = workspace_context(request, page, select="")
             context.update(workflow_context(request, page))
             context["confirm_done"] = pending
+            context["confirm_seen"] = " ".join(f"{pk}:{v}" for pk, v in versions.items())
+            context["confirm_changed"] = request.POST.get("pending") == "reject"
             return render(request, "annotations/article_detail.html", context, status=409)
         if pending:
             quotes = list(
@@ -532,10 +538,20 @@ def article_status(request, pk):
             for quote in quotes:
                 quote.article = article
             label = f"Rejected {pending} waiting suggestion{'s' if pending != 1 else ''}"
-            with Action.track(request.user, article, Action.Kind.BULK_REJECT, quotes, label=label):
-                for quote in quotes:
-                    quote.reject(by=request.user)
-                article.set_status(status, by=request.user)
+            try:
+                with Action.track(
+                    request.user, article, Action.Kind.BULK_REJECT, quotes, label=label
+                ):
+                    for quote in quotes:
+                        quote.reject(by=request.user, expected_version=seen[quote.pk])
+                    article.set_status(status, by=request.user)
+            except (Quote.VersionConflict, KeyError):  # changed this very moment: all undone
+                return error_response(
+                    request,
+                    "A waiting suggestion changed while it was being rejected; nothing was "
+                    "done. Reload the page and look again.",
+                    status=409,
+                )
             return redirect(article)
     article.set_status(status, by=request.user)
     return redirect(article)

@@ -473,13 +473,33 @@ def test_done_with_suggestions_waiting_asks_first_and_changes_nothing(editor_cli
 def test_done_after_confirming_rejects_the_waiting_ones_undoably(editor_client, suggested):
     quotes = waiting(suggested)
     url = reverse("annotations:article-status", args=[suggested.pk])
-    response = editor_client.post(url, {"status": "done", "pending": "reject"})
+    page = editor_client.post(url, {"status": "done"}).content.decode()
+    assert f'name="seen" value="{seen(quotes)}"' in page
+    response = editor_client.post(
+        url, {"status": "done", "pending": "reject", "seen": seen(quotes)}
+    )
     assert response.status_code == 302
     suggested.refresh_from_db()
     assert suggested.status == Article.Status.DONE and waiting(suggested) == []
     assert Quote.objects.filter(status="rejected").count() == len(quotes)
     editor_client.post(reverse("annotations:article-undo", args=[suggested.pk]), **HX)
     assert len(waiting(suggested)) == len(quotes)
+
+
+def test_done_asks_again_when_the_waiting_suggestions_changed_meanwhile(
+    editor_client, admin_user, suggested
+):
+    quotes = waiting(suggested)
+    asked = seen(quotes)
+    quotes[0].edit(cue="claimed", by=admin_user)  # after the editor was asked
+    url = reverse("annotations:article-status", args=[suggested.pk])
+    for sent in (asked, "", seen(quotes[1:])):  # changed, no list, one left out
+        response = editor_client.post(url, {"status": "done", "pending": "reject", "seen": sent})
+        assert response.status_code == 409
+        assert "changed since you were asked" in response.content.decode()
+    suggested.refresh_from_db()
+    assert suggested.status != Article.Status.DONE and len(waiting(suggested)) == len(quotes)
+    assert not Action.objects.exists()
 
 
 def test_done_without_suggestions_waiting_needs_no_confirmation(editor_client):

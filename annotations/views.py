@@ -646,6 +646,21 @@ def quote_create(request, pk):
     return workspace_response(request, article, select=quote.pk, flash="Quote saved.")
 
 
+def quote_to_change(request, pk, *, undone: str) -> tuple[Quote, int, HttpResponse | None]:
+    """The quote a page action changes, the version the page showed it at, and the answer
+    that refuses the action before anything is checked or changed: 428 without a version,
+    409 when the quote is at another one (or deleted) already."""
+    quote = get_object_or_404(
+        Quote.all_objects.select_related("article", "speaker", "updated_by"), pk=pk
+    )
+    seen = seen_version(request.POST)
+    if seen is None:
+        return quote, 0, version_required(request)
+    if seen != quote.version or quote.is_deleted:
+        return quote, seen, stale_response(request, quote, undone=undone)
+    return quote, seen, None
+
+
 def editable_quote(pk) -> Quote:
     return get_object_or_404(
         Quote.objects.select_related("article", "speaker", "updated_by"), pk=pk
@@ -750,10 +765,9 @@ def quote_conflict(request, form: QuoteForm) -> HttpResponse:
 @editor_required
 def quote_add_fragment(request, pk):
     """Add the selected span to an existing quote as a further fragment."""
-    quote = editable_quote(pk)
-    seen = seen_version(request.POST)
-    if seen is None:
-        return version_required(request)
+    quote, seen, refused = quote_to_change(request, pk, undone="given the fragment")
+    if refused:
+        return refused
     body = quote.article.body
     try:
         start, end, _ = fit_selection(
@@ -775,10 +789,9 @@ def quote_add_fragment(request, pk):
 @require_POST
 @editor_required
 def quote_delete(request, pk):
-    quote = editable_quote(pk)
-    seen = seen_version(request.POST)
-    if seen is None:
-        return version_required(request)
+    quote, seen, refused = quote_to_change(request, pk, undone="deleted")
+    if refused:
+        return refused
     try:
         with Action.track(request.user, quote.article, Action.Kind.DELETE, [quote]):
             quote.soft_delete(by=request.user, expected_version=seen)
@@ -832,10 +845,9 @@ def boilerplate_reject(request, pk):
 @require_POST
 @editor_required
 def quote_accept(request, pk):
-    quote = editable_quote(pk)
-    seen = seen_version(request.POST)
-    if seen is None:
-        return version_required(request)
+    quote, seen, refused = quote_to_change(request, pk, undone="accepted")
+    if refused:
+        return refused
     try:
         with Action.track(request.user, quote.article, Action.Kind.ACCEPT, [quote]):
             quote.accept(by=request.user, expected_version=seen)
@@ -847,10 +859,9 @@ def quote_accept(request, pk):
 @require_POST
 @editor_required
 def quote_reject(request, pk):
-    quote = editable_quote(pk)
-    seen = seen_version(request.POST)
-    if seen is None:
-        return version_required(request)
+    quote, seen, refused = quote_to_change(request, pk, undone="rejected")
+    if refused:
+        return refused
     try:
         with Action.track(request.user, quote.article, Action.Kind.REJECT, [quote]):
             quote.reject(by=request.user, expected_version=seen)
@@ -2211,10 +2222,9 @@ def article_text(request, pk):
 @editor_required
 def quote_confirm_anchoring(request, pk):
     """An editor confirms that a relocated quote was found at the right place."""
-    quote = editable_quote(pk)
-    seen = seen_version(request.POST)
-    if seen is None:
-        return version_required(request)
+    quote, seen, refused = quote_to_change(request, pk, undone="confirmed")
+    if refused:
+        return refused
     try:
         quote.confirm_anchoring(by=request.user, expected_version=seen)
     except Quote.VersionConflict:

@@ -326,6 +326,7 @@ class Outlet(Proposable, Tracked):
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
             raise ValidationError("An outlet cannot be merged into itself.", code="merge_self")
+        duplicate = Merge.lock_pair(self, duplicate)
         record = Merge.begin(self, duplicate, by)
         articles = Article.objects.filter(publisher=duplicate)
         record.moved["articles"] = list(articles.values_list("pk", flat=True))
@@ -561,6 +562,7 @@ class Speaker(Proposable, Tracked):
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
             raise ValidationError("A speaker cannot be merged into itself.", code="merge_self")
+        duplicate = Merge.lock_pair(self, duplicate)
         record = Merge.begin(self, duplicate, by)
         hops = ViaHop.objects.filter(speaker=duplicate)
         quotes = Quote.all_objects.filter(speaker=duplicate)
@@ -2726,6 +2728,54 @@ class Merge(models.Model):
     def model(self) -> type[Speaker] | type[Outlet]:
         return Speaker if self.kind == self.Kind.SPEAKER else Outlet
 
+    class Conflict(ValidationError):
+        """The pair is no longer there to merge, or to unmerge: someone else merged (or
+        undid) it first. Nothing was changed."""
+
+        def __init__(self, message: str):
+            super().__init__(message, code="merge_conflict")
+
+    @staticmethod
+    def lock_pair(survivor, duplicate):
+        """Lock both rows (``SELECT ... FOR UPDATE``, lower id first, so that two merges of
+        one pair in either direction queue rather than deadlock), and check that both are
+        still there: a merge that waited behind another of the same pair finds the
+        duplicate gone and raises :class:`Merge.Conflict`. Returns the duplicate as locked;
+        ``survivor`` is reloaded in place. Call in a transaction."""
+        model = type(survivor)
+        rows = {
+            row.pk: row
+            for row in model.objects.select_for_update()
+            .filter(pk__in=[survivor.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        noun = model._meta.verbose_name
+        for row, what in ((duplicate, "duplicate"), (survivor, noun)):
+            if row.pk not in rows:
+                raise Merge.Conflict(
+                    f"The {what} {row.name!r} is no longer there: someone merged or removed "
+                    "it a moment ago. Nothing was merged; reload to see the list as it is."
+                )
+        survivor.refresh_from_db()
+        return rows[duplicate.pk]
+
+    @classmethod
+    def conflict_for(cls, model, pk: int) -> Merge.Conflict | None:
+        """When row ``pk`` of ``model`` (a speaker or outlet) is gone because it was merged
+        into another, the conflict that says so; None when it never was."""
+        kind = cls.Kind.SPEAKER if model is Speaker else cls.Kind.OUTLET
+        merge = (
+            cls.objects.filter(kind=kind, loser_id=pk, undone_at__isnull=True)
+            .order_by("-merged_at", "-id")
+            .first()
+        )
+        if merge is None:
+            return None
+        return cls.Conflict(
+            f"{merge.loser_name!r} (#{pk}) was merged into {merge.survivor_name!r} already; "
+            "nothing was merged."
+        )
+
     @classmethod
     def begin(cls, survivor, loser, by) -> Merge:
         kind = cls.Kind.SPEAKER if isinstance(survivor, Speaker) else cls.Kind.OUTLET
@@ -2761,10 +2811,12 @@ class Merge(models.Model):
     @transaction.atomic
     def undo(self, by=None):
         """Bring the duplicate back as it was, with everything the merge moved that still
-        sits with the survivor. Returns the duplicate."""
-        if self.undone_at is not None:
-            raise ValidationError("This merge has already been undone.")
+        sits with the survivor. Returns the duplicate. Two undos of one merge at once: the
+        second waits for the first and raises :class:`Merge.Conflict`."""
         model = self.model
+        locked = Merge.objects.select_for_update().filter(pk=self.pk).first()
+        if locked is None or locked.undone_at is not None:
+            raise Merge.Conflict("This merge has already been undone.")
         survivor = model.objects.select_for_update().filter(pk=self.survivor_id).first()
         if survivor is None:
             raise ValidationError(

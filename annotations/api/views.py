@@ -7,18 +7,17 @@ methods as ``expected_version`` (``Quote.edit``, ``soft_delete``, ``restore``): 
 the write happen in one transaction that starts by claiming the row with
 ``UPDATE ... WHERE version = <seen>``, and a lost race raises ``Quote.VersionConflict``: on
 PostgreSQL the row lock makes a concurrent writer wait and then find the version moved on;
-on SQLite writers are serialised anyway (and, within one process, queued on a lock so that
-they wait rather than fail with "database is locked").
+on SQLite writers are serialised anyway (and, within one process, queued on a lock by
+``annotations.middleware.SQLiteWriteQueueMiddleware`` so that they wait rather than fail with
+"database is locked").
 """
 
 from __future__ import annotations
 
-import threading
-from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Exists,
     F,
@@ -45,7 +44,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -54,6 +53,7 @@ from annotations import jobs
 from annotations.models import (
     Article,
     BoilerplateRange,
+    Merge,
     Outlet,
     OutletAlias,
     Quote,
@@ -197,10 +197,6 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-# SQLite has one writer at a time. Writers in this process queue here instead of failing
-# with "database is locked" (or "table is locked" in the shared-cache test database).
-_sqlite_writes = threading.Lock()
-
 ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
 FIELD_ERRORS = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -218,14 +214,11 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
     ordering = ["id"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    def dispatch(self, request, *args, **kwargs):
-        writing = request.method not in SAFE_METHODS and connection.vendor == "sqlite"
-        with _sqlite_writes if writing else nullcontext():
-            return super().dispatch(request, *args, **kwargs)
-
     def handle_exception(self, exc):
         if isinstance(exc, Quote.VersionConflict):
             exc = PreconditionFailed.stale(str(exc.expected), exc.current)
+        elif isinstance(exc, Merge.Conflict):
+            exc = Conflict(" ".join(exc.messages))
         elif isinstance(exc, DjangoValidationError):
             exc = drf_error(exc)
         elif isinstance(exc, ProtectedError | RestrictedError):
@@ -269,6 +262,10 @@ class AliasedViewSet(NewsdeskViewSet):
         body.is_valid(raise_exception=True)
         model = self.queryset.model if self.queryset is not None else survivor.__class__
         duplicate = model.objects.filter(pk=body.validated_data["duplicate"]).first()
+        if duplicate is None and (
+            gone := Merge.conflict_for(model, body.validated_data["duplicate"])
+        ):
+            raise gone  # merged a moment ago, perhaps by a request sent with this one
         if duplicate is None:
             raise serializers.ValidationError(
                 {"duplicate": f"There is no {model._meta.verbose_name} with this id."},

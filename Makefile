@@ -18,7 +18,7 @@ SLOW := browser or corpus or subprocess or schemathesis or speed
 FAST := -m "not ($(SLOW))" --ignore=tests/test_schemathesis.py --ignore=tests/browser \
   -p no:schemathesis -p no:hypothesispytest
 
-.PHONY: run test test-all install install-dev lock check-port chromium lint bench clean
+.PHONY: run test test-all install install-dev lock check-port chromium lint bench load clean
 
 # Serving needs requirements.lock only; the tests add requirements-dev.lock (the same pins
 # plus the test tools). Both are compiled from pyproject.toml by `make lock`.
@@ -94,6 +94,10 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# 20 editors and 20 analysts against gunicorn on PostgreSQL for 60 s (README: Benchmarks).
+load: install-dev
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -486,14 +486,35 @@
     choose(wanted, { scrollText: Boolean(ws.dataset.select) });
   });
 
+  // A list that arrives after an option was highlighted (an answer to earlier typing) keeps
+  // that option highlighted when it is still offered, so Enter picks what the editor saw.
+  function optionKey(option) {
+    return option ? (option.dataset.id || "") + "\u0000" + (option.dataset.name || "") : "";
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var list = event.detail.target;
+    if (!(list && list.matches && list.matches("[data-combobox-list]"))) return;
+    list.dataset.highlighted = optionKey(list.querySelector('[aria-selected="true"]'));
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var list = event.target;
     if (!(list && list.matches && list.matches("[data-combobox-list]"))) return;
-    comboOptions({ list: list }).forEach(function (option, n) {
+    var options = comboOptions({ list: list });
+    options.forEach(function (option, n) {
       option.id = list.id + "-" + n;
     });
     var parts = comboParts(list);
     comboOpen(parts, document.activeElement === parts.input);
+    var was = list.dataset.highlighted;
+    delete list.dataset.highlighted;
+    if (was && parts.input.getAttribute("aria-expanded") === "true") {
+      var same = options.filter(function (o) {
+        return optionKey(o) === was;
+      })[0];
+      if (same) comboHighlight(parts, same);
+    }
   });
 
   document.addEventListener("htmx:responseError", function (event) {

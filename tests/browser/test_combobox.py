@@ -108,6 +108,26 @@ def test_the_new_speaker_option_makes_a_new_speaker(page, editor):
     assert Quote.objects.get(article=article).speaker.name == "Olga Sokolova"
 
 
+def test_a_late_list_keeps_the_highlighted_option(page, editor):
+    """An answer to earlier typing that lands after ArrowDown still lets Enter pick the
+    option the editor highlighted, when the new list offers it too."""
+    OutletFactory(name="RIA Novosti", kind=Outlet.Kind.NEWS_AGENCY)
+    article = ArticleFactory()
+    log_in_as(page, editor)
+    open_new_quote_form(page, article)
+    page.click("text=Add hop")
+    via = page.locator('input[name="via_name"]').first
+    via.press_sequentially("novost", delay=20)
+    listbox = page.locator("#" + via.get_attribute("aria-controls"))
+    expect(listbox.locator('[role="option"]').first).to_contain_text("RIA Novosti")
+    via.press("ArrowDown")
+    with page.expect_response(lambda r: "/names/options/" in r.url):
+        page.evaluate("(el) => htmx.trigger(el, 'focus')", via.element_handle())
+    page.wait_for_timeout(100)  # the swap settles
+    via.press("Enter")
+    expect(via).to_have_value("RIA Novosti")
+
+
 def test_via_outlet_is_picked_from_the_keyboard(page, editor):
     OutletFactory(name="RIA Novosti", kind=Outlet.Kind.NEWS_AGENCY)
     article = ArticleFactory()

@@ -1007,9 +1007,15 @@ class Article(SoftDeletable, Tracked):
         if self.deleted_at is not None:
             return
         super().soft_delete(by)
-        for quote in Quote.objects.filter(article=self).select_related("article"):
-            quote.article = self
-            quote.soft_delete(by, at=self.deleted_at)
+        update_with_history(
+            Quote.objects.filter(article=self),
+            by=by,
+            reason="deleted with its article",
+            deleted_at=self.deleted_at,
+            deleted_by=_user_or_none(by),
+            version=F("version") + 1,
+            updated_at=self.deleted_at,
+        )
 
     @transaction.atomic
     def restore(self, by=None) -> None:
@@ -1018,9 +1024,16 @@ class Article(SoftDeletable, Tracked):
         if self.deleted_at is None:
             return
         went = Quote.all_objects.filter(article=self, deleted_at=self.deleted_at)
+        update_with_history(
+            went,
+            by=by,
+            reason="restored with its article",
+            deleted_at=None,
+            deleted_by=None,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
         super().restore(by)
-        for quote in went.select_related("article"):
-            quote.restore(by)
 
     def assign(self, user, *, by=None) -> None:
         """Put the article in ``user``'s queue (None: nobody's). Only editors and admins
@@ -1727,14 +1740,12 @@ class Quote(Tracked):
         outlets that nothing else names go with it."""
         self._change({"status": self.Status.REJECTED}, by, expected_version)
 
-    def soft_delete(
-        self, by=None, *, expected_version: int | None = None, at: datetime | None = None
-    ) -> None:
+    def soft_delete(self, by=None, *, expected_version: int | None = None) -> None:
         """Delete the quote so that it can be undone: it leaves every list but keeps its
-        row. ``at``: when (its article's delete gives its own moment)."""
+        row."""
         with transaction.atomic():
             self._claim(expected_version, deleted=False)
-            self.deleted_at = at or timezone.now()
+            self.deleted_at = timezone.now()
             self.deleted_by = _user_or_none(by)
             self.stamp(by)
             self._change_reason = "deleted"

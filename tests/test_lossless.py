@@ -309,6 +309,8 @@ def test_an_article_goes_with_its_quotes_and_comes_back_with_them(editor_api, ed
     live = QuoteFactory(article=article, start=8, end=16)
     assert editor_api.delete(f"/api/v1/articles/{article.pk}/").status_code == 204
     assert not Quote.objects.filter(article=article).exists()
+    went = latest(Quote, id=live.pk)
+    assert (went.history_user, went.history_change_reason) == (editor, "deleted with its article")
     quotes = editor_api.get("/api/v1/quotes/").json()["results"]
     assert live.pk not in [q["id"] for q in quotes]
     assert editor_api.post(f"/api/v1/articles/{article.pk}/restore/").status_code == 200

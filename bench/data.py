@@ -200,6 +200,16 @@ TABLES = {
 }
 
 
+class _per_row:
+    """A column's value made afresh for each row, from its field's callable default."""
+
+    def __init__(self, field, connection) -> None:
+        self.field, self.connection = field, connection
+
+    def __call__(self):
+        return self.field.get_db_prep_save(self.field.get_default(), self.connection)
+
+
 class Table:
     """How the generator's rows go into one table: the columns it gives (in ``TABLES``),
     then a constant value for every other column of the model (its default, or NULL when
@@ -226,7 +236,9 @@ class Table:
         for column, field in fields.items():
             if column in given or field.db_default is not NOT_PROVIDED:
                 continue  # given, or the database fills it
-            if field.has_default():
+            if field.has_default() and callable(field.default):  # one each (an article's uid)
+                value = _per_row(field, connection)
+            elif field.has_default():
                 value = field.get_db_prep_save(field.get_default(), connection)
             elif field.null:
                 value = None
@@ -242,8 +254,12 @@ class Table:
 
     def rows(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         extras = self.extras
+        if not any(isinstance(value, _per_row) for value in extras):
+            for row in rows:
+                yield row + extras
+            return
         for row in rows:
-            yield row + extras
+            yield row + tuple(v() if isinstance(v, _per_row) else v for v in extras)
 
 
 def insert_rows(connection, table: Table, rows: Iterable[tuple]) -> None:
@@ -327,9 +343,10 @@ def fill_postgres(gen: Generator, tables: dict[str, Table], connection) -> None:
             conn.execute("SET session_replication_role = replica")
             cursor = stack.enter_context(conn.cursor())
             copy = stack.enter_context(cursor.copy(f"COPY {name} ({table.columns}) FROM STDIN"))
-            extras = table.extras
-            # Every row gets the table's constant extra columns on its way in.
-            copies[name] = lambda row, copy=copy, extras=extras: copy.write_row(row + extras)
+            # Every row gets the table's extra columns (constants, or made for it) on its way.
+            copies[name] = lambda row, copy=copy, table=table: copy.write_row(
+                next(table.rows([row]))
+            )
         for name, rows in (
             ("annotations_outlet", gen.outlets()),
             ("annotations_speaker", gen.speakers()),

@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.admin import SimpleHistoryAdmin as BaseHistoryAdmin
 
 from .models import (
     Article,
@@ -20,6 +22,18 @@ from .models import (
     User,
     ViaHop,
 )
+
+
+class SimpleHistoryAdmin(BaseHistoryAdmin):
+    """django-simple-history's admin, whose history page answers 404 for an id that is not
+    one (``1%00``) instead of passing it to the database."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404("No such row.") from None
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(User)

@@ -27,8 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.encoding import iri_to_uri
 
 from . import text as textrules
 from .documents import (
@@ -220,10 +220,9 @@ def extract_html(html: str) -> dict[str, Any]:
     )
     if found is None or not (found.text or "").strip():
         raise ValidationError("No article text was found in the HTML page.")
-    url = found.url or ""
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
+    # A page's own link may hold characters outside ASCII: percent-encoded, as browsers do.
+    url = iri_to_uri(found.url or "")
+    if not textrules.is_web_url(url):
         url = ""
     return {
         "title": (found.title or "").strip()[:500],

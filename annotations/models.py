@@ -7,6 +7,7 @@ for people.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -423,7 +424,9 @@ class Outlet(SoftDeletable, Proposable, Tracked):
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    home_page = models.URLField(max_length=500, blank=True)
+    home_page = models.URLField(
+        max_length=500, blank=True, validators=[textrules.web_url_validator()]
+    )
     wikidata_id = wikidata_field()
     history = HistoricalRecords(get_user=history_user)
 
@@ -465,7 +468,7 @@ class Outlet(SoftDeletable, Proposable, Tracked):
         its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
-            raise ValidationError("An outlet cannot be merged into itself.")
+            raise ValidationError("An outlet cannot be merged into itself.", code="merge_self")
         record = Merge.begin(self, duplicate, by)
         why = f"outlet {duplicate.name!r} (#{duplicate.pk}) merged into #{self.pk}"
         articles = Article.all_objects.filter(publisher=duplicate)
@@ -712,7 +715,7 @@ class Speaker(SoftDeletable, Proposable, Tracked):
         its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
-            raise ValidationError("A speaker cannot be merged into itself.")
+            raise ValidationError("A speaker cannot be merged into itself.", code="merge_self")
         record = Merge.begin(self, duplicate, by)
         why = f"speaker {duplicate.name!r} (#{duplicate.pk}) merged into #{self.pk}"
         hops = ViaHop.objects.filter(speaker=duplicate)
@@ -829,7 +832,9 @@ class Article(SoftDeletable, Tracked):
     publisher = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    url = models.URLField("URL", max_length=1000, blank=True)
+    url = models.URLField(
+        "URL", max_length=1000, blank=True, validators=[textrules.web_url_validator()]
+    )
     byline = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
@@ -1451,10 +1456,117 @@ class QuoteQuerySet(models.QuerySet):
             for row in rows:
                 row.proposed = False
 
+    def _on_postgresql(self) -> bool:
+        return connections[self.db].vendor == "postgresql"
+
     def through_outlet(self, outlet):
-        """Quotes published by ``outlet`` or relayed through it at any hop."""
-        hops = ViaHop.objects.filter(quote=OuterRef("pk"), outlet=outlet)
-        return self.filter(Q(article__publisher=outlet) | Exists(hops))
+        """Quotes published by ``outlet`` or relayed through it at any hop.
+
+        On PostgreSQL through the outlet table that triggers keep (migration 0013): the
+        outlet's quotes in id order, one index range, so that a page stops after its last
+        row whether the outlet has ten quotes or a hundred thousand."""
+        outlet_id = outlet.pk if isinstance(outlet, Outlet) else int(outlet)
+        if self._on_postgresql():
+            return self.filter(pk__in=_QuoteColumn.outlet_quotes(outlet_id))
+        hops = ViaHop.objects.filter(quote=OuterRef("pk"), outlet=outlet_id)
+        return self.filter(Q(article__publisher=outlet_id) | Exists(hops))
+
+    def published(self, *, after: datetime | None = None, before: datetime | None = None):
+        """Quotes whose article was published at or after ``after`` and before ``before``.
+        On PostgreSQL through the publication time each quote carries (migration 0013)."""
+        if not self._on_postgresql():
+            queryset = self
+            if after is not None:
+                queryset = queryset.filter(article__published_at__gte=after)
+            if before is not None:
+                queryset = queryset.filter(article__published_at__lt=before)
+            return queryset
+
+        def condition(quotes):
+            quotes = quotes.alias(_published=_QuoteColumn("published_at", models.DateTimeField()))
+            if after is not None:
+                quotes = quotes.filter(_published__gte=after)
+            if before is not None:
+                quotes = quotes.filter(_published__lt=before)
+            return quotes
+
+        return self._among(condition)
+
+    def search(self, words: str):
+        """Quotes whose text matches ``words``: on PostgreSQL full-text search (English
+        stemming; websearch syntax: words, "a phrase", -word, or) through the stored vector
+        and its GIN index (migration 0013); a case-insensitive substring elsewhere."""
+        if not self._on_postgresql():
+            return self.filter(text__icontains=words)
+        from django.contrib.postgres.search import SearchQuery, SearchVectorField
+
+        def condition(quotes):
+            return quotes.alias(_search=_QuoteColumn("search", SearchVectorField())).filter(
+                _search=SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+            )
+
+        return self._among(condition)
+
+    def _among(self, condition):
+        """These quotes filtered by ``condition`` (a function that filters a quote queryset
+        on the quote row, with an index that does not give id order: a date range, a text
+        search), on PostgreSQL.
+
+        A page in id order can be served two ways: walk the quotes in id order testing each
+        (cheap when matches are common, ruinous when they are few or all at the far end of
+        the order, which the planner cannot know: it assumes them spread evenly), or
+        collect the matching ids through their index first and read the page from those in
+        order. The planner's estimate of the matches decides: under ``COLLECT_BELOW`` they
+        are collected (at worst that many ids), otherwise the page is walked (on even
+        spread, at most ``100 / share`` rows, a share of at least 1 in 100 at a million)."""
+        matches = condition(Quote.all_objects.using(self.db)).order_by().values("pk")
+        plan = json.loads(matches.explain(format="json"))[0]["Plan"]
+        if plan["Plan Rows"] >= self.COLLECT_BELOW:
+            return condition(self)
+        return self.filter(_IdAmong(matches))
+
+    COLLECT_BELOW = 10_000
+
+
+SEARCH_CONFIG = "english"
+
+
+class _QuoteColumn(models.Expression):
+    """A column that PostgreSQL keeps on the quote table and the model does not declare
+    (migration 0013: ``search``, ``published_at``), read from the query's own quote table
+    (its alias, in a subquery too)."""
+
+    def __init__(self, column: str, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        table = compiler.quote_name_unless_alias(alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+    @staticmethod
+    def outlet_quotes(outlet_id: int) -> models.expressions.RawSQL:
+        """The ids of the quotes that reached the page through an outlet."""
+        return models.expressions.RawSQL(
+            "SELECT quote_id FROM annotations_quote_outlet WHERE outlet_id = %s", [outlet_id]
+        )
+
+
+class _IdAmong(models.Expression):
+    """``id = ANY(ARRAY(<ids>))`` on the query's own quote table: the subquery runs once,
+    first, and the page is read from its ids in order through the primary key."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        sql, params = self.ids.query.get_compiler(connection=connection).as_sql()
+        return f'{alias}."id" = ANY(ARRAY({sql}))', params
 
 
 class LiveQuoteManager(models.Manager.from_queryset(QuoteQuerySet)):
@@ -1482,7 +1594,13 @@ class Quote(Tracked):
     :meth:`accept`, :meth:`reject`, :meth:`soft_delete` and :meth:`restore`. Each change
     bumps ``version``; given ``expected_version``, it is a conditional update that raises
     :class:`Quote.VersionConflict` when someone else changed the quote first. ``save()``
-    stores the row and does nothing else."""
+    stores the row and does nothing else.
+
+    On PostgreSQL, triggers (migration 0013) keep what the list filters read beside the
+    row: its text's search vector and its article's publication time as columns the model
+    does not declare, and its outlets (publisher and outlet hops) in
+    ``annotations_quote_outlet``; see ``QuoteQuerySet.search``, ``published`` and
+    ``through_outlet``."""
 
     class Kind(models.TextChoices):
         DIRECT = "direct", "Direct"
@@ -1598,7 +1716,8 @@ class Quote(Tracked):
         indexes = [
             models.Index(fields=["article", "start"], name="annotations_quote_article_idx"),
             models.Index(fields=["speaker", "id"], name="annotations_quote_speaker_idx"),
-            models.Index(fields=["status"], name="annotations_quote_status_idx"),
+            models.Index(fields=["status", "id"], name="annotations_quote_stat_id_idx"),
+            models.Index(fields=["kind", "id"], name="annotations_quote_kind_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -294,7 +294,7 @@ class AliasedViewSet(NewsdeskViewSet):
         super().perform_destroy(instance)
 
     @transaction.atomic
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         survivor = self.get_object()
         body = MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -302,7 +302,8 @@ class AliasedViewSet(NewsdeskViewSet):
         duplicate = model.objects.filter(pk=body.validated_data["duplicate"]).first()
         if duplicate is None:
             raise serializers.ValidationError(
-                {"duplicate": f"There is no {model._meta.verbose_name} with this id."}
+                {"duplicate": f"There is no {model._meta.verbose_name} with this id."},
+                code="unknown_reference",
             )
         survivor.merge(duplicate, by=request.user)
         return Response(self.reloaded(survivor))
@@ -317,11 +318,31 @@ def merge_schema(what: str, serializer):
             "and the duplicate is removed. Admins only."
         ),
         request=MergeSerializer,
-        responses={200: serializer, 400: FIELD_ERRORS, 401: ERROR, 403: ERROR, 404: ERROR},
+        responses={
+            200: serializer,
+            400: FIELD_ERRORS,
+            401: ERROR,
+            403: ERROR,
+            404: ERROR,
+            **WRITE_REFUSALS,
+        },
     )
 
 
 COMMON_ERRORS = {400: FIELD_ERRORS, 401: ERROR, 403: ERROR}
+# Refusals of schema-valid writes that depend on stored rows (see exceptions.py).
+CONFLICT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Refused, nothing changed: the request clashes with a stored row (a name or "
+    "URL already taken) or with the row's current state. Field names map to messages.",
+)
+UNPROCESSABLE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Refused, nothing changed: the request is well formed but names a row that "
+    "is not there, or a span that does not fit the article's text. Field names map to "
+    "messages.",
+)
+WRITE_REFUSALS = {409: CONFLICT, 422: UNPROCESSABLE}
 LIST_ERRORS = {
     **COMMON_ERRORS,
     404: OpenApiResponse(ERROR, description="The cursor is not one the server made."),
@@ -331,9 +352,13 @@ LIST_ERRORS = {
 @extend_schema_view(
     list=extend_schema(responses={200: OutletSerializer(many=True), **LIST_ERRORS}),
     retrieve=extend_schema(responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS}),
-    create=extend_schema(responses={201: OutletSerializer, **COMMON_ERRORS}),
-    update=extend_schema(responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS}),
-    partial_update=extend_schema(responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS}),
+    create=extend_schema(responses={201: OutletSerializer, **COMMON_ERRORS, 409: CONFLICT}),
+    update=extend_schema(
+        responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
+    partial_update=extend_schema(
+        responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
     destroy=extend_schema(
         description="Deletes an outlet nothing refers to, so that `restore` can undo it; one "
         "that publishes articles or relays quotes gets 409 (merge it instead).",
@@ -352,7 +377,7 @@ class OutletViewSet(AliasedViewSet):
 
     @merge_schema("outlet", OutletSerializer)
     @action(detail=True, methods=["post"], permission_classes=[AdminsOnly])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
 
     @restore_schema("a outlet", OutletSerializer)
@@ -364,9 +389,13 @@ class OutletViewSet(AliasedViewSet):
 @extend_schema_view(
     list=extend_schema(responses={200: SpeakerSerializer(many=True), **LIST_ERRORS}),
     retrieve=extend_schema(responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS}),
-    create=extend_schema(responses={201: SpeakerSerializer, **COMMON_ERRORS}),
-    update=extend_schema(responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS}),
-    partial_update=extend_schema(responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS}),
+    create=extend_schema(responses={201: SpeakerSerializer, **COMMON_ERRORS, 409: CONFLICT}),
+    update=extend_schema(
+        responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
+    partial_update=extend_schema(
+        responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
     destroy=extend_schema(
         description="Deletes a speaker nothing refers to, so that `restore` can undo it; one "
         "with quotes or via hops gets 409 (merge it instead).",
@@ -385,7 +414,7 @@ class SpeakerViewSet(AliasedViewSet):
 
     @merge_schema("speaker", SpeakerSerializer)
     @action(detail=True, methods=["post"], permission_classes=[AdminsOnly])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
 
     @restore_schema("a speaker", SpeakerSerializer)
@@ -397,10 +426,14 @@ class SpeakerViewSet(AliasedViewSet):
 @extend_schema_view(
     list=extend_schema(responses={200: ArticleSerializer(many=True), **LIST_ERRORS}),
     retrieve=extend_schema(responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS}),
-    create=extend_schema(responses={201: ArticleDetailSerializer, **COMMON_ERRORS}),
-    update=extend_schema(responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS}),
+    create=extend_schema(
+        responses={201: ArticleDetailSerializer, **COMMON_ERRORS, **WRITE_REFUSALS}
+    ),
+    update=extend_schema(
+        responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS, **WRITE_REFUSALS}
+    ),
     partial_update=extend_schema(
-        responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS}
+        responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS, **WRITE_REFUSALS}
     ),
     destroy=extend_schema(
         description="Deletes an article and its quotes so that `restore` can undo it: they "
@@ -441,7 +474,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def suggest(self, request, pk=None):
+    def suggest(self, request, pk=None, format=None):
         article = self.get_object()
         try:  # in a child process, stopped at NEWSDESK_SUGGEST_SECONDS
             made = jobs.suggest_in_time(article, by=request.user)
@@ -483,7 +516,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def revisions(self, request, pk=None):
+    def revisions(self, request, pk=None, format=None):
         return Response(RevisionSerializer(self.revisions_of(pk), many=True).data)
 
     @extend_schema(
@@ -498,7 +531,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def revision(self, request, pk=None, number=None):
+    def revision(self, request, pk=None, number=None, format=None):
         article = get_object_or_404(Article.objects.select_related("created_by"), pk=pk)
         number = int(number)
         revision = article.revisions.select_related("created_by").filter(number=number).first()
@@ -595,13 +628,15 @@ QUOTE_EXAMPLE = OpenApiExample(
     create=extend_schema(
         examples=[QUOTE_EXAMPLE],
         parameters=[ETAG],
-        responses={201: QuoteSerializer, **COMMON_ERRORS},
+        responses={201: QuoteSerializer, **COMMON_ERRORS, 422: UNPROCESSABLE},
     ),
     update=extend_schema(
-        parameters=[IF_MATCH, ETAG], responses={200: QuoteSerializer, **WRITE_ERRORS}
+        parameters=[IF_MATCH, ETAG],
+        responses={200: QuoteSerializer, **WRITE_ERRORS, 422: UNPROCESSABLE},
     ),
     partial_update=extend_schema(
-        parameters=[IF_MATCH, ETAG], responses={200: QuoteSerializer, **WRITE_ERRORS}
+        parameters=[IF_MATCH, ETAG],
+        responses={200: QuoteSerializer, **WRITE_ERRORS, 422: UNPROCESSABLE},
     ),
     destroy=extend_schema(
         description="Deletes the quote so that it can be undone with `restore`.",
@@ -714,10 +749,14 @@ class QuoteViewSet(NewsdeskViewSet):
         "it `anchored`. An orphaned quote is settled by sending its `fragments` anew.",
         request=None,
         parameters=[IF_MATCH, ETAG],
-        responses={200: QuoteSerializer, **WRITE_ERRORS},
+        responses={
+            200: QuoteSerializer,
+            **WRITE_ERRORS,
+            409: OpenApiResponse(FIELD_ERRORS.response, description="The quote is not relocated."),
+        },
     )
     @action(detail=True, methods=["post"], url_path="confirm-anchoring")
-    def confirm_anchoring(self, request, pk=None):
+    def confirm_anchoring(self, request, pk=None, format=None):
         versions = self.versions_from(request)
         quote = self.get_object()
         expected = self.expected_version(quote, versions)
@@ -739,7 +778,7 @@ class QuoteViewSet(NewsdeskViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         versions = self.versions_from(request, required=False)
         quote = self.get_object()
         if quote.is_deleted:

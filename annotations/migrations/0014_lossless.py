@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
     atomic = False  # the uid batches commit one by one; CREATE INDEX CONCURRENTLY needs it
 
     dependencies = [
-        ("annotations", "0011_workflow"),
+        ("annotations", "0013_quote_filter_paths"),
     ]
 
     operations = [

@@ -31,7 +31,14 @@ from django.db import transaction
 from django.utils.encoding import iri_to_uri
 
 from . import text as textrules
-from .documents import UPDATED, duplicate_of, error_text, parse_published_at, store_document
+from .documents import (
+    LISTED,
+    UPDATED,
+    duplicate_of,
+    error_text,
+    parse_published_at,
+    store_document,
+)
 from .models import Article, Outlet
 
 
@@ -47,6 +54,7 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     suggested: int = 0
+    listed: int = 0  # directory lines: speakers and outlets that no article names
     committed: bool = True
 
     def imported_articles(self) -> list[tuple[int, str]]:
@@ -279,7 +287,9 @@ def parse_jsonl_line(line: str) -> Any:
 def _jsonl_step(report: ImportReport, line: str, user) -> Callable[[], None]:
     def step():
         article, duplicate = store_document(parse_jsonl_line(line), user=user)
-        if duplicate == UPDATED:
+        if duplicate == LISTED:
+            report.listed += 1
+        elif duplicate == UPDATED:
             number = article.current_revision_number()
             report.updated.append(f"{article.title!r}: revision {number}")
         elif duplicate:

@@ -32,7 +32,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .documents import UPDATED, Directory, articles_jsonl_lines, error_text, store_document
+from .documents import (
+    LISTED,
+    UPDATED,
+    Directory,
+    articles_jsonl_lines,
+    error_text,
+    store_document,
+)
 from .importing import IMPORTABLE, decode_upload, import_html, import_text, parse_jsonl_line
 from .models import Article, Job
 
@@ -517,6 +524,10 @@ def _import_lines(job: Job, progress: Progress, user) -> None:
             except ValidationError as exc:
                 progress.add("refused", {"line": lineno, "why": error_text(exc)})
             else:
+                if outcome == LISTED:  # speakers and outlets that no article names
+                    progress.count("listed")
+                    progress.step()
+                    continue
                 entry = {"line": lineno, "title": article.title, "article": article.pk}
                 if not outcome:
                     progress.add("imported", entry)
@@ -589,13 +600,13 @@ def _run_export(job: Job, progress: Progress) -> None:
     path = export_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    articles = Article.objects.order_by("pk")
-    job.total = articles.count()
+    job.total = Article.all_objects.count()
     try:
         with partial.open("w", encoding="utf-8") as out:
-            for line in articles_jsonl_lines(articles):
+            for line in articles_jsonl_lines():  # deleted ones too, and the directory line
                 out.write(line)
                 progress.step()
+        job.total = max(job.total, job.done)  # the directory line, when there is one
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -827,7 +827,7 @@ def quote_restore(request, pk):
 @editor_required
 def boilerplate_confirm(request, pk):
     found = get_object_or_404(BoilerplateRange.objects.select_related("article"), pk=pk)
-    found.confirm()
+    found.confirm(by=request.user)
     return workspace_response(request, found.article, flash="Boilerplate confirmed.")
 
 
@@ -838,7 +838,7 @@ def boilerplate_reject(request, pk):
     article = found.article
     if not found.proposed:
         return error_response(request, "Only a proposed range can be rejected here.")
-    found.reject()
+    found.reject(by=request.user)
     return workspace_response(request, article, flash="Boilerplate rejected: it is the story.")
 
 
@@ -1351,7 +1351,7 @@ def alias_add(request, kind: str, pk: int):
     form = AliasForm(request.POST)
     if not form.is_valid():
         return render_entity_page(request, entity, row, status=422, alias_form=form)
-    added = row.add_aliases([form.cleaned_data["name"]])
+    added = row.add_aliases([form.cleaned_data["name"]], by=request.user)
     if added:
         messages.success(request, f"Added the alias {added[0]}.")
     else:
@@ -1365,6 +1365,7 @@ def alias_remove(request, kind: str, pk: int, alias_pk: int):
     entity = ENTITIES[kind]
     row = get_object_or_404(entity.model, pk=pk)
     alias = get_object_or_404(row.aliases, pk=alias_pk)
+    alias._history_user = request.user
     alias.delete()
     messages.success(
         request, f"Removed the alias {alias.name}; restore it below if that was wrong."
@@ -2232,3 +2233,44 @@ def quote_confirm_anchoring(request, pk):
     except ValidationError as exc:
         return error_response(request, message_of(exc))
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote confirmed.")
+
+
+# --- Deleted articles, speakers and outlets, waiting to be restored -------------------------
+
+DELETED_KINDS = {"article": Article, "speaker": Speaker, "outlet": Outlet}
+DELETED_LIMIT = 200
+
+
+@require_GET
+@login_required
+def deleted_list(request):
+    """What was deleted, newest first, with who and when; editors restore from here."""
+    sections = [
+        (
+            kind,
+            model._meta.verbose_name_plural.capitalize(),
+            list(
+                model.all_objects.filter(deleted_at__isnull=False)
+                .select_related("deleted_by")
+                .defer(*(["body"] if model is Article else []))
+                .order_by("-deleted_at", "-pk")[:DELETED_LIMIT]
+            ),
+        )
+        for kind, model in DELETED_KINDS.items()
+    ]
+    context = {"sections": sections, "can_edit": can_edit(request.user)}
+    return render(request, "annotations/deleted.html", context)
+
+
+@require_POST
+@editor_required
+def deleted_restore(request, kind: str, pk: int):
+    model = DELETED_KINDS.get(kind)
+    if model is None:
+        raise Http404
+    row = get_object_or_404(model.all_objects.all(), pk=pk)
+    with transaction.atomic():
+        row.restore(by=request.user)
+    name = row.title if model is Article else row.name
+    messages.success(request, f"Restored {name}.")
+    return redirect(row)

@@ -227,6 +227,16 @@ TABLES = {
 }
 
 
+class _per_row:
+    """A column's value made afresh for each row, from its field's callable default."""
+
+    def __init__(self, field, connection) -> None:
+        self.field, self.connection = field, connection
+
+    def __call__(self):
+        return self.field.get_db_prep_save(self.field.get_default(), self.connection)
+
+
 class Table:
     """How the generator's rows go into one table: the columns it gives (in ``TABLES``),
     then a constant value for every other column of the model (its default, or NULL when
@@ -253,7 +263,9 @@ class Table:
         for column, field in fields.items():
             if column in given or field.db_default is not NOT_PROVIDED:
                 continue  # given, or the database fills it
-            if field.has_default():
+            if field.has_default() and callable(field.default):  # one each (an article's uid)
+                value = _per_row(field, connection)
+            elif field.has_default():
                 value = field.get_db_prep_save(field.get_default(), connection)
             elif field.null:
                 value = None
@@ -269,8 +281,12 @@ class Table:
 
     def rows(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         extras = self.extras
+        if not any(isinstance(value, _per_row) for value in extras):
+            for row in rows:
+                yield row + extras
+            return
         for row in rows:
-            yield row + extras
+            yield row + tuple(v() if isinstance(v, _per_row) else v for v in extras)
 
 
 def insert_rows(connection, table: Table, rows: Iterable[tuple]) -> None:
@@ -363,11 +379,10 @@ def fill_postgres(gen: Generator, tables: dict[str, Table], connection) -> None:
                 # here: the articles are not committed yet for a trigger to look up.
                 columns += ', "published_at"'
             copy = stack.enter_context(cursor.copy(f"COPY {name} ({columns}) FROM STDIN"))
-            extras = table.extras
-            # Every row gets the table's constant extra columns on its way in (then a
-            # quote its publication time, in ``more``).
-            copies[name] = lambda row, more=(), copy=copy, extras=extras: copy.write_row(
-                row + extras + more
+            # Every row gets the table's extra columns (constants, or made for it: an
+            # article's uid) on its way in (then a quote its publication time, in ``more``).
+            copies[name] = lambda row, more=(), copy=copy, table=table: copy.write_row(
+                next(table.rows([row])) + more
             )
         for name, rows in (
             ("annotations_outlet", gen.outlets()),

@@ -585,13 +585,14 @@ def test_body_change_allowed_without_quotes_and_title_change_with_them(editor_ap
     assert response.json()["title"] == "Renamed"
 
 
-def test_article_with_quotes_cannot_be_deleted_but_empty_one_can(editor_api, article):
-    QuoteFactory(article=article).soft_delete()
+def test_deleting_an_article_with_quotes_keeps_both_to_restore(editor_api, article):
+    quote = QuoteFactory(article=article)
     response = editor_api.delete(f"/api/v1/articles/{article.pk}/")
-    assert response.status_code == 409
-    assert Article.objects.filter(pk=article.pk).exists()
-    empty = ArticleFactory()
-    assert editor_api.delete(f"/api/v1/articles/{empty.pk}/").status_code == 204
+    assert response.status_code == 204
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert Quote.all_objects.get(pk=quote.pk).is_deleted
+    assert editor_api.post(f"/api/v1/articles/{article.pk}/restore/").status_code == 200
+    assert Quote.objects.filter(pk=quote.pk).exists()
 
 
 def test_suggest_creates_suggested_quotes(editor_api, seeded):

@@ -30,6 +30,8 @@ from annotations.models import (
     Revision,
     Speaker,
     ViaHop,
+    create_with_history,
+    delete_with_history,
 )
 
 MAX_FRAGMENTS = 100
@@ -568,9 +570,12 @@ class ArticleDetailSerializer(ArticleSerializer):
         article.stamp(self.context["request"].user)
         article.save()  # a new body is a new revision; the quotes follow it
         if boilerplate is not None:
-            article.boilerplate.all().delete()
-            BoilerplateRange.objects.bulk_create(
-                BoilerplateRange(article=article, **b) for b in boilerplate
+            by = self.context["request"].user
+            delete_with_history(article.boilerplate.all(), by=by)
+            create_with_history(
+                BoilerplateRange,
+                [BoilerplateRange(article=article, **b) for b in boilerplate],
+                by=by,
             )
         return article
 
@@ -634,8 +639,9 @@ class AliasedSerializer(RefuseNulMixin, serializers.ModelSerializer):
         if aliases is not None:
             keep = {name.strip().casefold() for name in aliases}
             gone = [a.pk for a in obj.aliases.all() if a.name.casefold() not in keep]
-            obj.aliases.filter(pk__in=gone).delete()
-            obj.add_aliases(aliases)
+            by = self.context["request"].user
+            delete_with_history(obj.aliases.filter(pk__in=gone), by=by)
+            obj.add_aliases(aliases, by=by)
         return obj
 
     def create(self, validated_data: dict[str, Any]):

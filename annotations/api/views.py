@@ -229,8 +229,17 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
         return super().handle_exception(exc)
 
     def perform_destroy(self, instance):
+        """Speakers, outlets and articles are deleted so that it can be undone (``restore``)."""
         with transaction.atomic():
-            instance.delete()
+            instance.soft_delete(by=self.request.user)
+
+    def restore(self, request, pk=None):
+        """Bring a deleted row back (a live one is returned as it is)."""
+        model = self.get_queryset().model
+        row = get_object_or_404(model.all_objects.all(), pk=pk)
+        with transaction.atomic():
+            row.restore(by=request.user)
+        return Response(self.reloaded(row))
 
     def reloaded(self, instance) -> dict[str, Any]:
         """The row as the API shows it, counts included, after a write."""
@@ -252,8 +261,30 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
         return Response(self.reloaded(instance))
 
 
+def restore_schema(what: str, serializer):
+    return extend_schema(
+        summary=f"Undo the delete of {what} (editors)",
+        description=f"Brings a deleted {what} back; one that is not deleted is returned as it is.",
+        request=None,
+        responses={200: serializer, 404: ERROR, **COMMON_ERRORS},
+    )
+
+
 class AliasedViewSet(NewsdeskViewSet):
-    """Speakers and outlets: plain CRUD, aliases, and an admin-only merge."""
+    """Speakers and outlets: plain CRUD (a delete can be undone), aliases, and an admin-only
+    merge."""
+
+    def perform_destroy(self, instance):
+        # What quotes or articles name stays: merge it into the row that replaces it.
+        named = (
+            Quote.all_objects.filter(speaker=instance).exists()
+            if isinstance(instance, Speaker)
+            else Article.all_objects.filter(publisher=instance).exists()
+        )
+        field = "speaker" if isinstance(instance, Speaker) else "outlet"
+        if named or ViaHop.objects.filter(**{field: instance}).exists():
+            raise ProtectedError("referred to", set())
+        super().perform_destroy(instance)
 
     @transaction.atomic
     def merge(self, request, pk=None, format=None):
@@ -326,8 +357,8 @@ LIST_ERRORS = {
         responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
     ),
     destroy=extend_schema(
-        description="Deletes an outlet nothing refers to; one that publishes articles or "
-        "relays quotes gets 409 (merge it instead).",
+        description="Deletes an outlet nothing refers to, so that `restore` can undo it; one "
+        "that publishes articles or relays quotes gets 409 (merge it instead).",
         responses={204: None, 404: ERROR, 409: ERROR, **COMMON_ERRORS},
     ),
 )
@@ -346,6 +377,11 @@ class OutletViewSet(AliasedViewSet):
     def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
 
+    @restore_schema("a outlet", OutletSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return super().restore(request, pk)
+
 
 @extend_schema_view(
     list=extend_schema(responses={200: SpeakerSerializer(many=True), **LIST_ERRORS}),
@@ -358,8 +394,8 @@ class OutletViewSet(AliasedViewSet):
         responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
     ),
     destroy=extend_schema(
-        description="Deletes a speaker nothing refers to; one with quotes or via hops gets "
-        "409 (merge it instead).",
+        description="Deletes a speaker nothing refers to, so that `restore` can undo it; one "
+        "with quotes or via hops gets 409 (merge it instead).",
         responses={204: None, 404: ERROR, 409: ERROR, **COMMON_ERRORS},
     ),
 )
@@ -378,6 +414,11 @@ class SpeakerViewSet(AliasedViewSet):
     def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
 
+    @restore_schema("a speaker", SpeakerSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return super().restore(request, pk)
+
 
 @extend_schema_view(
     list=extend_schema(responses={200: ArticleSerializer(many=True), **LIST_ERRORS}),
@@ -392,9 +433,9 @@ class SpeakerViewSet(AliasedViewSet):
         responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS, **WRITE_REFUSALS}
     ),
     destroy=extend_schema(
-        description="Deletes an article without quotes; one with quotes (deleted ones "
-        "included, kept for undo) gets 409.",
-        responses={204: None, 404: ERROR, 409: ERROR, **COMMON_ERRORS},
+        description="Deletes an article and its quotes so that `restore` can undo it: they "
+        "leave every list and come back together.",
+        responses={204: None, 404: ERROR, **COMMON_ERRORS},
     ),
 )
 class ArticleViewSet(NewsdeskViewSet):
@@ -409,15 +450,10 @@ class ArticleViewSet(NewsdeskViewSet):
     def get_serializer_class(self):
         return ArticleSerializer if self.action == "list" else ArticleDetailSerializer
 
-    def perform_destroy(self, instance):
-        with transaction.atomic():
-            quotes = Quote.all_objects.filter(article=instance).count()
-            if quotes:
-                raise Conflict(
-                    f"The article has {quotes} quote(s), deleted ones included (kept so that "
-                    "deletes can be undone); an article with quotes is kept."
-                )
-            instance.delete()
+    @restore_schema("an article", ArticleDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return super().restore(request, pk)
 
     @extend_schema(
         summary="Suggest quotes in this article (editors)",

@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= newsdesk-demo
 XDIST ?= -n 2
 # The slow families that `make test` leaves out and `make test-all` runs (pyproject.toml
 # names them; tests/conftest.py marks their tests).
-SLOW := browser or corpus or subprocess or schemathesis or speed
+SLOW := browser or corpus or subprocess or schemathesis or speed or scale
 # `-m "not ($(SLOW))"` is what leaves them out; not collecting the two folders whose
 # families are left out whole (nor loading Schemathesis' and Hypothesis' plugins) only
 # saves each worker some seconds of imports.

@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.admin import SimpleHistoryAdmin as BaseHistoryAdmin
 
 from .models import (
     Article,
@@ -20,6 +22,18 @@ from .models import (
     User,
     ViaHop,
 )
+
+
+class SimpleHistoryAdmin(BaseHistoryAdmin):
+    """django-simple-history's admin, whose history page answers 404 for an id that is not
+    one (``1%00``) instead of passing it to the database."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404("No such row.") from None
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(User)
@@ -75,18 +89,45 @@ def merge_action(model_label: str):
     return merge
 
 
+class SoftDeleteAdmin(SimpleHistoryAdmin):
+    """Deleting here is a soft delete (the row waits to be restored, with who and when);
+    deleted rows are listed under the "deleted" filter and restored by an action."""
+
+    def get_queryset(self, request):
+        qs = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def get_list_filter(self, request):
+        return [("deleted_at", admin.EmptyFieldListFilter), *super().get_list_filter(request)]
+
+    def delete_model(self, request, obj):
+        obj.soft_delete(by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for row in queryset:
+                row.soft_delete(by=request.user)
+
+    @admin.action(description="Restore the selected deleted rows")
+    def restore_rows(self, request, queryset):
+        with transaction.atomic():
+            for row in queryset.filter(deleted_at__isnull=False):
+                row.restore(by=request.user)
+
+
 class OutletAliasInline(admin.TabularInline):
     model = OutletAlias
     extra = 1
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(SoftDeleteAdmin):
     list_display = ["name", "kind", "home_page", "article_count"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name"]
     inlines = [OutletAliasInline]
-    actions = [merge_action("outlet")]
+    actions = [merge_action("outlet"), "restore_rows"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_articles=Count("articles"))
@@ -106,12 +147,12 @@ class SpeakerAliasInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(SoftDeleteAdmin):
     list_display = ["name", "kind", "role", "affiliation", "alias_list", "quote_count"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name", "role", "affiliation", "wikidata_id"]
     inlines = [SpeakerAliasInline]
-    actions = [merge_action("speaker")]
+    actions = [merge_action("speaker"), "restore_rows"]
 
     def get_queryset(self, request):
         return (
@@ -169,7 +210,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(SoftDeleteAdmin):
     list_display = [
         "title",
         "publisher",
@@ -184,6 +225,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["publisher"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     inlines = [BoilerplateInline, QuoteInline, RevisionInline]
+    actions = ["restore_rows"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts().select_related("publisher")

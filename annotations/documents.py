@@ -5,19 +5,25 @@ back). The sample data in ``seeds/`` uses it, and so do the JSON Lines import
 
     {
       "format": "newsdesk-article/1",
-      "article": {"id", "title", "body" | "body_file", "publisher", "url", "byline",
-                  "published_at", "language", "status",
-                  "boilerplate": [{"start", "end", "note"}],
+      "article": {"id", "uid", "title", "body" | "body_file", "publisher", "url", "byline",
+                  "published_at", "language", "status", "deleted_at", "deleted_by",
+                  "boilerplate": [{"start", "end", "note", "proposed"}],
                   "revisions": [{"number", "body", "created_at", "created_by"}]},
-      "outlets": [{"name", "kind", "home_page", "wikidata_id", "aliases"}],
+      "outlets": [{"name", "kind", "home_page", "wikidata_id", "aliases", "proposed",
+                   "deleted_at", "deleted_by"}],
       "speakers": [{"name", "key", "kind", "role", "affiliation", "wikidata_id",
-                    "description", "aliases"}],
+                    "description", "aliases", "proposed", "deleted_at", "deleted_by"}],
       "quotes": [{"kind", "status", "fragments": [[start, end], ...], "text", "speaker",
                   "speaker_role", "speaker_mention": [start, end] | null, "cue",
                   "cue_span": [start, end] | null,
                   "via": [{"type": "outlet" | "speaker", "name"}], "note",
-                  "anchoring", "revision", "previous_text"}]
+                  "anchoring", "revision", "previous_text", "deleted_at", "deleted_by"}]
     }
+
+A JSON Lines export ends with one more line when some speakers or outlets are named by no
+article or quote (made by hand, kept after their quotes went, or deleted):
+``{"format": "newsdesk-directory/1", "outlets": [...], "speakers": [...]}``, entries as
+above.
 
 Required: ``format``, ``article.title``, ``article.body`` (``body_file``, a path beside the
 document, only for seed files read from disk, never for uploads), and in each list entry
@@ -33,8 +39,10 @@ refer to them by key, and a keyed speaker only matches a stored one with the sam
 kind, role, affiliation, Wikidata id and description, so that namesakes stay apart through
 a round trip (a description is what tells two stored speakers of one name apart).
 
-An article already present (same URL, or same title and body) is skipped, so importing a
-document twice changes nothing. A document naming a stored article (by its ``id``, or by
+An article carries its ``uid``, its identity across databases: an article already present
+(same uid; without a uid in the document, same URL, or same title and body) is skipped, so
+importing a document twice changes nothing, and two articles of one title and body stay
+two. A document naming a stored article (by its ``id``, or by
 the same URL) with another body is an updated version: the body becomes the article's new
 revision and its quotes follow the text (the document's quotes are not added to them).
 
@@ -48,15 +56,18 @@ belong to).
 On the way out (``iter_article_documents`` / ``articles_jsonl_lines``) keys are sorted and
 lists kept in a fixed order (articles by id, quotes by start, end and id, speakers and
 outlets by name), so that exporting, importing into an empty database and exporting again
-gives the same bytes. Deleted quotes (waiting for an undo) are not exported; rejected ones
-are, so that they are not suggested again. Who made a row and when is not carried (the
-importing user becomes the creator), except for revisions, whose who and when are the
-point.
+gives the same bytes. Everything is exported: deleted articles, quotes, speakers and
+outlets (waiting for an undo: ``deleted_at`` and ``deleted_by``), rejected suggestions (so
+that they are not suggested again), proposed speakers and outlets (``proposed``). Who made
+a row and when is not carried (the importing user becomes the creator), except for
+revisions and deletes, whose who and when are the point (a user name that names no user
+here becomes unknown).
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -83,10 +94,15 @@ from .models import (
     SpeakerAlias,
     User,
     ViaHop,
-    bulk_create_with_history,
+    create_with_history,
 )
 
 DOCUMENT_FORMAT = "newsdesk-article/1"
+DIRECTORY_FORMAT = "newsdesk-directory/1"
+#: the outcome of a directory line: speakers and outlets stored, no article
+LISTED = "listed"
+#: the reason an import's rows give in their history
+IMPORTED = "imported"
 
 
 def error_text(exc: ValidationError) -> str:
@@ -116,12 +132,18 @@ def parse_published_at(value: str | None) -> datetime | None:
 
 
 def duplicate_of(data: dict[str, Any], body: str) -> tuple[Article | None, str]:
-    """The stored article ``data`` duplicates and why (``"same URL"``, ``"same title and
-    body"``), or ``(None, "")``. One query."""
-    same = Q(title=data["title"], body=body)
+    """The stored article ``data`` duplicates and why (``"same uid"``, ``"same URL"``,
+    ``"same title and body"``), or ``(None, "")``. With a ``uid``, only the uid and the URL
+    (which one article holds) count: two articles may share a title and body. Deleted
+    articles count too. One query."""
+    uid = data.get("uid")
+    same = Q(uid=uid) if uid else Q(title=data["title"], body=body)
     if data.get("url"):
         same |= Q(url=data["url"])
-    found = list(Article.objects.filter(same))
+    found = list(Article.all_objects.filter(same))
+    for article in found:
+        if uid and str(article.uid) == uid:
+            return article, "same uid"
     if data.get("url"):
         for article in found:
             if article.url == data["url"]:
@@ -135,9 +157,13 @@ def duplicate_of(data: dict[str, Any], body: str) -> tuple[Article | None, str]:
 # --------------------------------------------------------------------------- validation
 
 _DOC_KEYS = ({"format", "article"}, {"outlets", "speakers", "quotes"})
+_DIRECTORY_KEYS = ({"format"}, {"outlets", "speakers"})
+_DELETED = {"deleted_at", "deleted_by"}
 _ARTICLE_KEYS = (
     {"title"},
     {
+        *_DELETED,
+        "uid",
         "id",
         "revisions",
         "body",
@@ -152,14 +178,28 @@ _ARTICLE_KEYS = (
     },
 )
 _BOILERPLATE_KEYS = ({"start", "end"}, {"note", "proposed"})
-_OUTLET_KEYS = ({"name"}, {"kind", "home_page", "wikidata_id", "aliases"})
+_OUTLET_KEYS = (
+    {"name"},
+    {"kind", "home_page", "wikidata_id", "aliases", "proposed", *_DELETED},
+)
 _SPEAKER_KEYS = (
     {"name"},
-    {"key", "kind", "role", "affiliation", "wikidata_id", "description", "aliases"},
+    {
+        "key",
+        "kind",
+        "role",
+        "affiliation",
+        "wikidata_id",
+        "description",
+        "aliases",
+        "proposed",
+        *_DELETED,
+    },
 )
 _QUOTE_KEYS = (
     {"kind", "fragments"},
     {
+        *_DELETED,
         "status",
         "text",
         "speaker",
@@ -228,14 +268,54 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
+def _check_deleted(obj: dict, where: str) -> None:
+    _check_str(obj, "deleted_at", where)
+    _check_str(obj, "deleted_by", where)
+    if obj.get("deleted_by") and not obj.get("deleted_at"):
+        raise ValidationError(f"{where}.deleted_by needs deleted_at.")
+    parse_published_at(obj.get("deleted_at"))
+
+
+def _check_names(doc: dict) -> None:
+    for n, o in enumerate(_check_list(doc, "outlets", "the document")):
+        where = f"outlets[{n}]"
+        _check_object(o, where, _OUTLET_KEYS)
+        for key in ("name", "kind", "home_page", "wikidata_id"):
+            _check_str(o, key, where)
+        if not all(isinstance(a, str) for a in _check_list(o, "aliases", where)):
+            raise ValidationError(f"{where}.aliases must be a list of strings.")
+        _check_flag(o, "proposed", where)
+        _check_deleted(o, where)
+    for n, s in enumerate(_check_list(doc, "speakers", "the document")):
+        where = f"speakers[{n}]"
+        _check_object(s, where, _SPEAKER_KEYS)
+        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id", "description"):
+            _check_str(s, key, where)
+        if not all(isinstance(a, str) for a in _check_list(s, "aliases", where)):
+            raise ValidationError(f"{where}.aliases must be a list of strings.")
+        _check_flag(s, "proposed", where)
+        _check_deleted(s, where)
+
+
+def _check_flag(obj: dict, key: str, where: str) -> None:
+    if not isinstance(obj.get(key, False), bool):
+        raise ValidationError(f"{where}.{key} must be true or false.")
+
+
 def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
     """Check a document's shape: known keys only, required keys present, types right.
     Offsets against the body are checked on import. Raises ``ValidationError`` naming the
-    place of the first problem."""
+    place of the first problem. A directory line (``newsdesk-directory/1``) holds only
+    outlets and speakers."""
+    if isinstance(doc, dict) and doc.get("format") == DIRECTORY_FORMAT:
+        _check_object(doc, "the directory", _DIRECTORY_KEYS)
+        _check_names(doc)
+        return
     _check_object(doc, "the document", _DOC_KEYS)
     if doc["format"] != DOCUMENT_FORMAT:
         raise ValidationError(
-            f"Unknown document format {doc['format']!r}; expected {DOCUMENT_FORMAT!r}."
+            f"Unknown document format {doc['format']!r}; expected {DOCUMENT_FORMAT!r} "
+            f"(or {DIRECTORY_FORMAT!r})."
         )
     article = _check_object(doc["article"], "article", _ARTICLE_KEYS)
     for key in ("title", "body", "publisher", "url", "byline", "published_at", "language"):
@@ -247,6 +327,13 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
         raise ValidationError("article.body_file is only read from seed files; give the body.")
     if "id" in article and not _whole(article["id"]):
         raise ValidationError("article.id must be a whole number.")
+    _check_str(article, "uid", "article")
+    if article.get("uid"):
+        try:
+            article["uid"] = str(uuid.UUID(article["uid"]))
+        except ValueError:
+            raise ValidationError("article.uid must be a UUID.") from None
+    _check_deleted(article, "article")
     revisions = _check_list(article, "revisions", "article")
     for n, r in enumerate(revisions):
         where = f"article.revisions[{n}]"
@@ -264,23 +351,11 @@ def validate_document(doc: Any, *, allow_body_file: bool = False) -> None:
         _check_str(b, "note", where)
         if not isinstance(b.get("proposed", False), bool):
             raise ValidationError(f"{where}.proposed must be true or false.")
-    for n, o in enumerate(_check_list(doc, "outlets", "the document")):
-        where = f"outlets[{n}]"
-        _check_object(o, where, _OUTLET_KEYS)
-        for key in ("name", "kind", "home_page", "wikidata_id"):
-            _check_str(o, key, where)
-        if not all(isinstance(a, str) for a in _check_list(o, "aliases", where)):
-            raise ValidationError(f"{where}.aliases must be a list of strings.")
-    for n, s in enumerate(_check_list(doc, "speakers", "the document")):
-        where = f"speakers[{n}]"
-        _check_object(s, where, _SPEAKER_KEYS)
-        for key in ("name", "key", "kind", "role", "affiliation", "wikidata_id", "description"):
-            _check_str(s, key, where)
-        if not all(isinstance(a, str) for a in _check_list(s, "aliases", where)):
-            raise ValidationError(f"{where}.aliases must be a list of strings.")
+    _check_names(doc)
     for n, q in enumerate(_check_list(doc, "quotes", "the document")):
         where = f"quotes[{n}]"
         _check_object(q, where, _QUOTE_KEYS)
+        _check_deleted(q, where)
         for key in (
             "kind",
             "status",
@@ -324,13 +399,20 @@ def store_document(
     Everything is checked in memory first, in the document's order (outlets, speakers, the
     article, its boilerplate, then each quote), so that a refusal names the first problem
     and stores nothing; then the rows are written in bulk. The number of queries does not
-    depend on the number of quotes, speakers or outlets.
+    depend on the number of quotes, speakers or outlets. A directory line
+    (``newsdesk-directory/1``) stores its speakers and outlets: ``(None, LISTED)``.
 
     With a :class:`Batch`, the rows wait in it and :meth:`Batch.save` writes them with the
     other documents' (the article returned has no id until then); duplicates are looked
-    for among the batch's articles too."""
+    for among the batch's articles too. A directory line makes the batch write what it
+    holds first, then stores its names at once."""
     if batch is None or id(doc) not in batch.checked:
         validate_document(doc, allow_body_file=base_dir is not None)
+    if doc["format"] == DIRECTORY_FORMAT:
+        if batch is not None:
+            batch.save()
+            directory = batch.directory
+        return None, store_directory(doc, user=user, directory=directory)
     data = doc["article"]
     if "body" in data:
         raw_body = data["body"]
@@ -341,7 +423,7 @@ def store_document(
     if batch is not None:
         existing, reason = batch.duplicate_of(data, body)
     else:
-        existing = Article.objects.filter(pk=data["id"]).first() if data.get("id") else None
+        existing = Article.all_objects.filter(pk=data["id"]).first() if data.get("id") else None
         reason = "same id" if existing is not None else ""
         if existing is None:
             existing, reason = duplicate_of(data, body)
@@ -357,7 +439,7 @@ def store_document(
         directory = batch.directory
     directory = directory or Directory()
     try:
-        names = _Names(doc, user, directory)
+        names = _Names(doc, user, directory, batch.users if batch is not None else None)
         try:
             prepared = _prepare(doc, data, body, user, names)
         except ValidationError:
@@ -373,6 +455,45 @@ def store_document(
         directory.forget()  # it may hold rows made here, which the rollback takes away
         raise
     return prepared.article, ""
+
+
+def store_directory(doc: dict[str, Any], *, user=None, directory: Directory | None = None) -> str:
+    """Store the speakers and outlets of a directory line (those no article names), as the
+    lists of an article document are stored. Returns ``LISTED``."""
+    validate_document(doc)
+    directory = directory or Directory()
+    try:
+        names = _Names(doc, user, directory)
+        for o in doc.get("outlets") or []:
+            names.listed_outlet(o)
+        for s in doc.get("speakers") or []:
+            names.listed_speaker(s)
+        names.save()
+    except BaseException:
+        directory.forget()
+        raise
+    return LISTED
+
+
+def _users(*docs: dict[str, Any]) -> dict[str, User]:
+    """The users documents name (revisions' makers, who deleted what) by user name: one
+    query, none when they name nobody."""
+    names = set()
+    for doc in docs:
+        data = doc.get("article") or {}
+        names.update(r.get("created_by") for r in data.get("revisions") or [])
+        names.add(data.get("deleted_by"))
+        for key in ("quotes", "speakers", "outlets"):
+            names.update(row.get("deleted_by") for row in doc.get(key) or [])
+    names.discard(None)
+    names.discard("")
+    return {u.get_username(): u for u in User.objects.filter(username__in=names)} if names else {}
+
+
+def _deleted(row, data: dict[str, Any], users: dict[str, User]) -> None:
+    """Set who deleted ``row`` and when, as ``data`` says (nothing when it is not)."""
+    row.deleted_at = parse_published_at(data.get("deleted_at"))
+    row.deleted_by = users.get(data.get("deleted_by") or "") if row.deleted_at else None
 
 
 @dataclass
@@ -391,7 +512,9 @@ def _prepare(doc, data, body, user, names: _Names) -> _Prepared:
         names.listed_outlet(o)
     for s in doc.get("speakers") or []:
         names.listed_speaker(s)
+    users = names.users
     article = Article(
+        uid=data.get("uid") or uuid.uuid4(),
         title=data["title"],
         body=body,
         publisher=names.outlet(data["publisher"]) if data.get("publisher") else None,
@@ -402,11 +525,12 @@ def _prepare(doc, data, body, user, names: _Names) -> _Prepared:
         status=data.get("status") or Article.Status.NEW,
     )
     article.stamp(user)
+    _deleted(article, data, users)
     # The publisher and the users are instances in hand (checking them would query), and
     # the URL's uniqueness was checked by duplicate_of(); the database holds the rest.
-    article.clean_fields(exclude=["publisher", "created_by", "updated_by"])
+    article.clean_fields(exclude=["publisher", "created_by", "updated_by", "deleted_by"])
     article.clean()
-    revisions = _prepare_revisions(article, data.get("revisions") or [])
+    revisions = _prepare_revisions(article, data.get("revisions") or [], users)
     boilerplate = []
     for b in data.get("boilerplate") or []:
         textrules.check_span(article.body, b["start"], b["end"], what="boilerplate range")
@@ -422,7 +546,9 @@ def _prepare(doc, data, body, user, names: _Names) -> _Prepared:
     quotes = []
     for n, q in enumerate(doc.get("quotes") or []):
         try:
-            quotes.append(_prepare_quote(article, q, names, user, revisions))
+            quote = _prepare_quote(article, q, names, user, revisions)
+            _deleted(quote, q, users)
+            quotes.append(quote)
         except ValidationError as exc:
             raise ValidationError(f"quotes[{n}]: {error_text(exc)}") from exc
     return _Prepared(names, article, list(revisions.values()), boilerplate, quotes)
@@ -433,31 +559,19 @@ def _write(prepared: list[_Prepared], user) -> None:
     their history), revisions, boilerplate and quotes, each kind in bulk: the number of
     queries does not depend on the number of documents."""
     by = user if getattr(user, "is_authenticated", False) else None
-    for kind, model in (("outlets", Outlet), ("speakers", Speaker)):
-        rows = [row for p in prepared for row in getattr(p.names, f"new_{kind}")]
-        if rows:
-            bulk_create_with_history(rows, model, by=by)
-            for p in prepared:
-                pool = getattr(p.names, kind)
-                for row in getattr(p.names, f"new_{kind}"):
-                    pool.rows[row.pk] = row
-    for model in (OutletAlias, SpeakerAlias):
-        rows = [a for p in prepared for a in p.names.new_aliases if isinstance(a, model)]
-        if rows:
-            model.objects.bulk_create(rows)
+    _save_names([p.names for p in prepared], user)
     articles = [p.article for p in prepared]
-    bulk_create_with_history(articles, Article, by=by)
+    create_with_history(Article, articles, by=by, reason=IMPORTED)
     for article in articles:
         article._loaded_body = article.body  # as save() leaves it: the body is unchanged
     revisions = [r for p in prepared for r in p.revisions]
     if revisions:
         Revision.objects.bulk_create(revisions)
     boilerplate = [b for p in prepared for b in p.boilerplate]
-    if boilerplate:
-        BoilerplateRange.objects.bulk_create(boilerplate)
+    create_with_history(BoilerplateRange, boilerplate, by=by, reason=IMPORTED)
     quotes = [q for p in prepared for q in p.quotes]
     if quotes:
-        Quote.objects.create_prepared(quotes, by=user)
+        Quote.objects.create_prepared(quotes, by=user, reason=IMPORTED)
 
 
 class Batch:
@@ -465,28 +579,30 @@ class Batch:
     checked by :func:`store_document` as it comes and its rows gathered here, and
     :meth:`save` writes them all in bulk, so that the number of queries depends on neither
     the number of documents nor what they hold. The stored articles the documents may
-    duplicate (by id, URL or title) and the speakers and outlets they name are looked up
-    once for all of them when the batch is made.
+    duplicate (by id, uid, URL or title; deleted ones too), the speakers and outlets they
+    name and the users they name are looked up once for all of them when the batch is made.
 
-    A document duplicates what the documents before it in the batch made (same URL, or
-    same title and body) as if those had been stored first; one giving such an article a
-    new text makes the batch write what it holds first."""
+    A document duplicates what the documents before it in the batch made (same uid, same
+    URL, or without a uid same title and body) as if those had been stored first; one
+    giving such an article a new text makes the batch write what it holds first."""
 
     def __init__(self, docs: list[Any], *, user=None):
         self.user = user
         self.pending: list[_Prepared] = []
         self.by_id: dict[int, Article] = {}
+        self.by_uid: dict[str, Article] = {}
         self.by_url: dict[str, Article] = {}
         self.by_title: dict[str, list[Article]] = defaultdict(list)
         docs = [d for d in docs if _well_formed(d)]
         self.checked = {id(d) for d in docs}  # their shape: store_document checks the rest
-        articles = [d["article"] for d in docs]
+        articles = [d["article"] for d in docs if d["format"] == DOCUMENT_FORMAT]
         ids = {a["id"] for a in articles if a.get("id")}
+        uids = {a["uid"] for a in articles if a.get("uid")}
         urls = {a["url"] for a in articles if a.get("url")}
-        titles = {a["title"] for a in articles}
+        titles = {a["title"] for a in articles if not a.get("uid")}
         if articles:
-            match = Q(pk__in=ids) | Q(url__in=urls) | Q(title__in=titles)
-            for article in Article.objects.filter(match):
+            match = Q(pk__in=ids) | Q(uid__in=uids) | Q(url__in=urls) | Q(title__in=titles)
+            for article in Article.all_objects.filter(match):
                 if article.pk in ids:
                     self.by_id[article.pk] = article
                 self._index(article)
@@ -499,22 +615,29 @@ class Batch:
             wikidata |= w
         self.directory.outlets.load(outlets, set())
         self.directory.speakers.load(speakers, wikidata)
+        self.users = _users(*docs)
 
     def _index(self, article: Article) -> None:
+        if article.uid:
+            self.by_uid[str(article.uid)] = article
         if article.url:
             self.by_url[article.url] = article
         self.by_title[article.title].append(article)
 
     def duplicate_of(self, data: dict[str, Any], body: str) -> tuple[Article | None, str]:
         """As :func:`duplicate_of` (after a look by id), among the stored articles looked up
-        and the batch's own."""
+        and the batch's own: with a uid, only the uid and the URL count."""
         if data.get("id") in self.by_id:
             return self.by_id[data["id"]], "same id"
+        uid = data.get("uid")
+        if uid and uid in self.by_uid:
+            return self.by_uid[uid], "same uid"
         if data.get("url") and data["url"] in self.by_url:
             return self.by_url[data["url"]], "same URL"
-        for article in self.by_title.get(data["title"], ()):
-            if article.body == body:
-                return article, "same title and body"
+        if not uid:
+            for article in self.by_title.get(data["title"], ()):
+                if article.body == body:
+                    return article, "same title and body"
         return None, ""
 
     def add(self, prepared: _Prepared) -> None:
@@ -540,20 +663,22 @@ def _fold(name: str) -> str:
     return name.casefold()
 
 
-def _order(row) -> float:
-    return row.pk if row.pk is not None else float("inf")
+def _order(row) -> tuple[bool, float]:
+    """Live rows before deleted ones, then by id; rows not stored yet last."""
+    return (row.deleted_at is not None, row.pk if row.pk is not None else float("inf"))
 
 
-def _undescribed_first(row) -> tuple[str, float]:
-    return (row.description, _order(row))
+def _undescribed_first(row) -> tuple[bool, str, float]:
+    return (row.deleted_at is not None, row.description, _order(row)[1])
 
 
 class _Pool:
     """Stored rows of one kind (speakers or outlets) loaded for the names looked up so far,
     indexed by name (as the kind's uniqueness sees it: outlets folded, speakers by
     ``name_key``), folded alias and Wikidata id, in the order the managers' ``find()``
-    takes them (id order; speakers of one name the undescribed first), rows not stored
-    yet last, in the order they were made."""
+    takes them (id order; speakers of one name the undescribed first), deleted rows after
+    the live ones (a name only a deleted row holds finds it, to be restored), rows not
+    stored yet last, in the order they were made."""
 
     def __init__(self, model, alias_model, field: str):
         self.model, self.alias_model, self.field = model, alias_model, field
@@ -615,7 +740,7 @@ class _Pool:
             match |= spelled | Exists(aliased)
         if wikidata:
             match |= Q(wikidata_id__in=wikidata)
-        found = self.model.objects.filter(match).order_by("pk")
+        found = self.model.all_objects.filter(match).order_by("pk")
         found = [row for row in found if row.pk not in self.rows]
         aliases: dict[int, list[str]] = defaultdict(list)
         if found:
@@ -667,15 +792,19 @@ class _Names:
     its aliases for the names it has not seen), and the missing ones made in memory,
     checked, and stored in bulk by :meth:`save`."""
 
-    def __init__(self, doc: dict[str, Any], user, directory: Directory):
+    def __init__(
+        self, doc: dict[str, Any], user, directory: Directory, users: dict[str, User] | None = None
+    ):
         self.user = user
         outlet_names, speaker_names, wikidata = _names_in(doc)
         self.outlets, self.speakers = directory.outlets, directory.speakers
         self.outlets.load(outlet_names, set())
         self.speakers.load(speaker_names, wikidata)
+        self.users = _users(doc) if users is None else users  # a batch looks them up once
         self.new_outlets: list[Outlet] = []
         self.new_speakers: list[Speaker] = []
         self.new_aliases: list[OutletAlias | SpeakerAlias] = []
+        self.revived: dict[int, Outlet | Speaker] = {}
         self.outlet_refs: dict[str, Outlet] = {}
         self.speaker_refs: dict[str, Speaker] = {}
 
@@ -697,24 +826,39 @@ class _Names:
             for row in rows:
                 pool.remove(row)
         self.new_outlets, self.new_speakers, self.new_aliases = [], [], []
+        self.revived = {}
 
-    def _new(self, pool: _Pool, fresh: list, **fields):
+    def _new(self, pool: _Pool, fresh: list, listed: dict[str, Any] | None = None, **fields):
         row = pool.model(**fields)
         row.stamp(self.user)
-        row.clean_fields(exclude=["created_by", "updated_by"])
+        if listed is not None:
+            row.proposed = listed.get("proposed", False)
+            _deleted(row, listed, self.users)
+        row.clean_fields(exclude=["created_by", "updated_by", "deleted_by"])
         row.clean()
         pool.add(row)
         fresh.append(row)
+        return row
+
+    def _named(self, row, listed: dict[str, Any] | None = None):
+        """``row``, found for a name: a stored row that was deleted comes back, unless the
+        document lists it as deleted too. In a batch the row may be another document's, not
+        stored yet: it comes back once stored, as it would one document at a time."""
+        mine = any(row is r for r in (*self.new_outlets, *self.new_speakers))
+        gone = not mine and row.deleted_at is not None
+        if gone and (listed is None or not listed.get("deleted_at")):
+            self.revived[id(row)] = row
         return row
 
     def listed_outlet(self, o: dict[str, Any]) -> None:
         outlet = self.outlets.find(o["name"])
         if outlet is None:
             outlet = self._new(
-                self.outlets, self.new_outlets, name=o["name"],
+                self.outlets, self.new_outlets, o, name=o["name"],
                 kind=o.get("kind") or Outlet.Kind.OTHER, home_page=o.get("home_page") or "",
                 wikidata_id=o.get("wikidata_id") or "",
             )  # fmt: skip
+        self._named(outlet, o)
         self._add_aliases(self.outlets, outlet, o.get("aliases") or ())
         self.outlet_refs[o["name"]] = outlet
 
@@ -744,7 +888,8 @@ class _Names:
             taken = pool.named(name, description=details["description"])
             speaker = pool.find(name) if taken else None
         if speaker is None:
-            speaker = self._new(pool, self.new_speakers, name=name, **details)
+            speaker = self._new(pool, self.new_speakers, s, name=name, **details)
+        self._named(speaker, s)
         self._add_aliases(pool, speaker, s.get("aliases") or ())
         self.speaker_refs[s.get("key") or name] = speaker
 
@@ -753,7 +898,7 @@ class _Names:
             found = self.outlets.find(name)
             if found is None:
                 found = self._new(self.outlets, self.new_outlets, name=name)
-            self.outlet_refs[name] = found
+            self.outlet_refs[name] = self._named(found)
         return self.outlet_refs[name]
 
     def speaker(self, name: str) -> Speaker:
@@ -761,13 +906,39 @@ class _Names:
             found = self.speakers.find(name)
             if found is None:
                 found = self._new(self.speakers, self.new_speakers, name=name)
-            self.speaker_refs[name] = found
+            self.speaker_refs[name] = self._named(found)
         return self.speaker_refs[name]
+
+    def save(self) -> None:
+        """Store the outlets, speakers and aliases made (with their history)."""
+        _save_names([self], self.user)
+
+
+def _save_names(made: list[_Names], user) -> None:
+    """Store the outlets, speakers and aliases made for some documents, each kind in bulk
+    with its history (who, and why: imported), and bring back the deleted ones they name."""
+    by = user if getattr(user, "is_authenticated", False) else None
+    for kind, model in (("outlets", Outlet), ("speakers", Speaker)):
+        rows = [row for names in made for row in getattr(names, f"new_{kind}")]
+        if rows:
+            create_with_history(model, rows, by=by, reason=IMPORTED)
+            for names in made:
+                pool = getattr(names, kind)
+                for row in getattr(names, f"new_{kind}"):
+                    pool.rows[row.pk] = row
+    for model in (OutletAlias, SpeakerAlias):
+        aliases = [a for names in made for a in names.new_aliases if isinstance(a, model)]
+        create_with_history(model, aliases, by=by, reason=IMPORTED)
+    revived = {}
+    for names in made:
+        revived.update(names.revived)
+    for row in revived.values():
+        row.restore(by=by)  # named again: it comes back
 
 
 def _names_in(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
     """The outlet names, speaker names and Wikidata ids a document names."""
-    data = doc["article"]
+    data = doc.get("article") or {}
     outlet_names = {o["name"] for o in doc.get("outlets") or []}
     speaker_names = {s["name"] for s in doc.get("speakers") or []}
     wikidata = {s["wikidata_id"] for s in doc.get("speakers") or [] if s.get("wikidata_id")}
@@ -785,17 +956,16 @@ def _pair(value) -> tuple[int, int] | None:
     return None if value is None else (int(value[0]), int(value[1]))
 
 
-def _prepare_revisions(article: Article, revisions: list[dict]) -> dict[int, Revision]:
+def _prepare_revisions(
+    article: Article, revisions: list[dict], users: dict[str, User]
+) -> dict[int, Revision]:
     """The document's revisions of ``article`` as they were: numbers, bodies, who and when
-    (a user name that names no user here becomes unknown), checked, not stored yet (one
-    query, for the users, when there are revisions)."""
+    (a user name that names no user here becomes unknown), checked, not stored yet."""
     if not revisions:
         return {}
     last = revisions[-1]
     if last.get("body") is not None and textrules.normalize(last["body"]) != article.body:
         raise ValidationError("The last revision's body must be the article's body.")
-    names = {r["created_by"] for r in revisions if r.get("created_by")}
-    users = {u.get_username(): u for u in User.objects.filter(username__in=names)}
     made = [
         Revision(
             article=article,
@@ -889,8 +1059,14 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
 
 
-def _live_quotes_of(articles) -> Q:
-    return Q(article__in=articles, deleted_at__isnull=True)
+def _deleted_doc(row) -> dict[str, Any]:
+    """``deleted_at`` and ``deleted_by`` of a deleted row; nothing for a live one."""
+    if row.deleted_at is None:
+        return {}
+    return {
+        "deleted_at": _iso(row.deleted_at),
+        "deleted_by": row.deleted_by.get_username() if row.deleted_by else None,
+    }
 
 
 def speaker_keys(articles=None) -> dict[int, str]:
@@ -901,13 +1077,14 @@ def speaker_keys(articles=None) -> dict[int, str]:
     numbered in the order of their attributes (kind, role, affiliation, Wikidata id,
     aliases) so that the numbering survives a round trip through an empty database.
     """
-    if articles is None:
-        articles = Article.objects.all()
-    quotes = Quote.all_objects.filter(_live_quotes_of(articles))
-    used = Speaker.objects.filter(
-        Exists(quotes.filter(speaker=OuterRef("pk")))
-        | Exists(ViaHop.objects.filter(speaker=OuterRef("pk"), quote__in=quotes))
-    )
+    if articles is None:  # everything: the directory line's speakers too
+        used = Speaker.all_objects.all()
+    else:
+        quotes = Quote.all_objects.filter(article__in=articles)
+        used = Speaker.all_objects.filter(
+            Exists(quotes.filter(speaker=OuterRef("pk")))
+            | Exists(ViaHop.objects.filter(speaker=OuterRef("pk"), quote__in=quotes))
+        )
     by_name: dict[str, list[int]] = defaultdict(list)
     for pk, name in used.values_list("pk", "name").iterator(chunk_size=5000):
         by_name[name.casefold()].append(pk)
@@ -915,7 +1092,7 @@ def speaker_keys(articles=None) -> dict[int, str]:
     keys: dict[int, str] = {}
     groups: dict[str, list[tuple]] = defaultdict(list)
     for start in range(0, len(shared), 500):
-        for s in Speaker.objects.filter(pk__in=shared[start : start + 500]).prefetch_related(
+        for s in Speaker.all_objects.filter(pk__in=shared[start : start + 500]).prefetch_related(
             "aliases"
         ):
             aliases = tuple(sorted(a.name for a in s.aliases.all()))
@@ -934,6 +1111,8 @@ def _outlet_doc(outlet: Outlet) -> dict[str, Any]:
         "home_page": outlet.home_page,
         "wikidata_id": outlet.wikidata_id,
         "aliases": sorted(a.name for a in outlet.aliases.all()),
+        **({"proposed": True} if outlet.proposed else {}),
+        **_deleted_doc(outlet),
     }
 
 
@@ -946,6 +1125,8 @@ def _speaker_doc(speaker: Speaker, keys: dict[int, str]) -> dict[str, Any]:
         "wikidata_id": speaker.wikidata_id,
         "description": speaker.description,
         "aliases": sorted(a.name for a in speaker.aliases.all()),
+        **({"proposed": True} if speaker.proposed else {}),
+        **_deleted_doc(speaker),
     }
     if speaker.pk in keys:
         doc["key"] = keys[speaker.pk]
@@ -966,8 +1147,10 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
         return keys.get(speaker.pk, speaker.name)
 
     quotes = []
-    live = [q for q in article.quotes.all() if q.deleted_at is None]
-    for q in sorted(live, key=lambda q: (q.start, q.end, q.pk)):
+    every = getattr(article, "all_quotes", None)  # deleted ones too
+    if every is None:
+        every = Quote.all_objects.filter(article=article).select_related("deleted_by")
+    for q in sorted(every, key=lambda q: (q.start, q.end, q.pk)):
         via = []
         for hop in sorted(q.via_hops.all(), key=lambda h: h.position):
             if hop.outlet_id:
@@ -995,11 +1178,14 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
                 "cue_span": list(q.cue_span) if q.cue_span else None,
                 "via": via,
                 "note": q.note,
+                **_deleted_doc(q),
             }
         )
     data = {
         "format": DOCUMENT_FORMAT,
         "article": {
+            **({"uid": str(article.uid)} if article.uid else {}),
+            **_deleted_doc(article),
             "title": article.title,
             "body": article.body,
             "publisher": article.publisher.name if article.publisher else None,
@@ -1043,26 +1229,31 @@ def article_document(article: Article, keys: dict[int, str] | None = None) -> di
 def iter_article_documents(articles=None, *, batch: int = 200) -> Iterator[dict[str, Any]]:
     """Every article of ``articles`` (default: all) as a document, by id, ``batch`` articles
     (with their quotes) in memory at a time."""
-    if articles is None:
-        articles = Article.objects.all()
     keys = speaker_keys(articles)
-    quotes = Quote.all_objects.filter(deleted_at__isnull=True).prefetch_related(
+    if articles is None:
+        articles = Article.all_objects.all()
+    named = Prefetch("speaker", queryset=Speaker.all_objects.prefetch_related("aliases"))
+    quotes = Quote.all_objects.select_related("deleted_by").prefetch_related(
         "fragments",
         Prefetch("revision", queryset=Revision.objects.only("pk", "number")),
-        Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
+        named,
         Prefetch(
             "via_hops",
             queryset=ViaHop.objects.prefetch_related(
-                Prefetch("outlet", queryset=Outlet.objects.prefetch_related("aliases")),
-                Prefetch("speaker", queryset=Speaker.objects.prefetch_related("aliases")),
+                Prefetch("outlet", queryset=Outlet.all_objects.prefetch_related("aliases")),
+                named,
             ),
         ),
     )
-    base = articles.order_by("pk").prefetch_related(
-        "boilerplate",
-        Prefetch("revisions", queryset=Revision.objects.select_related("created_by")),
-        Prefetch("publisher", queryset=Outlet.objects.prefetch_related("aliases")),
-        Prefetch("quotes", queryset=quotes),
+    base = (
+        articles.order_by("pk")
+        .select_related("deleted_by")
+        .prefetch_related(
+            "boilerplate",
+            Prefetch("revisions", queryset=Revision.objects.select_related("created_by")),
+            Prefetch("publisher", queryset=Outlet.all_objects.prefetch_related("aliases")),
+            Prefetch("quotes", queryset=quotes, to_attr="all_quotes"),
+        )
     )
     last = 0
     while True:
@@ -1079,7 +1270,41 @@ def document_line(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
+def directory_document(keys: dict[int, str] | None = None) -> dict[str, Any] | None:
+    """The speakers and outlets that no article or quote names (deleted ones too), as a
+    ``newsdesk-directory/1`` document, or None when there are none."""
+    keys = speaker_keys() if keys is None else keys
+    hops = ViaHop.objects.all()
+    speakers = (
+        Speaker.all_objects.exclude(Exists(Quote.all_objects.filter(speaker=OuterRef("pk"))))
+        .exclude(Exists(hops.filter(speaker=OuterRef("pk"))))
+        .select_related("deleted_by")
+        .prefetch_related("aliases")
+    )
+    outlets = (
+        Outlet.all_objects.exclude(Exists(Article.all_objects.filter(publisher=OuterRef("pk"))))
+        .exclude(Exists(hops.filter(outlet=OuterRef("pk"))))
+        .select_related("deleted_by")
+        .prefetch_related("aliases")
+    )
+    speakers = sorted(speakers, key=lambda s: (s.name, keys.get(s.pk, "")))
+    outlets = sorted(outlets, key=lambda o: o.name)
+    if not speakers and not outlets:
+        return None
+    return {
+        "format": DIRECTORY_FORMAT,
+        "outlets": [_outlet_doc(o) for o in outlets],
+        "speakers": [_speaker_doc(s, keys) for s in speakers],
+    }
+
+
 def articles_jsonl_lines(articles=None) -> Iterator[str]:
-    """Every article of ``articles`` (default: all) as JSON Lines, one document a line."""
+    """Every article of ``articles`` (default: all, deleted ones too) as JSON Lines, one
+    document a line; for all of them, a last line lists the speakers and outlets that no
+    article names (see :func:`directory_document`)."""
     for doc in iter_article_documents(articles):
         yield document_line(doc)
+    if articles is None:
+        directory = directory_document()
+        if directory is not None:
+            yield document_line(directory)

@@ -117,6 +117,8 @@ class QuoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article = article
         self.quote = quote
+        # A change names the version it was opened on (the page view refuses one without).
+        self.fields["version"].required = quote is not None
         self.spans: list[tuple[int, int]] = []
         self.hops: list[tuple[str, str]] = []
 
@@ -162,9 +164,6 @@ class QuoteForm(forms.Form):
     def clean(self):
         data = super().clean()
         body = self.article.body
-        opened = data.get("version")
-        if self.quote is not None and opened is not None and opened != self.quote.version:
-            raise ValidationError(self.stale_message(), code="stale")
         raw = self.data.getlist("fragment")
         if len(raw) > MAX_FRAGMENTS:
             raise ValidationError(f"A quote has at most {MAX_FRAGMENTS} fragments.")
@@ -209,13 +208,6 @@ class QuoteForm(forms.Form):
         self.hops = hops
         return data
 
-    def stale_message(self) -> str:
-        who = self.quote.updated_by.get_username() if self.quote.updated_by else "someone"
-        return (
-            f"This quote was changed by {who} since you opened it; close the form and "
-            "open it again to see the change before saving yours."
-        )
-
     def resolve_speaker(self, user) -> Speaker | None:
         name = self.cleaned_data.get("speaker_name", "").strip()
         if not name:
@@ -256,7 +248,7 @@ class QuoteForm(forms.Form):
             quote = self.quote
             if accept:
                 fields["status"] = Quote.Status.CONFIRMED
-            quote.edit(expected_version=data.get("version") or quote.version, **fields)
+            quote.edit(expected_version=data["version"], **fields)
         if self.article.status == Article.Status.NEW:
             self.article.status = Article.Status.IN_PROGRESS
             self.article.stamp(user)

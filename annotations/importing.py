@@ -27,11 +27,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.encoding import iri_to_uri
 
 from . import text as textrules
-from .documents import UPDATED, duplicate_of, error_text, parse_published_at, store_document
+from .documents import (
+    LISTED,
+    UPDATED,
+    duplicate_of,
+    error_text,
+    parse_published_at,
+    store_document,
+)
 from .models import Article, Outlet
 
 
@@ -47,6 +54,7 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     suggested: int = 0
+    listed: int = 0  # directory lines: speakers and outlets that no article names
     committed: bool = True
 
     def imported_articles(self) -> list[tuple[int, str]]:
@@ -212,10 +220,9 @@ def extract_html(html: str) -> dict[str, Any]:
     )
     if found is None or not (found.text or "").strip():
         raise ValidationError("No article text was found in the HTML page.")
-    url = found.url or ""
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
+    # A page's own link may hold characters outside ASCII: percent-encoded, as browsers do.
+    url = iri_to_uri(found.url or "")
+    if not textrules.is_web_url(url):
         url = ""
     return {
         "title": (found.title or "").strip()[:500],
@@ -280,7 +287,9 @@ def parse_jsonl_line(line: str) -> Any:
 def _jsonl_step(report: ImportReport, line: str, user) -> Callable[[], None]:
     def step():
         article, duplicate = store_document(parse_jsonl_line(line), user=user)
-        if duplicate == UPDATED:
+        if duplicate == LISTED:
+            report.listed += 1
+        elif duplicate == UPDATED:
             number = article.current_revision_number()
             report.updated.append(f"{article.title!r}: revision {number}")
         elif duplicate:

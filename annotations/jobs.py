@@ -36,6 +36,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .documents import (
+    LISTED,
     UPDATED,
     Batch,
     Directory,
@@ -584,11 +585,15 @@ def _revision_of(article: Article, how: str) -> str | int:
 
 def _report_line(progress: Progress, lineno: int, outcome) -> None:
     """One line's entry in the report: refused and why, or the article made, updated (the
-    revision's number) or found already there."""
+    revision's number) or found already there; a directory line's speakers and outlets
+    (those no article names) are counted as listed."""
     if isinstance(outcome, ValidationError):
         progress.add("refused", {"line": lineno, "why": error_text(outcome)})
         return
     article, how = outcome
+    if how == LISTED:
+        progress.count("listed")
+        return
     entry = {"line": lineno, "title": article.title, "article": article.pk}
     if not how:
         progress.add("imported", entry)
@@ -660,13 +665,13 @@ def _run_export(job: Job, progress: Progress) -> None:
     path = export_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    articles = Article.objects.order_by("pk")
-    job.total = articles.count()
+    job.total = Article.all_objects.count()
     try:
         with partial.open("w", encoding="utf-8") as out:
-            for line in articles_jsonl_lines(articles):
+            for line in articles_jsonl_lines():  # deleted ones too, and the directory line
                 out.write(line)
                 progress.step()
+        job.total = max(job.total, job.done)  # the directory line, when there is one
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -9,13 +9,19 @@
   503 with ``Retry-After`` (JSON under /api/, a page elsewhere) rather than a 500, and the
   broken connection is closed so that the next request opens a fresh one. A number too
   large for the database (``OverflowError``) is a 400.
+- ``SQLiteWriteQueueMiddleware``: SQLite has one writer at a time; on it, requests that may
+  write (every method but GET, HEAD, OPTIONS) queue on a lock in this process rather than
+  fail with "database is locked" (or "table is locked" in the shared-cache test database).
+  Pages and the API alike; on PostgreSQL it does nothing.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from django.conf import settings
+from django.db import connection
 
 from .errors import discard_broken_connections, error_response, is_database_unavailable, unavailable
 
@@ -53,3 +59,19 @@ class RefuseBadParametersMiddleware:
             message = "A NUL character (\\x00) is not allowed in a query parameter."
             return error_response(request, 400, message)
         return self.get_response(request)
+
+
+# One writer at a time in this process, on SQLite.
+_sqlite_writes = threading.Lock()
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SQLiteWriteQueueMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in READING or connection.vendor != "sqlite":
+            return self.get_response(request)
+        with _sqlite_writes:
+            return self.get_response(request)

@@ -7,6 +7,8 @@ for people.
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -55,34 +57,86 @@ def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def bulk_create_with_history(objs: Sequence[models.Model], model, *, by=None, batch_size=None):
-    """Store new rows in bulk with their history records ("+", by ``by``, now), as
-    simple_history's ``bulk_create_with_history`` does, the records copied from the stored
-    rows by the database (``INSERT ... SELECT``) rather than made one instance each in
-    Python. Returns the rows with their ids."""
-    objs = model._default_manager.bulk_create(list(objs), batch_size=batch_size)
-    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return objs
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
-    history, table = model.history.model._meta.db_table, model._meta.db_table
-    # names from the models, values as parameters
-    insert = (
-        f"INSERT INTO {qn(history)} ({columns}, history_date, history_change_reason, "  # noqa: S608
-        f"history_type, history_user_id) SELECT {columns}, %s, NULL, '+', %s "
-        f"FROM {qn(table)} WHERE {qn(model._meta.pk.column)} IN "
+def write_history(
+    model, rows: Iterable[models.Model], history_type: str, *, by=None, reason: str = ""
+) -> None:
+    """Record ``rows`` in ``model``'s history in one insert: ``"+"`` made, ``"~"`` changed,
+    ``"-"`` removed, by ``by`` (else the signed-in user of the request in hand) with
+    ``reason``. For the paths that write rows in bulk, which Django's signals (and so
+    django-simple-history) do not see."""
+    historical = model.history.model
+    now = timezone.now()
+
+    def who(row) -> dict[str, Any]:
+        if isinstance(by, int):  # an id in hand (the text-following path has no instance)
+            return {"history_user_id": by}
+        return {"history_user": _user_or_none(by) or historical.get_default_history_user(row)}
+
+    records = [
+        historical(
+            history_date=now,
+            **who(row),
+            history_change_reason=change_reason(reason) if reason else None,
+            history_type=history_type,
+            **{f.attname: getattr(row, f.attname) for f in historical.tracked_fields},
+        )
+        for row in rows
+    ]
+    historical.objects.bulk_create(records, batch_size=500)
+
+
+def create_with_history(
+    model, rows: Sequence[models.Model], *, by=None, reason: str = "", batch_size: int = 1000
+):
+    """``bulk_create`` that records each new row in the history, with who and why."""
+    rows = model._default_manager.bulk_create(list(rows), batch_size=batch_size)
+    write_history(model, rows, "+", by=by, reason=reason)
+    return rows
+
+
+def delete_with_history(queryset, *, by=None, reason: str = "") -> int:
+    """Delete the rows of ``queryset`` (rows nothing else refers to: aliases, fragments, via
+    hops, boilerplate ranges) in one statement, recording each in the history first."""
+    rows = list(queryset)
+    if not rows:
+        return 0
+    write_history(queryset.model, rows, "-", by=by, reason=reason)
+    gone = queryset.model._base_manager.filter(pk__in=[r.pk for r in rows])
+    return gone._raw_delete(gone.db)
+
+
+def update_with_history(queryset, *, by=None, reason: str = "", **values) -> list[int]:
+    """``queryset.update(**values)`` that records each changed row in the history (in a
+    few queries whatever the number of rows); returns the ids changed."""
+    model = queryset.model
+    ids = list(queryset.values_list("pk", flat=True))
+    if ids:
+        model._base_manager.filter(pk__in=ids).update(**values)
+        write_history(model, model._base_manager.filter(pk__in=ids), "~", by=by, reason=reason)
+    return ids
+
+
+def keep_proposed(queryset, by=None) -> None:
+    """Make the proposed speakers or outlets of ``queryset`` an editor's own (an editor
+    confirmed a quote naming them), recording the change."""
+    update_with_history(
+        queryset.filter(proposed=True),
+        by=by,
+        reason="kept: a confirmed quote names it",
+        proposed=False,
     )
-    user = _user_or_none(by)
-    pks = [obj.pk for obj in objs]
-    size = (connection.features.max_query_params or len(pks) + 2) - 2  # the date and user
-    with connection.cursor() as cursor:
-        for start in range(0, len(pks), size):
-            chunk = pks[start : start + size]
-            cursor.execute(
-                insert + f"({', '.join(['%s'] * len(chunk))})",
-                [timezone.now(), user.pk if user is not None else None, *chunk],
-            )
-    return objs
+
+
+def _as(row, by, reason: str) -> None:
+    """Name who and why on ``row``'s next history record (a delete's, say)."""
+    if _user_or_none(by) is not None:
+        row._history_user = by
+    row._change_reason = change_reason(reason)
+
+
+def _acting(row):
+    """Who is changing ``row``, as its last ``stamp()`` recorded (no query)."""
+    return row._state.fields_cache.get("updated_by")
 
 
 def _span_similarity(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> float:
@@ -185,6 +239,57 @@ class Proposable(models.Model):
         super().save(*args, **kwargs)
 
 
+class LiveManager(models.Manager):
+    """Rows that have not been deleted; deleted ones wait in ``all_objects`` to be
+    restored."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class SoftDeletable(models.Model):
+    """A row whose delete can be undone: :meth:`soft_delete` hides it from every list (the
+    model's ``objects``), keeping it, with who deleted it and when, for :meth:`restore`."""
+
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,  # nobody looks rows up by who deleted them
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def _set_deleted(self, at, by, reason: str) -> None:
+        self.deleted_at = at
+        self.deleted_by = _user_or_none(by) if at is not None else None
+        self.stamp(by)
+        self._change_reason = change_reason(reason)
+        # Not Proposable.save(): deleting or restoring is no editor's word on a proposal.
+        models.Model.save(
+            self, update_fields=["deleted_at", "deleted_by", "updated_at", "updated_by"]
+        )
+
+    def soft_delete(self, by=None) -> None:
+        """Delete so that it can be undone (see :meth:`restore`)."""
+        if self.deleted_at is None:
+            self._set_deleted(timezone.now(), by, "deleted")
+
+    def restore(self, by=None) -> None:
+        """Undo a delete."""
+        if self.deleted_at is not None:
+            self._set_deleted(None, by, "restored")
+
+
 WIKIDATA_ID = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q42.")
 
 
@@ -232,7 +337,12 @@ class NamedQuerySet(models.QuerySet):
         except IntegrityError:
             found = self.find(name)
             if found is None:
-                raise
+                # A deleted row holds the name: naming it again brings it back.
+                found = self.model.all_objects.filter(row.unique_key(), deleted_at__isnull=False)
+                found = found.order_by("pk").first()
+                if found is None:
+                    raise
+                found.restore(by=_acting(row))
             return found
         return row
 
@@ -299,11 +409,11 @@ class OutletQuerySet(NamedQuerySet):
             outlet.full_clean(validate_constraints=False)  # insert_or_find's to settle
             outlet = self.insert_or_find(outlet, name)
         if aliases:
-            outlet.add_aliases(aliases)
+            outlet.add_aliases(aliases, by=by)
         return outlet
 
 
-class Outlet(Proposable, Tracked):
+class Outlet(SoftDeletable, Proposable, Tracked):
     """A news organisation: the publisher of articles, or a hop through which a statement
     travelled (the agency that relayed it)."""
 
@@ -316,14 +426,18 @@ class Outlet(Proposable, Tracked):
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    home_page = models.URLField(max_length=500, blank=True)
+    home_page = models.URLField(
+        max_length=500, blank=True, validators=[textrules.web_url_validator()]
+    )
     wikidata_id = wikidata_field()
     history = HistoricalRecords(get_user=history_user)
 
-    objects = OutletQuerySet.as_manager()
+    objects = LiveManager.from_queryset(OutletQuerySet)()
+    all_objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(Lower("name"), name="annotations_outlet_name_unique"),
         ]
@@ -335,6 +449,10 @@ class Outlet(Proposable, Tracked):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:outlet-detail", args=[self.pk])
+
+    def unique_key(self) -> Q:
+        """What the name's uniqueness compares (in any case)."""
+        return Q(name__iexact=self.name)
 
     @property
     def wikidata_url(self) -> str:
@@ -352,26 +470,33 @@ class Outlet(Proposable, Tracked):
         its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
-            raise ValidationError("An outlet cannot be merged into itself.")
+            raise ValidationError("An outlet cannot be merged into itself.", code="merge_self")
+        duplicate = Merge.lock_pair(self, duplicate)
         record = Merge.begin(self, duplicate, by)
-        articles = Article.objects.filter(publisher=duplicate)
-        record.moved["articles"] = list(articles.values_list("pk", flat=True))
-        articles.update(publisher=self)
+        why = f"outlet {duplicate.name!r} (#{duplicate.pk}) merged into #{self.pk}"
+        articles = Article.all_objects.filter(publisher=duplicate)
+        record.moved["articles"] = update_with_history(articles, by=by, reason=why, publisher=self)
         hops = ViaHop.objects.filter(outlet=duplicate)
         record.moved["hops"] = [list(h) for h in hops.values_list("quote_id", "position")]
-        Quote.all_objects.filter(Exists(hops.filter(quote=OuterRef("pk")))).update(
-            version=F("version") + 1, updated_at=timezone.now()
+        update_with_history(
+            Quote.all_objects.filter(Exists(hops.filter(quote=OuterRef("pk")))),
+            by=by,
+            reason=why,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
-        hops.update(outlet=self)
+        update_with_history(hops, by=by, reason=why, outlet=self)
         record.finish(self, duplicate, fill=("home_page", "wikidata_id"))
         self._change_reason = change_reason(f"merged outlet {duplicate.name!r} (#{duplicate.pk})")
         self.save()
+        _as(duplicate, by, f"merged into {self.name!r} (#{self.pk})")
         duplicate.delete()
         record.save()
         return record
 
-    def add_aliases(self, names: Iterable[str]) -> list[str]:
-        """Add the names it does not already answer to; returns those added."""
+    def add_aliases(self, names: Iterable[str], *, by=None, reason: str = "") -> list[str]:
+        """Add the names it does not already answer to (each recorded in the history as
+        ``by``'s); returns those added."""
         known = {
             self.name.casefold(),
             *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
@@ -381,9 +506,9 @@ class Outlet(Proposable, Tracked):
             name = name.strip()
             if name and name.casefold() not in known:
                 known.add(name.casefold())
-                OutletAlias.objects.create(outlet=self, name=name)
-                added.append(name)
-        return added
+                added.append(OutletAlias(outlet=self, name=name))
+        create_with_history(OutletAlias, added, by=by or _acting(self), reason=reason)
+        return [alias.name for alias in added]
 
 
 class OutletAlias(models.Model):
@@ -502,11 +627,11 @@ class SpeakerQuerySet(NamedQuerySet):
             speaker.full_clean(validate_constraints=False)  # insert_or_find's to settle
             speaker = self.insert_or_find(speaker, name)
         if aliases:
-            speaker.add_aliases(aliases)
+            speaker.add_aliases(aliases, by=by)
         return speaker
 
 
-class Speaker(Proposable, Tracked):
+class Speaker(SoftDeletable, Proposable, Tracked):
     """Who made a statement: a person, an organisation, a group or an unnamed source."""
 
     class Kind(models.TextChoices):
@@ -532,10 +657,12 @@ class Speaker(Proposable, Tracked):
     name_key = models.CharField(max_length=200, editable=False)
     history = HistoricalRecords(get_user=history_user)
 
-    objects = SpeakerQuerySet.as_manager()
+    objects = LiveManager.from_queryset(SpeakerQuerySet)()
+    all_objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        base_manager_name = "all_objects"
         indexes = [models.Index(Lower("name"), name="annotations_speaker_name_idx")]
         constraints = [
             models.UniqueConstraint(
@@ -555,6 +682,10 @@ class Speaker(Proposable, Tracked):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:speaker-detail", args=[self.pk])
+
+    def unique_key(self) -> Q:
+        """What the name's uniqueness compares: the name key and the description."""
+        return Q(name_key=textrules.name_key(self.name), description=self.description)
 
     @property
     def wikidata_url(self) -> str:
@@ -587,26 +718,41 @@ class Speaker(Proposable, Tracked):
         its name becomes an alias, and the duplicate row goes. Nothing else is lost: the
         returned :class:`Merge` records what moved, and its ``undo()`` puts it back."""
         if duplicate.pk == self.pk:
-            raise ValidationError("A speaker cannot be merged into itself.")
+            raise ValidationError("A speaker cannot be merged into itself.", code="merge_self")
+        duplicate = Merge.lock_pair(self, duplicate)
         record = Merge.begin(self, duplicate, by)
+        why = f"speaker {duplicate.name!r} (#{duplicate.pk}) merged into #{self.pk}"
         hops = ViaHop.objects.filter(speaker=duplicate)
-        quotes = Quote.all_objects.filter(speaker=duplicate)
-        record.moved["quotes"] = list(quotes.values_list("pk", flat=True))
+        record.moved["quotes"] = list(
+            Quote.all_objects.filter(speaker=duplicate).values_list("pk", flat=True)
+        )
         record.moved["hops"] = [list(h) for h in hops.values_list("quote_id", "position")]
-        Quote.all_objects.filter(
-            Q(speaker=duplicate) | Exists(hops.filter(quote=OuterRef("pk")))
-        ).update(version=F("version") + 1, updated_at=timezone.now())
-        quotes.update(speaker=self)
-        hops.update(speaker=self)
+        update_with_history(
+            Quote.all_objects.filter(
+                Q(speaker=duplicate) | Exists(hops.filter(quote=OuterRef("pk")))
+            ),
+            by=by,
+            reason=why,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+            speaker=models.Case(
+                models.When(speaker=duplicate, then=models.Value(self.pk)),
+                default=F("speaker"),
+                output_field=models.BigIntegerField(),
+            ),
+        )
+        update_with_history(hops, by=by, reason=why, speaker=self)
         record.finish(self, duplicate, fill=("role", "affiliation", "wikidata_id"))
         self._change_reason = change_reason(f"merged speaker {duplicate.name!r} (#{duplicate.pk})")
         self.save()
+        _as(duplicate, by, f"merged into {self.name!r} (#{self.pk})")
         duplicate.delete()
         record.save()
         return record
 
-    def add_aliases(self, names: Iterable[str]) -> list[str]:
-        """Add the names it does not already answer to; returns those added."""
+    def add_aliases(self, names: Iterable[str], *, by=None, reason: str = "") -> list[str]:
+        """Add the names it does not already answer to (each recorded in the history as
+        ``by``'s); returns those added."""
         known = {
             self.name.casefold(),
             *(a.casefold() for a in self.aliases.values_list("name", flat=True)),
@@ -616,9 +762,9 @@ class Speaker(Proposable, Tracked):
             name = name.strip()
             if name and name.casefold() not in known:
                 known.add(name.casefold())
-                SpeakerAlias.objects.create(speaker=self, name=name)
-                added.append(name)
-        return added
+                added.append(SpeakerAlias(speaker=self, name=name))
+        create_with_history(SpeakerAlias, added, by=by or _acting(self), reason=reason)
+        return [alias.name for alias in added]
 
 
 class SpeakerAlias(models.Model):
@@ -675,7 +821,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(Tracked):
+class Article(SoftDeletable, Tracked):
     """A news story as published. Its body is stored as imported (normalised once); each
     change of it is a :class:`Revision`, and the quotes follow the text."""
 
@@ -690,7 +836,9 @@ class Article(Tracked):
     publisher = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    url = models.URLField("URL", max_length=1000, blank=True)
+    url = models.URLField(
+        "URL", max_length=1000, blank=True, validators=[textrules.web_url_validator()]
+    )
     byline = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
@@ -703,12 +851,22 @@ class Article(Tracked):
         related_name="assigned_articles",
         help_text="The editor whose queue the article is in.",
     )
+    uid = models.UUIDField(
+        "UID",
+        default=uuid.uuid4,
+        null=True,  # rows made before it existed get theirs from the migration, in batches
+        editable=False,
+        help_text="The article's identity across databases: an export carries it, and an "
+        "import finds the article again by it.",
+    )
     history = HistoricalRecords(get_user=history_user)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = LiveManager.from_queryset(ArticleQuerySet)()
+    all_objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        base_manager_name = "all_objects"
         indexes = [
             models.Index(fields=["published_at"], name="annotations_article_pub_idx"),
             models.Index(fields=["status"], name="annotations_article_status_idx"),
@@ -723,6 +881,7 @@ class Article(Tracked):
             models.CheckConstraint(
                 condition=~Q(body=""), name="annotations_article_body_not_empty"
             ),
+            models.UniqueConstraint(fields=["uid"], name="annotations_article_uid_unique"),
         ]
 
     Meta.constraints.append(choice_constraint("article", "status", Status))
@@ -741,7 +900,7 @@ class Article(Tracked):
             return False
         loaded = getattr(self, "_loaded_body", None)
         if loaded is None:  # loaded with the body deferred: ask the database
-            loaded = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+            loaded = Article.all_objects.filter(pk=self.pk).values_list("body", flat=True).first()
         return loaded is not None and loaded != self.body
 
     def clean(self) -> None:
@@ -769,7 +928,7 @@ class Article(Tracked):
             # The body as stored now, the row locked: a change made meanwhile by someone
             # else is the text the quotes point into, not what this instance loaded.
             stored = (
-                Article.objects.select_for_update()
+                Article.all_objects.select_for_update()
                 .filter(pk=self.pk)
                 .values_list("body", flat=True)
                 .get()
@@ -844,11 +1003,46 @@ class Article(Tracked):
             article=self, number=previous.number + 1, body=self.body, created_by_id=by_id
         )
         Quote.follow_text(self, previous, revision, by_id=by_id)
-        BoilerplateRange.follow_text(self, old_body)
+        BoilerplateRange.follow_text(self, old_body, by=by_id)
         return revision
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:article-detail", args=[self.pk])
+
+    @transaction.atomic
+    def soft_delete(self, by=None) -> None:
+        """Delete the article so that it can be undone: it leaves every list, and so do its
+        live quotes (deleted at the same moment, so that :meth:`restore` knows them)."""
+        if self.deleted_at is not None:
+            return
+        super().soft_delete(by)
+        update_with_history(
+            Quote.objects.filter(article=self),
+            by=by,
+            reason="deleted with its article",
+            deleted_at=self.deleted_at,
+            deleted_by=_user_or_none(by),
+            version=F("version") + 1,
+            updated_at=self.deleted_at,
+        )
+
+    @transaction.atomic
+    def restore(self, by=None) -> None:
+        """Undo a delete: the article comes back with the quotes that went with it (those
+        deleted before it stay deleted)."""
+        if self.deleted_at is None:
+            return
+        went = Quote.all_objects.filter(article=self, deleted_at=self.deleted_at)
+        update_with_history(
+            went,
+            by=by,
+            reason="restored with its article",
+            deleted_at=None,
+            deleted_by=None,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        super().restore(by)
 
     def assign(self, user, *, by=None) -> None:
         """Put the article in ``user``'s queue (None: nobody's). Only editors and admins
@@ -972,7 +1166,9 @@ class Article(Tracked):
                         note="Repeated word for word in other articles of the publisher.",
                     )
                 )
-        made = BoilerplateRange.objects.bulk_create(made)
+        made = create_with_history(
+            BoilerplateRange, made, reason=f"proposed on adding article #{self.pk}"
+        )
         # what was suggested there before the range was found goes (it can be restored)
         for found in made:
             inside = Quote.objects.filter(
@@ -1148,6 +1344,7 @@ class BoilerplateRange(models.Model):
     proposed = models.BooleanField(
         default=False, help_text="Found by Newsdesk, waiting for an editor to confirm it."
     )
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["start"]
@@ -1160,19 +1357,21 @@ class BoilerplateRange(models.Model):
         if self.article_id is not None:
             textrules.check_span(self.article.body, self.start, self.end, what="boilerplate range")
 
-    def confirm(self) -> None:
+    def confirm(self, by=None) -> None:
         """An editor agrees the proposed range is not the story: it stays, as if marked."""
         if self.proposed:
             self.proposed = False
+            _as(self, by, "confirmed")
             self.save(update_fields=["proposed"])
 
-    def reject(self) -> None:
+    def reject(self, by=None) -> None:
         """An editor says the proposed range is the story: it goes (a marked one stays)."""
         if self.proposed:
+            _as(self, by, "rejected: it is the story")
             self.delete()
 
     @classmethod
-    def follow_text(cls, article: Article, old_body: str) -> None:
+    def follow_text(cls, article: Article, old_body: str, by=None) -> None:
         """Move the article's ranges with its text; a range whose text is gone goes."""
         ranges = list(cls.objects.filter(article=article))
         if not ranges:
@@ -1184,8 +1383,11 @@ class BoilerplateRange(models.Model):
             if a.state != "orphaned" and (a.start, a.end) != (b.start, b.end):
                 b.start, b.end = a.start, a.end
                 moved.append(b)
-        cls.objects.filter(pk__in=gone).delete()
-        cls.objects.bulk_update(moved, ["start", "end"])
+        why = "the text changed"
+        delete_with_history(cls.objects.filter(pk__in=gone), by=by, reason=why)
+        if moved:
+            cls.objects.bulk_update(moved, ["start", "end"])
+            write_history(cls, moved, "~", by=by, reason=why)
 
 
 class QuoteQuerySet(models.QuerySet):
@@ -1207,35 +1409,38 @@ class QuoteQuerySet(models.QuerySet):
     def for_speaker(self, speaker):
         return self.filter(speaker=speaker)
 
-    def create_prepared(self, quotes: Sequence[Quote], *, by=None, batch_size: int = 500):
+    def create_prepared(
+        self, quotes: Sequence[Quote], *, by=None, reason: str = "", batch_size: int = 500
+    ):
         """Store many quotes made by :meth:`Quote.prepare` in a few queries (however many
-        there are), with their history, fragments and via chains, and settle what their
-        status means for proposed speakers and outlets as :meth:`Quote.settle_proposals`
-        does for one. Returns them with their ids."""
-        quotes = bulk_create_with_history(quotes, Quote, by=by, batch_size=batch_size)
-        Fragment.objects.bulk_create(
+        there are), with their history (by ``by``, with ``reason``), fragments and via
+        chains, and settle what their status means for proposed speakers and outlets as
+        :meth:`Quote.settle_proposals` does for one. Returns them with their ids."""
+        quotes = create_with_history(Quote, quotes, by=by, reason=reason, batch_size=batch_size)
+        create_with_history(
+            Fragment,
             [
                 Fragment(quote=q, start=s, end=e, text=q.span_body[s:e])
                 for q in quotes
                 for s, e in q._spans
             ],
-            batch_size=2 * batch_size,
+            by=by,
+            reason=reason,
         )
         hops = [
             ViaHop(quote=q, position=n, outlet=h.outlet, speaker=h.speaker)
             for q in quotes
             for n, h in enumerate(q._hops or ())
         ]
-        if hops:
-            ViaHop.objects.bulk_create(hops, batch_size=2 * batch_size)
-        self._adopt([q for q in quotes if q.status == Quote.Status.CONFIRMED])
+        create_with_history(ViaHop, hops, by=by, reason=reason)
+        self._adopt([q for q in quotes if q.status == Quote.Status.CONFIRMED], by=by)
         for q in quotes:
             if q.status == Quote.Status.REJECTED and q._names_proposed():
                 q.drop_unused_proposals()
         return quotes
 
     @staticmethod
-    def _adopt(confirmed: Sequence[Quote]) -> None:
+    def _adopt(confirmed: Sequence[Quote], by=None) -> None:
         """Confirmed new quotes make their speakers and via chains an editor's own."""
 
         def proposed(row) -> bool:
@@ -1248,7 +1453,7 @@ class QuoteQuerySet(models.QuerySet):
         speakers.discard(None)
         for model, pks in ((Speaker, speakers), (Outlet, outlets)):
             if pks:
-                model.objects.filter(pk__in=pks, proposed=True).update(proposed=False)
+                keep_proposed(model.objects.filter(pk__in=pks), by)
         for q in confirmed:
             rows = [h.outlet or h.speaker for h in q._hops or ()]
             if Quote.speaker.is_cached(q) and q.speaker is not None:
@@ -1256,10 +1461,117 @@ class QuoteQuerySet(models.QuerySet):
             for row in rows:
                 row.proposed = False
 
+    def _on_postgresql(self) -> bool:
+        return connections[self.db].vendor == "postgresql"
+
     def through_outlet(self, outlet):
-        """Quotes published by ``outlet`` or relayed through it at any hop."""
-        hops = ViaHop.objects.filter(quote=OuterRef("pk"), outlet=outlet)
-        return self.filter(Q(article__publisher=outlet) | Exists(hops))
+        """Quotes published by ``outlet`` or relayed through it at any hop.
+
+        On PostgreSQL through the outlet table that triggers keep (migration 0013): the
+        outlet's quotes in id order, one index range, so that a page stops after its last
+        row whether the outlet has ten quotes or a hundred thousand."""
+        outlet_id = outlet.pk if isinstance(outlet, Outlet) else int(outlet)
+        if self._on_postgresql():
+            return self.filter(pk__in=_QuoteColumn.outlet_quotes(outlet_id))
+        hops = ViaHop.objects.filter(quote=OuterRef("pk"), outlet=outlet_id)
+        return self.filter(Q(article__publisher=outlet_id) | Exists(hops))
+
+    def published(self, *, after: datetime | None = None, before: datetime | None = None):
+        """Quotes whose article was published at or after ``after`` and before ``before``.
+        On PostgreSQL through the publication time each quote carries (migration 0013)."""
+        if not self._on_postgresql():
+            queryset = self
+            if after is not None:
+                queryset = queryset.filter(article__published_at__gte=after)
+            if before is not None:
+                queryset = queryset.filter(article__published_at__lt=before)
+            return queryset
+
+        def condition(quotes):
+            quotes = quotes.alias(_published=_QuoteColumn("published_at", models.DateTimeField()))
+            if after is not None:
+                quotes = quotes.filter(_published__gte=after)
+            if before is not None:
+                quotes = quotes.filter(_published__lt=before)
+            return quotes
+
+        return self._among(condition)
+
+    def search(self, words: str):
+        """Quotes whose text matches ``words``: on PostgreSQL full-text search (English
+        stemming; websearch syntax: words, "a phrase", -word, or) through the stored vector
+        and its GIN index (migration 0013); a case-insensitive substring elsewhere."""
+        if not self._on_postgresql():
+            return self.filter(text__icontains=words)
+        from django.contrib.postgres.search import SearchQuery, SearchVectorField
+
+        def condition(quotes):
+            return quotes.alias(_search=_QuoteColumn("search", SearchVectorField())).filter(
+                _search=SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+            )
+
+        return self._among(condition)
+
+    def _among(self, condition):
+        """These quotes filtered by ``condition`` (a function that filters a quote queryset
+        on the quote row, with an index that does not give id order: a date range, a text
+        search), on PostgreSQL.
+
+        A page in id order can be served two ways: walk the quotes in id order testing each
+        (cheap when matches are common, ruinous when they are few or all at the far end of
+        the order, which the planner cannot know: it assumes them spread evenly), or
+        collect the matching ids through their index first and read the page from those in
+        order. The planner's estimate of the matches decides: under ``COLLECT_BELOW`` they
+        are collected (at worst that many ids), otherwise the page is walked (on even
+        spread, at most ``100 / share`` rows, a share of at least 1 in 100 at a million)."""
+        matches = condition(Quote.all_objects.using(self.db)).order_by().values("pk")
+        plan = json.loads(matches.explain(format="json"))[0]["Plan"]
+        if plan["Plan Rows"] >= self.COLLECT_BELOW:
+            return condition(self)
+        return self.filter(_IdAmong(matches))
+
+    COLLECT_BELOW = 10_000
+
+
+SEARCH_CONFIG = "english"
+
+
+class _QuoteColumn(models.Expression):
+    """A column that PostgreSQL keeps on the quote table and the model does not declare
+    (migration 0013: ``search``, ``published_at``), read from the query's own quote table
+    (its alias, in a subquery too)."""
+
+    def __init__(self, column: str, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        table = compiler.quote_name_unless_alias(alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+    @staticmethod
+    def outlet_quotes(outlet_id: int) -> models.expressions.RawSQL:
+        """The ids of the quotes that reached the page through an outlet."""
+        return models.expressions.RawSQL(
+            "SELECT quote_id FROM annotations_quote_outlet WHERE outlet_id = %s", [outlet_id]
+        )
+
+
+class _IdAmong(models.Expression):
+    """``id = ANY(ARRAY(<ids>))`` on the query's own quote table: the subquery runs once,
+    first, and the page is read from its ids in order through the primary key."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        sql, params = self.ids.query.get_compiler(connection=connection).as_sql()
+        return f'{alias}."id" = ANY(ARRAY({sql}))', params
 
 
 class LiveQuoteManager(models.Manager.from_queryset(QuoteQuerySet)):
@@ -1287,7 +1599,13 @@ class Quote(Tracked):
     :meth:`accept`, :meth:`reject`, :meth:`soft_delete` and :meth:`restore`. Each change
     bumps ``version``; given ``expected_version``, it is a conditional update that raises
     :class:`Quote.VersionConflict` when someone else changed the quote first. ``save()``
-    stores the row and does nothing else."""
+    stores the row and does nothing else.
+
+    On PostgreSQL, triggers (migration 0013) keep what the list filters read beside the
+    row: its text's search vector and its article's publication time as columns the model
+    does not declare, and its outlets (publisher and outlet hops) in
+    ``annotations_quote_outlet``; see ``QuoteQuerySet.search``, ``published`` and
+    ``through_outlet``."""
 
     class Kind(models.TextChoices):
         DIRECT = "direct", "Direct"
@@ -1403,7 +1721,8 @@ class Quote(Tracked):
         indexes = [
             models.Index(fields=["article", "start"], name="annotations_quote_article_idx"),
             models.Index(fields=["speaker", "id"], name="annotations_quote_speaker_idx"),
-            models.Index(fields=["status"], name="annotations_quote_status_idx"),
+            models.Index(fields=["status", "id"], name="annotations_quote_stat_id_idx"),
+            models.Index(fields=["kind", "id"], name="annotations_quote_kind_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1693,13 +2012,14 @@ class Quote(Tracked):
         """A confirmed quote makes its speaker (and, with ``hops``, its via chain) an
         editor's own: they are no longer proposed."""
         cached = Quote.speaker.is_cached(self)
+        by = _acting(self)
         if self.speaker_id is not None and (not cached or self.speaker.proposed):
-            Speaker.objects.filter(pk=self.speaker_id, proposed=True).update(proposed=False)
+            keep_proposed(Speaker.objects.filter(pk=self.speaker_id), by)
             if cached:
                 self.speaker.proposed = False
         if hops:
-            Speaker.objects.filter(proposed=True, via_hops__quote=self).update(proposed=False)
-            Outlet.objects.filter(proposed=True, via_hops__quote=self).update(proposed=False)
+            keep_proposed(Speaker.objects.filter(via_hops__quote=self), by)
+            keep_proposed(Outlet.objects.filter(via_hops__quote=self), by)
 
     def _names_proposed(self) -> bool:
         """Whether the speaker or an outlet of the via chain in hand is proposed."""
@@ -1713,6 +2033,8 @@ class Quote(Tracked):
         """A rejected suggestion takes with it the proposed speaker and outlets made for it,
         once nothing but rejected suggestions names them."""
         rejected = self.Status.REJECTED
+        by = _user_or_none(_acting(self))
+        why = "proposed for suggestions that were all rejected"
         speaker = Speaker.objects.filter(pk=self.speaker_id, proposed=True).first()
         if speaker is not None and not (
             Quote.all_objects.filter(speaker=speaker).exclude(status=rejected).exists()
@@ -1722,9 +2044,19 @@ class Quote(Tracked):
             try:
                 with transaction.atomic():  # a suggestion made meanwhile may name it
                     others = Quote.all_objects.filter(speaker=speaker).exclude(pk=self.pk)
-                    others.update(speaker=None, version=F("version") + 1, updated_at=timezone.now())
-                    Quote.all_objects.filter(pk=self.pk).update(speaker=None)
-                    ViaHop.objects.filter(speaker=speaker).delete()
+                    update_with_history(
+                        others,
+                        by=by,
+                        reason=why,
+                        speaker=None,
+                        version=F("version") + 1,
+                        updated_at=timezone.now(),
+                    )
+                    update_with_history(
+                        Quote.all_objects.filter(pk=self.pk), by=by, reason=why, speaker=None
+                    )
+                    delete_with_history(ViaHop.objects.filter(speaker=speaker), by=by, reason=why)
+                    _as(speaker, by, why)
                     speaker.delete()
                 self.speaker = None
             except (IntegrityError, ProtectedError):
@@ -1738,7 +2070,8 @@ class Quote(Tracked):
                 continue
             try:
                 with transaction.atomic():
-                    ViaHop.objects.filter(outlet=outlet).delete()
+                    delete_with_history(ViaHop.objects.filter(outlet=outlet), by=by, reason=why)
+                    _as(outlet, by, why)
                     outlet.delete()
             except (IntegrityError, ProtectedError):
                 pass
@@ -1822,17 +2155,25 @@ class Quote(Tracked):
 
     def _write_fragments(self, ordered: Sequence[tuple[int, int]]) -> None:
         body = self.span_body
-        self.fragments.all().delete()
-        Fragment.objects.bulk_create(
-            Fragment(quote=self, start=s, end=e, text=body[s:e]) for s, e in ordered
+        by = _acting(self)
+        delete_with_history(self.fragments.all(), by=by)
+        create_with_history(
+            Fragment,
+            [Fragment(quote=self, start=s, end=e, text=body[s:e]) for s, e in ordered],
+            by=by,
         )
 
     def set_via(self, hops: Sequence[Hop]) -> None:
         """Replace the via chain; ``hops`` go nearest the speaker first."""
-        self.via_hops.all().delete()
-        ViaHop.objects.bulk_create(
-            ViaHop(quote=self, position=n, outlet=h.outlet, speaker=h.speaker)
-            for n, h in enumerate(hops)
+        by = _acting(self)
+        delete_with_history(self.via_hops.all(), by=by)
+        create_with_history(
+            ViaHop,
+            [
+                ViaHop(quote=self, position=n, outlet=h.outlet, speaker=h.speaker)
+                for n, h in enumerate(hops)
+            ],
+            by=by,
         )
         if self.status == self.Status.CONFIRMED:
             for model, rows in (
@@ -1841,7 +2182,7 @@ class Quote(Tracked):
             ):
                 proposed = [row.pk for row in rows if row.proposed]
                 if proposed:
-                    model.objects.filter(pk__in=proposed).update(proposed=False)
+                    keep_proposed(model.objects.filter(pk__in=proposed), by)
 
     def via_names(self) -> list[str]:
         return [hop.name for hop in self.via_hops.all()]
@@ -1905,7 +2246,12 @@ class Quote(Tracked):
                 # Who confirmed it before the change, rather than whoever undid it.
                 if confirmer is not None and not User.objects.filter(pk=confirmer).exists():
                     confirmer = None
-                Quote.all_objects.filter(pk=self.pk).update(confirmed_by_id=confirmer)
+                update_with_history(
+                    Quote.all_objects.filter(pk=self.pk),
+                    by=by,
+                    reason="who confirmed it put back",
+                    confirmed_by_id=confirmer,
+                )
                 self.confirmed_by_id = confirmer
             checked = (state.get("checked_by"), state.get("checked_at"))
             if (now["checked_by"], now["checked_at"]) != checked:
@@ -2011,14 +2357,19 @@ class Quote(Tracked):
             manager=cls.all_objects,  # deleted quotes follow too, for their undo
         )
         moved = [q for q in changed if q.anchoring != cls.Anchoring.ORPHANED]
-        Fragment.objects.filter(quote__in=[q.pk for q in moved]).delete()
-        Fragment.objects.bulk_create(
+        why = f"text revised (revision {revision.number})"
+        delete_with_history(
+            Fragment.objects.filter(quote__in=[q.pk for q in moved]), by=by_id, reason=why
+        )
+        create_with_history(
+            Fragment,
             [
                 Fragment(quote=q, start=s, end=e, text=revision.body[s:e])
                 for q in moved
                 for s, e in q._new_fragments
             ],
-            batch_size=1000,
+            by=by_id,
+            reason=why,
         )
 
     def _follow(self, anchors, source: Revision, body: str) -> bool:
@@ -2088,6 +2439,7 @@ class Fragment(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.TextField()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["start"]
@@ -2121,6 +2473,7 @@ class ViaHop(models.Model):
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="via_hops"
     )
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["position"]
@@ -2636,6 +2989,54 @@ class Merge(models.Model):
     def model(self) -> type[Speaker] | type[Outlet]:
         return Speaker if self.kind == self.Kind.SPEAKER else Outlet
 
+    class Conflict(ValidationError):
+        """The pair is no longer there to merge, or to unmerge: someone else merged (or
+        undid) it first. Nothing was changed."""
+
+        def __init__(self, message: str):
+            super().__init__(message, code="merge_conflict")
+
+    @staticmethod
+    def lock_pair(survivor, duplicate):
+        """Lock both rows (``SELECT ... FOR UPDATE``, lower id first, so that two merges of
+        one pair in either direction queue rather than deadlock), and check that both are
+        still there: a merge that waited behind another of the same pair finds the
+        duplicate gone and raises :class:`Merge.Conflict`. Returns the duplicate as locked;
+        ``survivor`` is reloaded in place. Call in a transaction."""
+        model = type(survivor)
+        rows = {
+            row.pk: row
+            for row in model.objects.select_for_update()
+            .filter(pk__in=[survivor.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        noun = model._meta.verbose_name
+        for row, what in ((duplicate, "duplicate"), (survivor, noun)):
+            if row.pk not in rows:
+                raise Merge.Conflict(
+                    f"The {what} {row.name!r} is no longer there: someone merged or removed "
+                    "it a moment ago. Nothing was merged; reload to see the list as it is."
+                )
+        survivor.refresh_from_db()
+        return rows[duplicate.pk]
+
+    @classmethod
+    def conflict_for(cls, model, pk: int) -> Merge.Conflict | None:
+        """When row ``pk`` of ``model`` (a speaker or outlet) is gone because it was merged
+        into another, the conflict that says so; None when it never was."""
+        kind = cls.Kind.SPEAKER if model is Speaker else cls.Kind.OUTLET
+        merge = (
+            cls.objects.filter(kind=kind, loser_id=pk, undone_at__isnull=True)
+            .order_by("-merged_at", "-id")
+            .first()
+        )
+        if merge is None:
+            return None
+        return cls.Conflict(
+            f"{merge.loser_name!r} (#{pk}) was merged into {merge.survivor_name!r} already; "
+            "nothing was merged."
+        )
+
     @classmethod
     def begin(cls, survivor, loser, by) -> Merge:
         kind = cls.Kind.SPEAKER if isinstance(survivor, Speaker) else cls.Kind.OUTLET
@@ -2658,9 +3059,12 @@ class Merge(models.Model):
     def finish(self, survivor, loser, *, fill: Sequence[str]) -> None:
         """Move the aliases and the blank fields over (recording both) and stamp."""
         aliases = list(loser.aliases.values_list("name", flat=True))
-        loser.aliases.all().delete()
+        why = f"{self.kind} {loser.name!r} (#{loser.pk}) merged into #{survivor.pk}"
+        delete_with_history(loser.aliases.all(), by=self.merged_by, reason=why)
         self.moved["aliases"] = aliases
-        self.moved["added_aliases"] = survivor.add_aliases([loser.name, *aliases])
+        self.moved["added_aliases"] = survivor.add_aliases(
+            [loser.name, *aliases], by=self.merged_by, reason=why
+        )
         self.moved["filled"] = {}
         for name in fill:
             if not getattr(survivor, name) and getattr(loser, name):
@@ -2671,10 +3075,12 @@ class Merge(models.Model):
     @transaction.atomic
     def undo(self, by=None):
         """Bring the duplicate back as it was, with everything the merge moved that still
-        sits with the survivor. Returns the duplicate."""
-        if self.undone_at is not None:
-            raise ValidationError("This merge has already been undone.")
+        sits with the survivor. Returns the duplicate. Two undos of one merge at once: the
+        second waits for the first and raises :class:`Merge.Conflict`."""
         model = self.model
+        locked = Merge.objects.select_for_update().filter(pk=self.pk).first()
+        if locked is None or locked.undone_at is not None:
+            raise Merge.Conflict("This merge has already been undone.")
         survivor = model.objects.select_for_update().filter(pk=self.survivor_id).first()
         if survivor is None:
             raise ValidationError(
@@ -2695,8 +3101,11 @@ class Merge(models.Model):
                 f"Another {self.kind} is now called {self.loser_name!r}; rename or describe it "
                 "before undoing this merge."
             ) from None
-        survivor.aliases.filter(name__in=moved.get("added_aliases", [])).delete()
-        loser.add_aliases(moved.get("aliases", []))
+        why = f"merge of {self.kind} #{loser.pk} into #{survivor.pk} undone"
+        delete_with_history(
+            survivor.aliases.filter(name__in=moved.get("added_aliases", [])), by=by, reason=why
+        )
+        loser.add_aliases(moved.get("aliases", []), by=by, reason=why)
         hop_keys = {tuple(h) for h in moved.get("hops", [])}
         hop_field = "speaker" if self.kind == self.Kind.SPEAKER else "outlet"
         hop_ids = [
@@ -2709,17 +3118,31 @@ class Merge(models.Model):
         touched = Q(via_hops__in=hop_ids)
         if self.kind == self.Kind.SPEAKER:
             quotes = Quote.all_objects.filter(pk__in=moved.get("quotes", []), speaker=survivor)
-            touched |= Q(pk__in=quotes.values("pk"))
-        Quote.all_objects.filter(pk__in=Quote.all_objects.filter(touched).values("pk")).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
+            quote_ids = list(quotes.values_list("pk", flat=True))
+            touched |= Q(pk__in=quote_ids)
+        changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": timezone.now()}
         if self.kind == self.Kind.SPEAKER:
-            quotes.update(speaker=loser)
-        else:
-            Article.objects.filter(pk__in=moved.get("articles", []), publisher=survivor).update(
-                publisher=loser
+            changes["speaker"] = models.Case(
+                models.When(pk__in=quote_ids, then=models.Value(loser.pk)),
+                default=F("speaker"),
+                output_field=models.BigIntegerField(),
             )
-        ViaHop.objects.filter(pk__in=hop_ids).update(**{hop_field: loser})
+        update_with_history(
+            Quote.all_objects.filter(pk__in=Quote.all_objects.filter(touched).values("pk")),
+            by=by,
+            reason=why,
+            **changes,
+        )
+        if self.kind == self.Kind.OUTLET:
+            update_with_history(
+                Article.all_objects.filter(pk__in=moved.get("articles", []), publisher=survivor),
+                by=by,
+                reason=why,
+                publisher=loser,
+            )
+        update_with_history(
+            ViaHop.objects.filter(pk__in=hop_ids), by=by, reason=why, **{hop_field: loser}
+        )
         for name, value in moved.get("filled", {}).items():
             if getattr(survivor, name) == value:
                 setattr(survivor, name, "")

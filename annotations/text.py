@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_left
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 KEPT_CONTROLS = {"\n", "\t"}
 
@@ -217,3 +218,35 @@ def name_key(name: str) -> str:
     """The form in which two names count as one for uniqueness: NFKC, case folded, white
     space collapsed ("Elena  PETROVA" and "elena petrova" share one)."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+# Web addresses: an article's URL, an outlet's home page. ----------------------------------
+
+_PCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+# http or https, a host name with a top-level domain of letters, an optional port, then
+# RFC 3986 characters only: no spaces, quotes, angle brackets or other characters that would
+# need escaping in a page. The same expression, written to be read alike by Python and by
+# JavaScript, is the ``pattern`` in the OpenAPI schema.
+WEB_URL_PATTERN = (
+    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?\.){1,6}[A-Za-z]{2,24}\.?"
+    r"(?::[1-9][0-9]{0,3})?"
+    rf"(?:/{_PCHAR}*)*"
+    rf"(?:\?(?:{_PCHAR}|[/?])*)?"
+    rf"(?:#(?:{_PCHAR}|[/?])*)?$"
+)
+
+
+def web_url_validator() -> RegexValidator:
+    """A validator for a web address as Newsdesk keeps it (see ``WEB_URL_PATTERN``)."""
+    return RegexValidator(
+        WEB_URL_PATTERN,
+        "Enter a web address starting with http:// or https://, like "
+        "https://example.com/news/story (spaces, quotes and angle brackets need "
+        "percent-encoding: %%20, %%22, %%3C, %%3E).",
+        code="invalid_url",
+    )
+
+
+def is_web_url(value: str) -> bool:
+    """Whether ``value`` is a web address Newsdesk accepts."""
+    return re.fullmatch(WEB_URL_PATTERN.rstrip("$"), value) is not None

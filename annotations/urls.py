@@ -66,6 +66,8 @@ urlpatterns = [
     path("jobs/suggest/", job_views.suggest_articles, name="job-suggest"),
     path("jobs/export/", job_views.export_articles_job, name="job-export"),
     path("merges/<int:pk>/undo/", views.merge_undo, name="merge-undo"),
+    path("deleted/", views.deleted_list, name="deleted"),
+    path("deleted/<str:kind>/<int:pk>/restore/", views.deleted_restore, name="deleted-restore"),
 ]
 
 # Duplicates, merges, renames and aliases: the same views for speakers and for outlets.

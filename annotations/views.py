@@ -34,6 +34,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -289,6 +290,61 @@ def message_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+# --- Versions: a change from a page is as safe as one through the API ----------------------
+# Every form and button that changes a quote sends the version the page showed it at
+# (``version``); the view passes it to the quote's method as ``expected_version``, which
+# changes the row only if it is still at that version (``UPDATE ... WHERE version = %s``).
+# Without a version the answer is 428 and nothing changes, as the API answers a write
+# without If-Match; with a stale one, 409 and the page shows the quote as it is now.
+
+
+def seen_version(params) -> int | None:
+    """The quote's version as the page showed it, or None when the request does not say."""
+    value = params.get("version", "")
+    return int(value) if value.isdecimal() and len(value) < 10 else None
+
+
+def version_required(request) -> HttpResponse:
+    return error_response(
+        request,
+        "The request did not say which version of the quote you saw, so nothing was changed "
+        "(it would overwrite changes you have not seen). Reload the page and try again.",
+        status=428,
+    )
+
+
+def changed_by(quote: Quote) -> str:
+    who = quote.updated_by.get_username() if quote.updated_by_id else "someone else"
+    when = timezone.localtime(quote.updated_at).strftime("%H:%M") if quote.updated_at else ""
+    return f"{who} at {when}" if when else who
+
+
+def stale_response(request, quote: Quote, *, undone: str) -> HttpResponse:
+    """409: someone changed ``quote`` since the page showed it. With htmx, the workspace
+    redrawn with the quote as it is now and the message above the list; the message on its
+    own page otherwise. ``undone`` says what was not done ("accepted", "deleted")."""
+    quote = (
+        Quote.all_objects.select_related("article", "updated_by").filter(pk=quote.pk).first()
+        or quote
+    )
+    gone = " and deleted it" if quote.is_deleted else ""
+    message = (
+        f"Someone else changed quote #{quote.pk} ({changed_by(quote)}){gone} since this page "
+        f"showed it, so it was not {undone}. It is shown as it is now: look, then do it again "
+        "if you still want to."
+    )
+    if not request.htmx:
+        return error_response(request, message, status=409)
+    context = workspace_context(
+        request,
+        quote.article,
+        select="" if quote.is_deleted else quote.pk,
+        flash=message,
+        conflict=True,
+    )
+    return render(request, "annotations/article_detail.html#workspace", context, status=409)
+
+
 # --- Articles ----------------------------------------------------------------------------
 
 
@@ -459,13 +515,19 @@ def article_status(request, pk):
         return redirect(article)
     if status == Article.Status.DONE:
         waiting = Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
-        pending = waiting.count()
-        if pending and request.POST.get("pending") != "reject":
-            # Ask first, on the page: the waiting suggestions would be marked done unseen.
+        versions = dict(waiting.values_list("pk", "version"))
+        pending = len(versions)
+        seen = parse_seen(request.POST.get("seen", "")) if request.POST.get("pending") else None
+        if pending and (request.POST.get("pending") != "reject" or seen != versions):
+            # Ask first, on the page: the waiting suggestions would be marked done unseen. The
+            # answer names them at their versions; when they changed meanwhile (one edited,
+            # decided or suggested since), it is asked again rather than half done.
             page = get_object_or_404(Article.objects.select_related("publisher", "assignee"), pk=pk)
             context = workspace_context(request, page, select="")
             context.update(workflow_context(request, page))
             context["confirm_done"] = pending
+            context["confirm_seen"] = " ".join(f"{pk}:{v}" for pk, v in versions.items())
+            context["confirm_changed"] = request.POST.get("pending") == "reject"
             return render(request, "annotations/article_detail.html", context, status=409)
         if pending:
             quotes = list(
@@ -476,10 +538,20 @@ def article_status(request, pk):
             for quote in quotes:
                 quote.article = article
             label = f"Rejected {pending} waiting suggestion{'s' if pending != 1 else ''}"
-            with Action.track(request.user, article, Action.Kind.BULK_REJECT, quotes, label=label):
-                for quote in quotes:
-                    quote.reject(by=request.user)
-                article.set_status(status, by=request.user)
+            try:
+                with Action.track(
+                    request.user, article, Action.Kind.BULK_REJECT, quotes, label=label
+                ):
+                    for quote in quotes:
+                        quote.reject(by=request.user, expected_version=seen[quote.pk])
+                    article.set_status(status, by=request.user)
+            except (Quote.VersionConflict, KeyError):  # changed this very moment: all undone
+                return error_response(
+                    request,
+                    "A waiting suggestion changed while it was being rejected; nothing was "
+                    "done. Reload the page and look again.",
+                    status=409,
+                )
             return redirect(article)
     article.set_status(status, by=request.user)
     return redirect(article)
@@ -519,7 +591,7 @@ def render_quote_form(request, form: QuoteForm, *, status: int = 200, **extra) -
     if request.htmx:
         template += "#quote-form"
     response = render(request, template, context, status=status)
-    if request.htmx and status == 422:
+    if request.htmx and status in (409, 422):
         # The form posts to redraw the workspace; a refused one comes back to its own place.
         response = reswap(retarget(response, "#quote-form-slot"), "innerHTML")
     return response
@@ -546,6 +618,10 @@ def quote_new(request, pk):
     current = None
     if request.GET.get("current", "").isdigit():
         current = Quote.objects.filter(article=article, pk=request.GET["current"]).first()
+    if current is not None:
+        # The version the list showed (the page sends it), else the one it has now.
+        current.seen_version = seen_version({"version": request.GET.get("current_version", "")})
+        current.seen_version = current.seen_version or current.version
     form = QuoteForm(
         article=article,
         initial={
@@ -568,6 +644,21 @@ def quote_create(request, pk):
     annotator = request.user if task and task.is_annotator(request.user) else None
     quote = form.save(request.user, annotator=annotator)
     return workspace_response(request, article, select=quote.pk, flash="Quote saved.")
+
+
+def quote_to_change(request, pk, *, undone: str) -> tuple[Quote, int, HttpResponse | None]:
+    """The quote a page action changes, the version the page showed it at, and the answer
+    that refuses the action before anything is checked or changed: 428 without a version,
+    409 when the quote is at another one (or deleted) already."""
+    quote = get_object_or_404(
+        Quote.all_objects.select_related("article", "speaker", "updated_by"), pk=pk
+    )
+    seen = seen_version(request.POST)
+    if seen is None:
+        return quote, 0, version_required(request)
+    if seen != quote.version or quote.is_deleted:
+        return quote, seen, stale_response(request, quote, undone=undone)
+    return quote, seen, None
 
 
 def editable_quote(pk) -> Quote:
@@ -622,8 +713,15 @@ def quote_edit(request, pk):
 @require_POST
 @editor_required
 def quote_update(request, pk):
-    quote = editable_quote(pk)
+    quote = get_object_or_404(
+        Quote.all_objects.select_related("article", "speaker", "updated_by"), pk=pk
+    )
+    seen = seen_version(request.POST)
+    if seen is None:
+        return version_required(request)
     form = QuoteForm(request.POST, article=quote.article, quote=quote)
+    if seen != quote.version or quote.is_deleted:
+        return quote_conflict(request, form)
     if not form.is_valid():
         return render_quote_form(request, form, status=422)
     try:
@@ -632,17 +730,44 @@ def quote_update(request, pk):
             if quote.article.is_reviewed_by(request.user) and quote.can_be_checked_by(request.user):
                 quote.mark_checked(request.user)  # the reviewer's correction checks it
     except Quote.VersionConflict:
-        quote.refresh_from_db()
-        form.add_error(None, form.stale_message())
-        return render_quote_form(request, form, status=422)
+        return quote_conflict(request, form)
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote saved.")
+
+
+def quote_conflict(request, form: QuoteForm) -> HttpResponse:
+    """409 for a save over someone else's change: the form comes back with what the editor
+    typed, beside the quote as it is now (theirs), and the version it is at now, so that
+    saving again puts the editor's change over theirs knowingly."""
+    theirs = (
+        Quote.all_objects.select_related("article", "speaker", "updated_by")
+        .prefetch_related("via_hops__outlet", "via_hops__speaker")
+        .get(pk=form.quote.pk)
+    )
+    data = form.data.copy()
+    data["version"] = str(theirs.version)
+    kept = QuoteForm(data, article=theirs.article, quote=theirs)
+    conflict = {
+        "who": changed_by(theirs),
+        "deleted": theirs.is_deleted,
+        "text": theirs.text,
+        "kind": theirs.get_kind_display(),
+        "status": theirs.get_status_display(),
+        "speaker": theirs.speaker.name if theirs.speaker else "",
+        "speaker_role": theirs.speaker_role,
+        "cue": theirs.cue,
+        "via": " › ".join(hop.name for hop in theirs.via_hops.all()),
+        "note": theirs.note,
+    }
+    return render_quote_form(request, kept, status=409, conflict=conflict)
 
 
 @require_POST
 @editor_required
 def quote_add_fragment(request, pk):
     """Add the selected span to an existing quote as a further fragment."""
-    quote = editable_quote(pk)
+    quote, seen, refused = quote_to_change(request, pk, undone="given the fragment")
+    if refused:
+        return refused
     body = quote.article.body
     try:
         start, end, _ = fit_selection(
@@ -654,16 +779,24 @@ def quote_add_fragment(request, pk):
         spans = Quote.check_fragments(body, spans)
     except ValidationError as exc:
         return error_response(request, message_of(exc))
-    quote.edit(fragments=spans, by=request.user)
+    try:
+        quote.edit(fragments=spans, by=request.user, expected_version=seen)
+    except Quote.VersionConflict:
+        return stale_response(request, quote, undone="given the fragment")
     return workspace_response(request, quote.article, select=quote.pk, flash="Fragment added.")
 
 
 @require_POST
 @editor_required
 def quote_delete(request, pk):
-    quote = editable_quote(pk)
-    with Action.track(request.user, quote.article, Action.Kind.DELETE, [quote]):
-        quote.soft_delete(by=request.user)
+    quote, seen, refused = quote_to_change(request, pk, undone="deleted")
+    if refused:
+        return refused
+    try:
+        with Action.track(request.user, quote.article, Action.Kind.DELETE, [quote]):
+            quote.soft_delete(by=request.user, expected_version=seen)
+    except Quote.VersionConflict:
+        return stale_response(request, quote, undone="deleted")
     return workspace_response(request, quote.article, flash="Quote deleted.", undo=quote)
 
 
@@ -671,15 +804,22 @@ def quote_delete(request, pk):
 @editor_required
 def quote_restore(request, pk):
     quote = get_object_or_404(Quote.all_objects.select_related("article"), pk=pk)
+    seen = seen_version(request.POST)
+    if seen is None:
+        return version_required(request)
+    if seen != quote.version:
+        return stale_response(request, quote, undone="restored")
     last = Action.last_for(request.user, quote.article)
-    if last is not None and last.kind == Action.Kind.DELETE and last.quote_ids == [quote.pk]:
-        try:
+    try:
+        if last is not None and last.kind == Action.Kind.DELETE and last.quote_ids == [quote.pk]:
             last.undo(by=request.user)  # the delete's undo button: that action is undone
-        except ValidationError as exc:
-            return error_response(request, message_of(exc), status=409)
-        quote.refresh_from_db()
-    if quote.is_deleted:
-        quote.restore(by=request.user)
+            quote.refresh_from_db()
+        elif quote.is_deleted:
+            quote.restore(by=request.user, expected_version=seen)
+    except Quote.VersionConflict:
+        return stale_response(request, quote, undone="restored")
+    except ValidationError as exc:
+        return error_response(request, message_of(exc), status=409)
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote restored.")
 
 
@@ -687,7 +827,7 @@ def quote_restore(request, pk):
 @editor_required
 def boilerplate_confirm(request, pk):
     found = get_object_or_404(BoilerplateRange.objects.select_related("article"), pk=pk)
-    found.confirm()
+    found.confirm(by=request.user)
     return workspace_response(request, found.article, flash="Boilerplate confirmed.")
 
 
@@ -698,25 +838,35 @@ def boilerplate_reject(request, pk):
     article = found.article
     if not found.proposed:
         return error_response(request, "Only a proposed range can be rejected here.")
-    found.reject()
+    found.reject(by=request.user)
     return workspace_response(request, article, flash="Boilerplate rejected: it is the story.")
 
 
 @require_POST
 @editor_required
 def quote_accept(request, pk):
-    quote = editable_quote(pk)
-    with Action.track(request.user, quote.article, Action.Kind.ACCEPT, [quote]):
-        quote.accept(by=request.user)
+    quote, seen, refused = quote_to_change(request, pk, undone="accepted")
+    if refused:
+        return refused
+    try:
+        with Action.track(request.user, quote.article, Action.Kind.ACCEPT, [quote]):
+            quote.accept(by=request.user, expected_version=seen)
+    except Quote.VersionConflict:
+        return stale_response(request, quote, undone="accepted")
     return workspace_response(request, quote.article, select=quote.pk, flash="Suggestion accepted.")
 
 
 @require_POST
 @editor_required
 def quote_reject(request, pk):
-    quote = editable_quote(pk)
-    with Action.track(request.user, quote.article, Action.Kind.REJECT, [quote]):
-        quote.reject(by=request.user)
+    quote, seen, refused = quote_to_change(request, pk, undone="rejected")
+    if refused:
+        return refused
+    try:
+        with Action.track(request.user, quote.article, Action.Kind.REJECT, [quote]):
+            quote.reject(by=request.user, expected_version=seen)
+    except Quote.VersionConflict:
+        return stale_response(request, quote, undone="rejected")
     return workspace_response(request, quote.article, flash="Suggestion rejected.")
 
 
@@ -1045,12 +1195,17 @@ def entity_merge(request, kind: str, pk: int):
     other = request.POST.get("duplicate", "")
     if other.isdigit():
         duplicate = entity.model.objects.filter(pk=other).first()
+        gone = Merge.conflict_for(entity.model, int(other)) if duplicate is None else None
+        if gone is not None:  # merged a moment ago, by another editor or another click
+            return error_response(request, message_of(gone), status=409)
     else:
         duplicate = entity.model.objects.find(request.POST.get("duplicate_name", "").strip())
     if duplicate is None:
         return error_response(request, f"Choose the {kind} to merge into {survivor.name}.", 400)
     try:
         record = survivor.merge(duplicate, by=request.user)
+    except Merge.Conflict as exc:
+        return error_response(request, message_of(exc), status=409)
     except ValidationError as exc:
         return error_response(request, message_of(exc))
     messages.success(
@@ -1066,6 +1221,8 @@ def merge_undo(request, pk: int):
     record = get_object_or_404(Merge, pk=pk)
     try:
         restored = record.undo(by=request.user)
+    except Merge.Conflict as exc:
+        return error_response(request, message_of(exc), status=409)
     except ValidationError as exc:
         return error_response(request, message_of(exc))
     messages.success(request, f"Undid the merge: {restored.name} is back.")
@@ -1194,7 +1351,7 @@ def alias_add(request, kind: str, pk: int):
     form = AliasForm(request.POST)
     if not form.is_valid():
         return render_entity_page(request, entity, row, status=422, alias_form=form)
-    added = row.add_aliases([form.cleaned_data["name"]])
+    added = row.add_aliases([form.cleaned_data["name"]], by=request.user)
     if added:
         messages.success(request, f"Added the alias {added[0]}.")
     else:
@@ -1208,6 +1365,7 @@ def alias_remove(request, kind: str, pk: int, alias_pk: int):
     entity = ENTITIES[kind]
     row = get_object_or_404(entity.model, pk=pk)
     alias = get_object_or_404(row.aliases, pk=alias_pk)
+    alias._history_user = request.user
     alias.delete()
     messages.success(
         request, f"Removed the alias {alias.name}; restore it below if that was wrong."
@@ -1463,6 +1621,11 @@ def review_context(
     by_speaker = sum(1 for q in suggestions if q.speaker_id == current.speaker_id)
     context.update(
         {
+            # What the bulk buttons decide: these quotes at these versions, nothing else.
+            "review_seen": seen_list(suggestions),
+            "review_seen_speaker": seen_list(
+                q for q in suggestions if q.speaker_id == current.speaker_id
+            ),
             "review_position": position + 1,
             "review_pieces": in_sentence(article.body, spans),
             "review_via": " › ".join(hop.name for hop in hops),
@@ -1473,18 +1636,39 @@ def review_context(
     return context
 
 
-def review_response(request, article: Article, review: dict, *, flash: str = "", undo=None):
+def seen_list(quotes: Iterable[Quote]) -> str:
+    """Quotes as a page saw them, ``ID:VERSION`` separated by spaces (see
+    :func:`parse_seen`)."""
+    return " ".join(f"{q.pk}:{q.version}" for q in quotes)
+
+
+def parse_seen(value: str) -> dict[int, int] | None:
+    """``ID:VERSION ...`` as the page sent it; None when it is missing or malformed."""
+    seen = {}
+    for item in value.split():
+        pk, _, version = item.partition(":")
+        if not (pk.isdecimal() and version.isdecimal() and len(pk) < 19 and len(version) < 10):
+            return None
+        seen[int(pk)] = int(version)
+    return seen if value.strip() else None
+
+
+def review_response(
+    request, article: Article, review: dict, *, flash: str = "", undo=None, status: int = 200
+):
     """The workspace with the review's suggestion chosen, and the panel out of band; the
-    article page with the panel open without htmx."""
+    article page with the panel open without htmx. A ``status`` of 409 shows ``flash`` as a
+    conflict."""
     select = review["review_quote"].pk if review["review_quote"] else None
+    extra = {"select": select or "", "flash": flash, "conflict": status == 409}
     if request.htmx:
-        context = workspace_context(request, article, select=select or "", flash=flash, undo=undo)
+        context = workspace_context(request, article, undo=undo, **extra)
         context.update(review)
-        return render(request, "annotations/review_response.html", context)
-    context = workspace_context(request, article, select=select or "", flash=flash)
+        return render(request, "annotations/review_response.html", context, status=status)
+    context = workspace_context(request, article, **extra)
     context.update(workflow_context(request, article))
     context.update(review)
-    return render(request, "annotations/article_detail.html", context)
+    return render(request, "annotations/article_detail.html", context, status=status)
 
 
 def article_quote(article: Article, value: str) -> Quote | None:
@@ -1521,24 +1705,28 @@ def article_review(request, pk):
         return error_response(request, "Decide accept, reject or check.", status=400)
     if quote is None or quote.is_deleted:
         return error_response(request, "That quote is no longer in this article.", 404)
-    version = params.get("version", "")
-    expected = int(version) if version.isdigit() else quote.version
+    expected = seen_version(params)
+    if expected is None:
+        return version_required(request)
     kind, method, flash = DECISIONS[decision]
     try:
         with Action.track(request.user, article, kind, [quote]):
             getattr(quote, method)(by=request.user, expected_version=expected)
     except Quote.VersionConflict:
-        return error_response(
-            request,
-            "Someone changed this quote since you saw it; it is shown as it is now.",
-            status=409,
+        quote = article_quote(article, str(quote.pk))
+        message = (
+            f"Someone else changed this quote ({changed_by(quote)}) since you saw it, so it "
+            f"was not {DONE[decision]}. It is shown as it is now: decide again."
         )
+        review = review_context(request, article, at=quote, mode=mode)
+        return review_response(request, article, review, flash=message, status=409)
     except ValidationError as exc:
         return error_response(request, message_of(exc), status=400)
     review = review_context(request, article, after=quote, mode=mode)
     return review_response(request, article, review, flash=flash)
 
 
+DONE = {"accept": "accepted", "reject": "rejected", "check": "checked"}
 DECISIONS = {
     "accept": (Action.Kind.ACCEPT, "accept", "Suggestion accepted."),
     "reject": (Action.Kind.REJECT, "reject", "Rejected."),
@@ -1550,13 +1738,27 @@ DECISIONS = {
 @editor_required
 def article_bulk(request, pk):
     """Accept or reject every suggestion in the article, or those of one speaker; one
-    action, undone in one go."""
+    action, undone in one go.
+
+    The page sends the suggestions it counted with their versions (``seen``: ``ID:VERSION``
+    ...). Only those are decided, and only those still at the version the page showed:
+    one that someone changed meanwhile (or decided, or deleted) is left as it is and named
+    in the answer, to be looked at; a suggestion made since the page was drawn is not
+    decided unseen."""
     article = get_object_or_404(Article.objects.select_related("publisher"), pk=pk)
     decision = request.POST.get("decision", "")
     if decision not in {"accept", "reject"}:
         return error_response(request, "Decide accept or reject.", status=400)
+    seen = parse_seen(request.POST.get("seen", ""))
+    if seen is None:
+        return error_response(
+            request,
+            "The request did not say which suggestions at which versions you saw, so none "
+            "was decided. Reload the page and try again.",
+            status=428,
+        )
     quotes = (
-        Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED)
+        Quote.objects.filter(article=article, status=Quote.Status.SUGGESTED, pk__in=seen)
         .select_related("speaker")
         .prefetch_related("fragments", "via_hops__outlet", "via_hops__speaker")
         .order_by("start", "id")
@@ -1569,17 +1771,33 @@ def article_bulk(request, pk):
         quotes = quotes.filter(speaker_id=int(speaker))
         named = Speaker.objects.filter(pk=int(speaker)).first()
         who = f" by {named.name}" if named else ""
-    quotes = list(quotes)
+    quotes = [q for q in quotes if q.version == seen[q.pk]]
     for quote in quotes:
         quote.article = article
     done = "Accepted" if decision == "accept" else "Rejected"
-    label = f"{done} {len(quotes)} suggestion{'s' if len(quotes) != 1 else ''}{who}"
     kind = Action.Kind.BULK_ACCEPT if decision == "accept" else Action.Kind.BULK_REJECT
-    with Action.track(request.user, article, kind, quotes, label=label):
+    decided = []
+    with Action.track(request.user, article, kind, quotes) as tracking:
         for quote in quotes:
-            getattr(quote, decision)(by=request.user)
+            try:
+                getattr(quote, decision)(by=request.user, expected_version=seen[quote.pk])
+            except Quote.VersionConflict:  # changed this very moment: left as it is
+                continue
+            decided.append(quote.pk)
+        label = f"{done} {len(decided)} suggestion{'s' if len(decided) != 1 else ''}{who}"
+        tracking.label = label
+    flash = f"{label}."
+    left = sorted(set(seen) - set(decided))
+    if left:
+        ids = ", ".join(f"#{pk}" for pk in left[:10]) + (" …" if len(left) > 10 else "")
+        flash += (
+            f" {len(left)} changed since you saw {'them' if len(left) != 1 else 'it'} "
+            f"(someone else edited, decided or deleted {'them' if len(left) != 1 else 'it'}) "
+            f"and {'were' if len(left) != 1 else 'was'} left as "
+            f"{'they are' if len(left) != 1 else 'it is'}: {ids}."
+        )
     review = review_context(request, article)
-    return review_response(request, article, review, flash=f"{label}.")
+    return review_response(request, article, review, flash=flash)
 
 
 @require_POST
@@ -1773,8 +1991,11 @@ def article_timeline(article: Article, user) -> list[dict]:
             }
         )
     latest = {pk: record.history_id for pk, record in previous.items()}
+    # "Restore this version" sends the version the quote is at as this page shows it.
+    live = dict(Quote.all_objects.filter(article_id=article.pk).values_list("pk", "version"))
     for entry in entries:
         record = entry["quote"]
+        entry["version"] = live.get(record.id, "")
         entry["restorable"] = (
             record.history_id != latest[record.id]
             and record.history_type != "-"
@@ -1854,8 +2075,9 @@ def quote_history_restore(request, pk, history_id):
     record = get_object_or_404(
         Quote.history.model.objects.select_related("speaker"), id=pk, history_id=history_id
     )
-    version = request.POST.get("version", "")
-    expected = int(version) if version.isdigit() else quote.version
+    expected = seen_version(request.POST)
+    if expected is None:
+        return version_required(request)
     url = reverse("annotations:article-detail", args=[quote.article_id]) + "?history=1#history"
     try:
         state = quote.snapshot()
@@ -1883,9 +2105,11 @@ def quote_history_restore(request, pk, history_id):
         with Action.track(request.user, quote.article, Action.Kind.EDIT, [quote]):
             quote.put_back(state, by=request.user, expected_version=expected)
     except Quote.VersionConflict:
+        quote = Quote.all_objects.select_related("updated_by").get(pk=quote.pk)
         return error_response(
             request,
-            "The quote has changed since you opened the history; nothing was put back.",
+            f"Someone else changed quote #{quote.pk} ({changed_by(quote)}) since you opened "
+            "the history; nothing was put back. Reload the history to see the change.",
             status=409,
         )
     except ValidationError as exc:
@@ -1999,9 +2223,54 @@ def article_text(request, pk):
 @editor_required
 def quote_confirm_anchoring(request, pk):
     """An editor confirms that a relocated quote was found at the right place."""
-    quote = editable_quote(pk)
+    quote, seen, refused = quote_to_change(request, pk, undone="confirmed")
+    if refused:
+        return refused
     try:
-        quote.confirm_anchoring(by=request.user)
+        quote.confirm_anchoring(by=request.user, expected_version=seen)
+    except Quote.VersionConflict:
+        return stale_response(request, quote, undone="confirmed")
     except ValidationError as exc:
         return error_response(request, message_of(exc))
     return workspace_response(request, quote.article, select=quote.pk, flash="Quote confirmed.")
+
+
+# --- Deleted articles, speakers and outlets, waiting to be restored -------------------------
+
+DELETED_KINDS = {"article": Article, "speaker": Speaker, "outlet": Outlet}
+DELETED_LIMIT = 200
+
+
+@require_GET
+@login_required
+def deleted_list(request):
+    """What was deleted, newest first, with who and when; editors restore from here."""
+    sections = [
+        (
+            kind,
+            model._meta.verbose_name_plural.capitalize(),
+            list(
+                model.all_objects.filter(deleted_at__isnull=False)
+                .select_related("deleted_by")
+                .defer(*(["body"] if model is Article else []))
+                .order_by("-deleted_at", "-pk")[:DELETED_LIMIT]
+            ),
+        )
+        for kind, model in DELETED_KINDS.items()
+    ]
+    context = {"sections": sections, "can_edit": can_edit(request.user)}
+    return render(request, "annotations/deleted.html", context)
+
+
+@require_POST
+@editor_required
+def deleted_restore(request, kind: str, pk: int):
+    model = DELETED_KINDS.get(kind)
+    if model is None:
+        raise Http404
+    row = get_object_or_404(model.all_objects.all(), pk=pk)
+    with transaction.atomic():
+        row.restore(by=request.user)
+    name = row.title if model is Article else row.name
+    messages.success(request, f"Restored {name}.")
+    return redirect(row)

@@ -187,7 +187,7 @@ def run(args) -> dict[str, float]:
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("DROP INDEX annotations_quote_text_fts")
+                cursor.execute("DROP INDEX annotations_quote_search_idx")
             (figures["search_unindexed"],) = measure(lambda: drf(search), repeat=3)
             transaction.set_rollback(True)
     figures["sizes"] = (n_articles, n_quotes)

@@ -5,7 +5,8 @@ or ``"<s1>," <name> said. "<s2>."`` (two fragments), so that fragments, speaker 
 and cue spans are real offsets into the body, exactly as the app stores them. Speakers and
 outlets are shared with a skew (a few are quoted a lot), about a third of the quotes came
 through an outlet or a relaying speaker, and the words follow a rough Zipf law so that
-text search has common and rare terms.
+text search has common and rare terms. One speaker, one outlet and one word are found only
+in the oldest hundredth of the articles and another three only in the newest (``ERAS``).
 
 On PostgreSQL rows go in with ``COPY`` through psycopg 3, one connection per table (about
 three minutes for 100,000 articles and 1,000,000 quotes on two busy cores, the text search
@@ -46,6 +47,11 @@ _WORDS = (
 )
 WORDS = _WORDS.split()
 RARE_WORDS = ["konashenkov", "zeppelin", "quasar", "marmalade", "saxophone"]
+# Words, speakers and outlets of one era: found only in the oldest or only in the newest
+# hundredth of the articles (as a new name or term enters the news), so that a filter's
+# speed can be measured for values whose quotes all sit at one end of the id order.
+ERAS = ("oldest", "newest")
+ERA_WORDS = {"oldest": "telegraph", "newest": "blockchain"}
 FIRST = "Igor Maria Steven Anna Dmitry Olga John Sarah Ahmed Leila Pierre Yuki Chen Ivan Sofia"
 LAST = (
     "Konashenkov Zakharova Warren Petrova Peskov Ivanova Smith Jones Hassan Haddad Dubois "
@@ -73,8 +79,12 @@ class Generator:
         self.n_outlets = max(5, min(500, n_articles // 200))
         self.word_weights = zipf_weights(len(WORDS), 0.8)
         self.cum_words = self._cumulative(self.word_weights)
-        self.cum_speakers = self._cumulative(zipf_weights(self.n_speakers, 0.7))
-        self.cum_outlets = self._cumulative(zipf_weights(self.n_outlets, 0.9))
+        # The last two speakers and outlets belong to the eras (oldest, newest) and are not
+        # drawn elsewhere.
+        self.cum_speakers = self._cumulative(zipf_weights(self.n_speakers - 2, 0.7))
+        self.cum_outlets = self._cumulative(zipf_weights(self.n_outlets - 2, 0.9))
+        self.era_speaker = {era: self.n_speakers - 1 + n for n, era in enumerate(ERAS)}
+        self.era_outlet = {era: self.n_outlets - 1 + n for n, era in enumerate(ERAS)}
         first, last = FIRST.split(), LAST.split()
         self.speaker_names = [
             f"{first[i % len(first)]} {last[(i // len(first)) % len(last)]} {i + 1}"
@@ -98,12 +108,22 @@ class Generator:
 
         return bisect.bisect_left(cum, self.rng.random() * cum[-1])
 
-    def sentence(self) -> str:
+    def sentence(self, era: str | None = None) -> str:
         n = self.rng.randint(7, 13)
         words = [WORDS[self._pick(self.cum_words)] for _ in range(n)]
         if self.rng.random() < 0.01:
             words[self.rng.randrange(n)] = self.rng.choice(RARE_WORDS)
+        if era and self.rng.random() < 0.2:
+            words[self.rng.randrange(n)] = ERA_WORDS[era]
         return " ".join(words).capitalize()
+
+    def era(self, article: int) -> str | None:
+        """``oldest`` for the first hundredth of the articles, ``newest`` for the last."""
+        if article * 100 <= self.n_articles:
+            return "oldest"
+        if article * 100 > self.n_articles * 99:
+            return "newest"
+        return None
 
     def when(self) -> datetime:
         return BASE_TIME + timedelta(seconds=self.rng.randrange(SPAN_SECONDS))
@@ -130,6 +150,7 @@ class Generator:
         quote_id = fragment_id = hop_id = 0
         for a in range(1, self.n_articles + 1):
             published = self.when()
+            era = self.era(a)
             count = per_article + (1 if a <= extra else 0)
             parts: list[str] = [f"{self.sentence()}. {self.sentence()}.\n\n"]
             offset = len(parts[0])
@@ -137,10 +158,12 @@ class Generator:
             for _ in range(count):
                 quote_id += 1
                 speaker = self._pick(self.cum_speakers) + 1
+                if era and self.rng.random() < 0.3:
+                    speaker = self.era_speaker[era]
                 surname = self.speaker_names[speaker - 1].split()[1]
-                s1 = self.sentence()
+                s1 = self.sentence(era)
                 two = self.rng.random() < 0.2
-                s2 = self.sentence() if two else None
+                s2 = self.sentence(era) if two else None
                 # "<s1>," Surname said. "<s2>."
                 f1 = (offset + 1, offset + 1 + len(s1))
                 mention = (f1[1] + 3, f1[1] + 3 + len(surname))
@@ -170,6 +193,8 @@ class Generator:
                 if roll < 0.3:
                     hop_id += 1
                     outlet = self._pick(self.cum_outlets) + 1
+                    if era and self.rng.random() < 0.5:
+                        outlet = self.era_outlet[era]
                     hops.append((hop_id, quote_id, 0, outlet, None))
                     if roll < 0.05:
                         hop_id += 1
@@ -177,6 +202,8 @@ class Generator:
                         hops.append((hop_id, quote_id, 1, None, relayer))
             body = "".join(parts).rstrip()
             publisher = self._pick(self.cum_outlets) + 1
+            if era and self.rng.random() < 0.5:
+                publisher = self.era_outlet[era]
             article = (
                 a, published, published, None, None, f"{self.sentence()} ({a})", body,
                 publisher, f"https://news.example/{a}", "", published, "en", "done",
@@ -198,6 +225,16 @@ TABLES = {
     "annotations_fragment": 'id, quote_id, start, "end", text',
     "annotations_viahop": "id, quote_id, position, outlet_id, speaker_id",
 }
+
+
+class _per_row:
+    """A column's value made afresh for each row, from its field's callable default."""
+
+    def __init__(self, field, connection) -> None:
+        self.field, self.connection = field, connection
+
+    def __call__(self):
+        return self.field.get_db_prep_save(self.field.get_default(), self.connection)
 
 
 class Table:
@@ -226,7 +263,9 @@ class Table:
         for column, field in fields.items():
             if column in given or field.db_default is not NOT_PROVIDED:
                 continue  # given, or the database fills it
-            if field.has_default():
+            if field.has_default() and callable(field.default):  # one each (an article's uid)
+                value = _per_row(field, connection)
+            elif field.has_default():
                 value = field.get_db_prep_save(field.get_default(), connection)
             elif field.null:
                 value = None
@@ -242,8 +281,12 @@ class Table:
 
     def rows(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         extras = self.extras
+        if not any(isinstance(value, _per_row) for value in extras):
+            for row in rows:
+                yield row + extras
+            return
         for row in rows:
-            yield row + extras
+            yield row + tuple(v() if isinstance(v, _per_row) else v for v in extras)
 
 
 def insert_rows(connection, table: Table, rows: Iterable[tuple]) -> None:
@@ -269,13 +312,17 @@ def fill(n_articles: int, n_quotes: int, *, seed: int = 1, verbose: bool = True)
     tables = {name: Table(name, connection) for name in TABLES}
     started = time.perf_counter()
     if connection.vendor == "postgresql":
-        # The text search index is built once at the end: far faster than row by row.
-        search_index = import_module("annotations.migrations.0002_quote_text_search_index")
+        # What migration 0013 keeps for the quote filters: the text search and date indexes
+        # are built once at the end (far faster than row by row), and the outlet table
+        # filled in one statement once every article and hop is in.
+        paths = import_module("annotations.migrations.0013_quote_filter_paths")
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX IF EXISTS {search_index.INDEX}")
+            for index in (paths.SEARCH_INDEX, paths.PUBLISHED_INDEX):
+                cursor.execute(f"DROP INDEX IF EXISTS {index}")
         fill_postgres(gen, tables, connection)
-        with connection.schema_editor() as editor:
-            search_index.create_index(None, editor)
+        with connection.cursor() as cursor:
+            cursor.execute(paths.BACKFILL_OUTLETS, {"low": 0, "high": 2**62})
+            paths.create_indexes(cursor)
         with connection.cursor() as cursor:
             for table in TABLES:
                 cursor.execute(
@@ -326,10 +373,17 @@ def fill_postgres(gen: Generator, tables: dict[str, Table], connection) -> None:
             conn = stack.enter_context(psycopg.connect(**params))
             conn.execute("SET session_replication_role = replica")
             cursor = stack.enter_context(conn.cursor())
-            copy = stack.enter_context(cursor.copy(f"COPY {name} ({table.columns}) FROM STDIN"))
-            extras = table.extras
-            # Every row gets the table's constant extra columns on its way in.
-            copies[name] = lambda row, copy=copy, extras=extras: copy.write_row(row + extras)
+            columns = table.columns
+            if name == "annotations_quote":
+                # Each quote carries its article's publication time (migration 0013), given
+                # here: the articles are not committed yet for a trigger to look up.
+                columns += ', "published_at"'
+            copy = stack.enter_context(cursor.copy(f"COPY {name} ({columns}) FROM STDIN"))
+            # Every row gets the table's extra columns (constants, or made for it: an
+            # article's uid) on its way in (then a quote its publication time, in ``more``).
+            copies[name] = lambda row, more=(), copy=copy, table=table: copy.write_row(
+                next(table.rows([row])) + more
+            )
         for name, rows in (
             ("annotations_outlet", gen.outlets()),
             ("annotations_speaker", gen.speakers()),
@@ -343,8 +397,9 @@ def fill_postgres(gen: Generator, tables: dict[str, Table], connection) -> None:
         write_hop = copies["annotations_viahop"]
         for article, quotes, fragments, hops in gen.articles_and_quotes():
             write_article(article)
+            published = (article[10],)
             for row in quotes:
-                write_quote(row)
+                write_quote(row, published)
             for row in fragments:
                 write_fragment(row)
             for row in hops:

@@ -48,7 +48,7 @@ SMALL = (2_000, 20_000)
 FULL = (100_000, 1_000_000)
 PASSWORD = "load-run-password"  # noqa: S105  (a bench database's throwaway users)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-VERSION_OF = r'data-quote-id="{pk}"[^>]*data-version="(\d+)"'
+VERSION_OF = r'data-quote="{pk}" data-version="(\d+)"'
 
 
 class Client:

@@ -15,7 +15,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["pages", "api", "export", "suggest", "linear", "jobs", "duplicates", "imports"]
+BENCHMARKS = [
+    "pages",
+    "api",
+    "filters",
+    "export",
+    "suggest",
+    "linear",
+    "jobs",
+    "duplicates",
+    "imports",
+]
 
 
 def main(argv: list[str]) -> int:

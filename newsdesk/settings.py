@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a request that writes holds SQLite's one writer's place throughout.
+    "annotations.middleware.SQLiteWriteQueueMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,11 +204,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["annotations.permissions.ReadAnyRoleWriteEditors"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PARSER_CLASSES": [
-        "annotations.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (anything else is a 415); the import endpoint also takes multipart uploads.
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.JSONParser"],
+    # Validation errors: 400, or 409/422 for refusals that depend on stored rows.
+    "EXCEPTION_HANDLER": "annotations.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -244,6 +245,13 @@ SPECTACULAR_SETTINGS = {
     # Deep links put a link inside each operation's button (nested controls, small targets).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get components of their own (OutletRequest, ...), so that they can say
+    # what writes require (non-blank names, no NUL, http(s) URLs) apart from what reads show.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.api.schema.exact_strings",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "QuoteKindEnum": "annotations.models.Quote.Kind",
         "QuoteStatusEnum": "annotations.models.Quote.Status",

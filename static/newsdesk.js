@@ -84,7 +84,12 @@
     var el = textEl();
     if (!el || !el.dataset.newUrl || !window.htmx) return;
     var values = { start: span.start, end: span.end };
-    if (current) values.current = current;
+    if (current) {
+      values.current = current;
+      // The version the list shows: adding a fragment to a quote changed since is refused.
+      var item = document.getElementById("quote-" + current);
+      if (item && item.dataset.version) values.current_version = item.dataset.version;
+    }
     window.htmx
       .ajax("GET", el.dataset.newUrl, { target: "#quote-form-slot", swap: "innerHTML", values: values })
       .then(function () {
@@ -202,7 +207,10 @@
     var spec = ACTIONS[button.dataset.action];
     if (!list || !list.dataset.quoteUrl || !item || !spec || !window.htmx) return;
     var url = list.dataset.quoteUrl + item.dataset.quote + "/" + button.dataset.action + "/";
-    window.htmx.ajax(spec[0], url, { source: button, target: spec[1], swap: spec[2] });
+    var options = { source: button, target: spec[1], swap: spec[2] };
+    // A change names the version the list shows; the server refuses it if the quote moved on.
+    if (spec[0] === "POST") options.values = { version: item.dataset.version };
+    window.htmx.ajax(spec[0], url, options);
   }
 
   function chooseFromHash() {

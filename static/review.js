@@ -94,7 +94,7 @@
   function bulk(button) {
     var p = panel();
     if (!p) return;
-    var values = { decision: button.dataset.bulk };
+    var values = { decision: button.dataset.bulk, seen: button.dataset.seen || "" };
     if (button.dataset.speaker) values.speaker = button.dataset.speaker;
     send("POST", p.dataset.bulkUrl, values);
   }
@@ -146,7 +146,8 @@
     if (!form || initial.has(form)) return;
     var xhr = event && event.detail && event.detail.xhr;
     // A form the server sent back refused still holds what was typed, unsaved.
-    initial.set(form, xhr && xhr.status === 422 ? "\u0000refused" : serialize(form));
+    var refused = xhr && (xhr.status === 422 || xhr.status === 409);
+    initial.set(form, refused ? "\u0000refused" : serialize(form));
   }
 
   document.addEventListener("htmx:afterSettle", remember);

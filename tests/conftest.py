@@ -14,6 +14,11 @@ SLOW_FAMILIES = {
     "corpus": ["tests/test_brat_import.py::test_polnear_dev_"],
     "subprocess": ["tests/test_settings.py::", "tests/test_jobs_worker.py::"],
     "speed": ["tests/test_suggesting_speed.py::"],
+    "scale": [
+        "tests/test_quote_filter_paths.py::test_the_fill",
+        "tests/test_quote_filter_paths.py::test_every_filter",
+        "tests/test_quote_filter_paths.py::test_no_plan",
+    ],
     "schemathesis": ["tests/test_schemathesis.py::"],
 }
 

@@ -86,7 +86,7 @@ def test_confirming_a_relocated_quote_needs_its_version(editor_api, article, quo
     assert response.json()["anchoring"] == "anchored"
     assert response["ETag"] == f'"{version + 1}"'
     again = editor_api.post(url, HTTP_IF_MATCH=f'"{version + 1}"')
-    assert again.status_code == 400 and "Only a relocated quote" in str(again.json())
+    assert again.status_code == 409 and "Only a relocated quote" in str(again.json())
 
 
 def test_analysts_cannot_confirm(analyst_api, editor_api, article, quote):

@@ -64,3 +64,12 @@ def test_columns_the_generator_leaves_out_get_their_default_or_null():
     table = bench_data.Table("annotations_speaker", connection)
     assert '"proposed"' in table.columns
     assert False in table.extras
+
+
+def test_a_column_with_a_callable_default_gets_a_value_per_row():
+    table = bench_data.Table("annotations_article", connection)
+    assert '"uid"' in table.columns
+    columns = table.columns.split(", ")
+    extra = columns.index('"uid"') - (len(columns) - len(table.extras))
+    uids = [row[extra] for row in table.rows([(), ()])]
+    assert uids[0] != uids[1]

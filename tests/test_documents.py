@@ -63,7 +63,9 @@ def test_importing_a_document_costs_the_same_queries_for_1_or_20_quotes(editor):
     one = queries_to_import(document(1, "one"), editor)
     twenty = queries_to_import(document(20, "twenty"), editor)
     assert one == twenty
-    assert twenty <= 20
+    # each kind of row written (outlets, speakers, both kinds of alias, the article, its
+    # boilerplate, quotes, fragments, via hops) costs an insert and one of its history
+    assert twenty <= 25
 
 
 @pytest.mark.django_db

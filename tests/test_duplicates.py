@@ -1,11 +1,24 @@
 """The duplicate finder on names alone: a table of pairs it must offer, and of pairs it must
 not."""
 
+import gc
 import random
+import weakref
 
 import pytest
 
-from annotations.duplicates import Entry, Finder, find_pairs, fold, matches, translit
+from annotations.duplicates import (
+    Entry,
+    Finder,
+    _Name,
+    find_pairs,
+    fold,
+    matches,
+    name_words,
+    parse_names,
+    translit,
+    translit_all,
+)
 
 SAME = [
     ("Igor Konashenkov", "igor  konashenkov", "same name"),
@@ -161,3 +174,82 @@ def test_blocking_compares_a_few_pairs_per_name_not_every_pair():
     finder = Finder([Entry(n, name) for n, name in enumerate(names)])
     finder.pairs()
     assert finder.compared < 3 * len(names)  # all pairs would be 4.5 million
+
+
+TRICKY_NAMES = [
+    "Maj. Gen. Igor Konashenkov",
+    "Martin O’Malley",
+    "Élena  Petrova",
+    "Resnick-Day",
+    "Deal.'",
+    "PAC'",
+    "the U.S.",
+    "Bernie Sanders And Hillary Clinton",
+    "a Republican",
+    "A. Volkova",
+    "& Co",
+    "AT&T / Verizon",
+    "1st Lt. John Smith",
+    "Enrique PeÃ±a Nieto",
+    "Zoë\tKravitz",
+    "",
+    "   ",
+    "-- --",
+    "ß Straße",
+]
+
+
+@pytest.mark.parametrize("name", TRICKY_NAMES)
+def test_names_parsed_in_a_batch_read_as_one_at_a_time(name):
+    # The finder folds plain names together; each must come out as name_words() and fold()
+    # make of it alone, beside names that take the one-at-a-time path.
+    entries = [Entry(1, "Ivan Petrov"), Entry(2, name), Entry(3, "Ángel Núñez")]
+    batch = {n.entry.id: n for n in parse_names(entries)}[2]
+    alone = _Name(entries[1], name_words(name), fold(name))
+    for part in ("folded", "titles", "words", "suffixes", "bare", "person"):
+        assert getattr(batch, part) == getattr(alone, part), part
+
+
+def test_no_entries_no_pairs():
+    assert find_pairs([]) == [] and translit_all([]) == {} and parse_names([]) == []
+
+
+def test_transliterating_a_batch_matches_one_word_at_a_time():
+    words = ["konashenkow", "zelenskyy", "zelenskiy", "gorbachyov", "smirnoff", "khodorkovsky"]
+    words += ["tschaikowsky", "philipp", "jackson", "queue", "yuri", "ii", "y", "hillary", "ab-cy"]
+    assert translit_all(words) == {w: translit(w) for w in words}
+
+
+def test_the_finder_leaves_the_cycle_collector_alone_and_as_it_found_it():
+    # Thousands of names make tens of thousands of short-lived lists and sets, none in a
+    # cycle: collecting them would cost a walk over the whole process for nothing.
+    entries = [Entry(n, name) for n, name in enumerate(synthetic_names(3000))]
+    passes = []
+
+    def count(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        assert gc.isenabled()
+        find_pairs(entries)
+        assert gc.isenabled() and passes == []
+        gc.disable()
+        find_pairs(entries[:10])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+
+
+def test_a_finder_is_freed_without_the_cycle_collector():
+    finder = Finder([Entry(1, "Igor Konashenkov"), Entry(2, "I. Konashenkov")])
+    assert len(finder.pairs()) == 1
+    gone = weakref.ref(finder)
+    gc.disable()
+    try:
+        del finder
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -386,7 +386,7 @@ def test_api_import_of_text_and_refusals(editor_api):
     assert response.status_code == 400 and Job.objects.count() == 1
     upload = SimpleUploadedFile("x.jsonl", b"a\x00b")
     response = editor_api.post("/api/v1/imports/", {"file": upload}, format="multipart")
-    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+    assert response.status_code == 422 and "NUL" in response.json()["detail"]
 
 
 def test_api_suggest_with_the_list_filters(editor_api):

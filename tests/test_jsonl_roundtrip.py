@@ -173,8 +173,7 @@ def test_importing_the_same_file_twice_changes_nothing(newsroom):
     report = import_jsonl(text)
     assert report.imported == []
     assert len(report.skipped) == 3
-    assert "same URL" in report.skipped[1] or "same URL" in " ".join(report.skipped)
-    assert "same title and body" in " ".join(report.skipped)
+    assert all("same uid" in why for why in report.skipped)  # the export carries uids
     assert counts() == before
     assert export() == text
 
@@ -186,7 +185,7 @@ def test_documents_are_sorted_and_one_per_line(newsroom):
         assert doc["format"] == "newsdesk-article/1"
         assert line == json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     doc = json.loads(lines[-2])
-    keys = sorted(s.get("key", "") for s in doc["speakers"])
+    keys = sorted(s["key"] for s in doc["speakers"] if "key" in s)
     assert keys == ["Ana Silva [1]", "Ana Silva [2]"]
     assert "👩🏽‍🔧" in lines[-2]  # not escaped
 

@@ -188,6 +188,7 @@ def test_htmx_posts_with_the_header_token_are_accepted(editor, seeded):
     quote = Quote.objects.get(start=335)
     response = client.post(
         reverse("annotations:quote-delete", args=[quote.pk]),
+        {"version": quote.version},
         HTTP_X_CSRFTOKEN=token,
         HTTP_HX_REQUEST="true",
     )

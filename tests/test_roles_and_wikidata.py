@@ -137,13 +137,15 @@ def test_wikidata_filter_queries_do_not_grow(analyst_api):
 
 @pytest.mark.django_db
 def test_api_refuses_a_bad_wikidata_id_and_a_taken_name(editor_api):
-    response = editor_api.post("/api/v1/outlets/", {"name": "Meduza", "wikidata_id": "Q0"})
+    response = editor_api.post(
+        "/api/v1/outlets/", {"name": "Meduza", "wikidata_id": "Q0"}, format="json"
+    )
     assert response.status_code == 400 and "wikidata_id" in response.json()
     SpeakerFactory(name="John Smith")
-    taken = editor_api.post("/api/v1/speakers/", {"name": "john  smith"})
-    assert taken.status_code == 400 and "description" in taken.json()["name"][0]
+    taken = editor_api.post("/api/v1/speakers/", {"name": "john  smith"}, format="json")
+    assert taken.status_code == 409 and "description" in taken.json()["name"][0]
     described = editor_api.post(
-        "/api/v1/speakers/", {"name": "John Smith", "description": "the footballer"}
+        "/api/v1/speakers/", {"name": "John Smith", "description": "the footballer"}, format="json"
     )
     assert described.status_code == 201
 

@@ -291,6 +291,13 @@ def test_pairs_marked_different_are_not_offered_again(editor_client):
 
 
 @pytest.mark.django_db
+def test_duplicates_pages_answer_with_nothing_to_compare(editor_client):
+    for kind in ("speaker", "outlet"):
+        page = editor_client.get(reverse(f"annotations:{kind}-duplicates"))
+        assert page.status_code == 200 and "No likely duplicates" in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_outlet_duplicates_and_distinct(editor_client):
     a, b = OutletFactory(name="The Moscow Times"), OutletFactory(name="Moscow Times")
     url = reverse("annotations:outlet-duplicates")
@@ -309,6 +316,32 @@ def test_compare_page_shows_both_sides_quotes(editor_client):
     text = page.content.decode()
     assert page.status_code == 200 and "compatible first names" in text
     assert text.count('class="quote-row sp') == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["speaker", "outlet"])
+def test_compare_page_queries_do_not_grow_with_the_quotes(editor_client, kind):
+    if kind == "speaker":
+        a, b = SpeakerFactory(name="Ivan Petrov"), SpeakerFactory(name="I. Petrov")
+        quote = {"speaker": a}, {"speaker": b}
+    else:
+        a, b = OutletFactory(name="The Moscow Times"), OutletFactory(name="Moscow Times")
+        quote = {"article__publisher": a}, {"article__publisher": b}
+    url = reverse(f"annotations:{kind}-compare", args=[a.pk, b.pk])
+    editor_client.get(url)  # the session and the user, once
+
+    def shown(count: int) -> tuple[int, int]:
+        for side in quote:
+            for _ in range(count):
+                QuoteFactory(**side)
+        with CaptureQueriesContext(connection) as queries:
+            text = editor_client.get(url).content.decode()
+        return text.count('class="quote-row sp'), len(queries)
+
+    few, few_queries = shown(1)
+    many, many_queries = shown(5)
+    assert (few, many) == (2, 12)
+    assert many_queries == few_queries
 
 
 PEOPLE = [

@@ -580,7 +580,13 @@ def test_editor_changes_a_quote_and_is_recorded(editor_client, editor):
     version = quote.version
     response = editor_client.post(
         reverse("annotations:quote-update", args=[quote.pk]),
-        {"kind": "mixed", "fragment": ["10-20"], "speaker_name": "New Voice", "cue": "said"},
+        {
+            "kind": "mixed",
+            "fragment": ["10-20"],
+            "speaker_name": "New Voice",
+            "cue": "said",
+            "version": version,
+        },
         **HX,
     )
     assert response.status_code == 200
@@ -598,11 +604,15 @@ def test_saving_over_someone_elses_change_is_refused(editor_client, admin_user):
     quote.edit(note="meanwhile", by=admin_user)
     response = editor_client.post(
         reverse("annotations:quote-update", args=[quote.pk]),
-        {"kind": "direct", "fragment": "0-10", "version": opened},
+        {"kind": "direct", "fragment": "0-10", "note": "mine", "version": opened},
         **HX,
     )
-    assert response.status_code == 422
-    assert "changed by ada since you opened it" in response.content.decode()
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "Someone else changed this quote" in page and "(ada at " in page
+    assert "meanwhile" in page  # theirs, shown
+    assert ">mine</textarea>" in page  # mine, kept to save again
+    assert re.search(r'name="version" value="2"', page)  # saving again goes over theirs
     quote.refresh_from_db()
     assert quote.kind == "indirect" and quote.note == "meanwhile"
 
@@ -623,10 +633,11 @@ def test_a_change_between_checking_and_saving_the_form_is_refused(editor, admin_
 def test_saving_a_suggestion_can_accept_it(editor_client):
     quote = QuoteFactory(status=Quote.Status.SUGGESTED)
     url = reverse("annotations:quote-update", args=[quote.pk])
-    editor_client.post(url, {"kind": "indirect", "fragment": "0-10"}, **HX)
+    editor_client.post(url, {"kind": "indirect", "fragment": "0-10", "version": 1}, **HX)
     quote.refresh_from_db()
     assert quote.status == Quote.Status.SUGGESTED
-    editor_client.post(url, {"kind": "indirect", "fragment": "0-10", "accept": "1"}, **HX)
+    data = {"kind": "indirect", "fragment": "0-10", "accept": "1", "version": quote.version}
+    editor_client.post(url, data, **HX)
     quote.refresh_from_db()
     assert quote.status == Quote.Status.CONFIRMED
 
@@ -634,7 +645,7 @@ def test_saving_a_suggestion_can_accept_it(editor_client):
 def test_editor_adds_a_fragment(editor_client, seeded):
     quote = Quote.objects.get(start=1031)
     url = reverse("annotations:quote-add-fragment", args=[quote.pk])
-    response = editor_client.post(url, {"start": 1165, "end": 1248}, **HX)
+    response = editor_client.post(url, {"start": 1165, "end": 1248, "version": quote.version}, **HX)
     assert response.status_code == 200
     assert [(f.start, f.end) for f in quote.fragments.all()] == [(1031, 1145), (1166, 1247)]
     quote.refresh_from_db()
@@ -644,21 +655,23 @@ def test_editor_adds_a_fragment(editor_client, seeded):
 def test_overlapping_fragment_is_refused(editor_client, seeded):
     quote = Quote.objects.get(start=1031)
     url = reverse("annotations:quote-add-fragment", args=[quote.pk])
-    response = editor_client.post(url, {"start": 1100, "end": 1150}, **HX)
+    response = editor_client.post(url, {"start": 1100, "end": 1150, "version": quote.version}, **HX)
     assert response.status_code == 422 and b"overlap" in response.content
     assert quote.fragments.count() == 1
 
 
 def test_delete_then_undo(editor_client, editor):
     quote = QuoteFactory()
-    response = editor_client.post(reverse("annotations:quote-delete", args=[quote.pk]), **HX)
+    response = editor_client.post(
+        reverse("annotations:quote-delete", args=[quote.pk]), {"version": 1}, **HX
+    )
     restore = reverse("annotations:quote-restore", args=[quote.pk])
-    assert f'hx-post="{restore}"' in response.content.decode()
+    assert f'hx-post="{restore}" hx-vals=\'{{"version": "2"}}\'' in response.content.decode()
     assert f'id="quote-{quote.pk}"' not in response.content.decode()
     quote = Quote.all_objects.get(pk=quote.pk)
     assert quote.is_deleted and quote.deleted_by == editor
     assert not Quote.objects.filter(pk=quote.pk).exists()
-    response = editor_client.post(restore, **HX)
+    response = editor_client.post(restore, {"version": 2}, **HX)
     assert f'id="quote-{quote.pk}"' in response.content.decode()
     quote.refresh_from_db()
     assert not quote.is_deleted and quote.updated_by == editor
@@ -668,8 +681,10 @@ def test_accept_and_reject_suggestions(editor_client, editor):
     article = ArticleFactory()
     keep = QuoteFactory(article=article, status=Quote.Status.SUGGESTED)
     drop = QuoteFactory(article=article, start=20, end=30, status=Quote.Status.SUGGESTED)
-    editor_client.post(reverse("annotations:quote-accept", args=[keep.pk]), **HX)
-    response = editor_client.post(reverse("annotations:quote-reject", args=[drop.pk]), **HX)
+    editor_client.post(reverse("annotations:quote-accept", args=[keep.pk]), {"version": 1}, **HX)
+    response = editor_client.post(
+        reverse("annotations:quote-reject", args=[drop.pk]), {"version": 1}, **HX
+    )
     keep.refresh_from_db()
     drop.refresh_from_db()
     assert keep.status == Quote.Status.CONFIRMED and keep.updated_by == editor
@@ -683,7 +698,8 @@ def test_rejecting_a_suggestion_in_the_page_drops_the_speaker_proposed_for_it(ed
     assert suggestion.speaker.proposed
     listed = editor_client.get(reverse("annotations:speaker-list")).content.decode()
     assert re.search(r"Ivan Petrenko</a> <span class=\"badge\"[^>]*>proposed</span>", listed)
-    editor_client.post(reverse("annotations:quote-reject", args=[suggestion.pk]), **HX)
+    url = reverse("annotations:quote-reject", args=[suggestion.pk])
+    editor_client.post(url, {"version": suggestion.version}, **HX)
     assert not Speaker.objects.filter(name="Ivan Petrenko").exists()
     response = editor_client.get(reverse("annotations:speaker-list"))
     assert "Ivan Petrenko" not in response.content.decode()
@@ -886,3 +902,132 @@ def test_exports_on_pages_default_to_confirmed_quotes_and_say_so(editor_client, 
     speaker = Speaker.objects.get(name="Igor Konashenkov")
     page = editor_client.get(speaker.get_absolute_url()).content.decode()
     assert re.search(r'href="[^"]*status=confirmed[^"]*"[^>]*>Export confirmed quotes', page)
+
+
+# --- Every change from the page names the version it saw ------------------------------------
+
+
+def quote_actions(quote):
+    """Each page action on one quote, as its button or form sends it (less the version)."""
+    return {
+        "update": (
+            reverse("annotations:quote-update", args=[quote.pk]),
+            {"kind": "direct", "fragment": "0-10", "note": "mine"},
+        ),
+        "add-fragment": (
+            reverse("annotations:quote-add-fragment", args=[quote.pk]),
+            {"start": 27, "end": 40},
+        ),
+        "delete": (reverse("annotations:quote-delete", args=[quote.pk]), {}),
+        "accept": (reverse("annotations:quote-accept", args=[quote.pk]), {}),
+        "reject": (reverse("annotations:quote-reject", args=[quote.pk]), {}),
+        "review": (
+            reverse("annotations:article-review", args=[quote.article_id]),
+            {"quote": quote.pk, "decision": "accept"},
+        ),
+        "history-restore": (
+            reverse(
+                "annotations:quote-history-restore",
+                args=[quote.pk, quote.history.earliest().history_id],
+            ),
+            {},
+        ),
+    }
+
+
+ACTIONS = ["update", "add-fragment", "delete", "accept", "reject", "review", "history-restore"]
+
+
+def as_stored(quote):
+    row = Quote.all_objects.get(pk=quote.pk)
+    return (row.version, row.status, row.kind, row.note, row.deleted_at, row.text)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_a_change_from_the_page_without_a_version_is_refused(editor_client, action):
+    quote = QuoteFactory(status=Quote.Status.SUGGESTED)
+    quote.edit(note="second")
+    before = as_stored(quote)
+    url, data = quote_actions(quote)[action]
+    response = editor_client.post(url, data, **HX)
+    assert response.status_code == 428
+    assert "did not say which version" in response.content.decode()
+    assert as_stored(quote) == before
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_a_change_from_the_page_at_a_stale_version_is_a_conflict(editor_client, admin_user, action):
+    quote = QuoteFactory(status=Quote.Status.SUGGESTED)
+    seen = quote.version
+    quote.edit(note="theirs", by=admin_user)  # someone else, after the page was drawn
+    before = as_stored(quote)
+    url, data = quote_actions(quote)[action]
+    response = editor_client.post(url, {**data, "version": seen}, **HX)
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "Someone else changed" in page and "(ada at " in page
+    assert as_stored(quote) == before
+
+
+@pytest.mark.parametrize("action", ["add-fragment", "delete", "accept", "reject"])
+def test_a_list_action_at_the_current_version_goes_ahead(editor_client, action):
+    quote = QuoteFactory(status=Quote.Status.SUGGESTED)
+    url, data = quote_actions(quote)[action]
+    response = editor_client.post(url, {**data, "version": quote.version}, **HX)
+    assert response.status_code == 200
+    assert Quote.all_objects.get(pk=quote.pk).version == quote.version + 1
+
+
+def test_a_stale_list_action_redraws_the_quote_as_it_is_now(editor_client, admin_user):
+    quote = QuoteFactory(status=Quote.Status.SUGGESTED, cue="said")
+    seen = quote.version
+    quote.edit(cue="alleged", by=admin_user)
+    url = reverse("annotations:quote-accept", args=[quote.pk])
+    response = editor_client.post(url, {"version": seen}, **HX)
+    page = response.content.decode()
+    assert response.status_code == 409 and 'id="workspace"' in page
+    assert "data-conflict" in page and "so it was not accepted" in page
+    assert f'data-version="{quote.version}"' in page  # the list now names the new version
+    assert ">alleged</span>" in page
+
+
+def test_the_list_carries_each_quotes_version(editor_client):
+    quote = QuoteFactory()
+    quote.edit(note="again")
+    page = editor_client.get(quote.article.get_absolute_url()).content.decode()
+    assert f'data-quote="{quote.pk}" data-version="2"' in page
+
+
+def test_saving_a_quote_deleted_meanwhile_keeps_the_text_and_says_so(editor_client, admin_user):
+    quote = QuoteFactory()
+    seen = quote.version
+    quote.soft_delete(by=admin_user)
+    url = reverse("annotations:quote-update", args=[quote.pk])
+    data = {"kind": "direct", "fragment": "0-10", "note": "my note", "version": seen}
+    response = editor_client.post(url, data, **HX)
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "and deleted it" in page and ">my note</textarea>" in page
+    assert Quote.all_objects.get(pk=quote.pk).note == ""
+
+
+def test_restoring_a_quote_changed_since_its_delete_is_a_conflict(editor_client, admin_user):
+    quote = QuoteFactory()
+    delete = reverse("annotations:quote-delete", args=[quote.pk])
+    editor_client.post(delete, {"version": 1}, **HX)
+    Quote.all_objects.get(pk=quote.pk).restore(by=admin_user)  # someone else put it back
+    restore = reverse("annotations:quote-restore", args=[quote.pk])
+    assert editor_client.post(restore, **HX).status_code == 428
+    response = editor_client.post(restore, {"version": 2}, **HX)
+    assert response.status_code == 409
+    assert Quote.all_objects.get(pk=quote.pk).version == 3
+
+
+def test_the_add_fragment_form_carries_the_version_the_list_showed(editor_client, seeded):
+    quote = Quote.objects.get(start=1031)
+    url = reverse("annotations:quote-new", args=[seeded.pk])
+    params = {"start": 1165, "end": 1248, "current": quote.pk, "current_version": 7}
+    form = editor_client.get(url, params, **HX).content.decode()
+    assert 'name="version" value="7"' in form.split("data-add-fragment")[1]
+    form = editor_client.get(url, {**params, "current_version": ""}, **HX).content.decode()
+    assert f'name="version" value="{quote.version}"' in form.split("data-add-fragment")[1]

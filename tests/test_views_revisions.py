@@ -119,7 +119,11 @@ def test_editing_the_text_needs_post(editor_client, article):
 def test_confirming_a_relocated_quote_from_the_page(editor_client, article, quotes):
     edit_text(editor_client, article, NEW)
     moved = quotes["moved"]
-    response = editor_client.post(f"/quotes/{moved.pk}/confirm-anchoring/", **HX)
+    moved.refresh_from_db()
+    url = f"/quotes/{moved.pk}/confirm-anchoring/"
+    assert editor_client.post(url, **HX).status_code == 428  # which version did you see?
+    assert editor_client.post(url, {"version": moved.version - 1}, **HX).status_code == 409
+    response = editor_client.post(url, {"version": moved.version}, **HX)
     assert response.status_code == 200
     moved.refresh_from_db()
     assert moved.anchoring == "anchored"
@@ -129,11 +133,14 @@ def test_confirming_a_relocated_quote_from_the_page(editor_client, article, quot
 def test_reselecting_an_orphaned_quote_from_the_page(editor_client, article, quotes):
     edit_text(editor_client, article, NEW)
     gone = quotes["gone"]
+    gone.refresh_from_db()
     form = editor_client.get(f"/quotes/{gone.pk}/edit/", **HX).content.decode()
     assert 'name="fragment"' not in form  # its old offsets are never posted back
     start, end = at("The minister", NEW)
     response = editor_client.post(
-        f"/quotes/{gone.pk}/fragments/", {"start": start, "end": end}, **HX
+        f"/quotes/{gone.pk}/fragments/",
+        {"start": start, "end": end, "version": gone.version},
+        **HX,
     )
     assert response.status_code == 200
     gone.refresh_from_db()

@@ -261,6 +261,11 @@ def waiting(article):
     )
 
 
+def seen(quotes):
+    """The suggestions as a page showed them, as its bulk buttons send them."""
+    return " ".join(f"{q.pk}:{q.version}" for q in quotes)
+
+
 def test_review_panel_shows_the_first_suggestion_in_its_sentence(editor_client, suggested):
     first = waiting(suggested)[0]
     url = reverse("annotations:article-review", args=[suggested.pk])
@@ -341,10 +346,12 @@ def test_bulk_reject_all_then_one_undo_brings_back_exactly_those(editor_client, 
     quotes = waiting(suggested)
     before = {q.pk: (q.status, q.speaker_id is not None) for q in quotes}
     confirmed = quotes[0]
-    confirmed.accept(by=editor)  # decided before: not part of the bulk action
+    confirmed.accept(by=editor)  # decided since the page showed it: left out of the bulk
     bulk = reverse("annotations:article-bulk", args=[suggested.pk])
-    page = editor_client.post(bulk, {"decision": "reject"}, **HX).content.decode()
+    page = editor_client.post(bulk, {"decision": "reject", "seen": seen(quotes)}, **HX)
+    page = page.content.decode()
     assert f"Rejected {len(quotes) - 1} suggestions" in page
+    assert "1 changed since you saw it" in page and f"#{confirmed.pk}." in page
     assert waiting(suggested) == []
     action = Action.objects.get(kind="bulk_reject")
     assert sorted(action.quote_ids) == sorted(q.pk for q in quotes[1:])
@@ -364,7 +371,8 @@ def test_bulk_by_speaker_touches_only_that_speakers_suggestions(editor_client, s
     quotes = waiting(suggested)
     speaker = next(q.speaker for q in quotes if q.speaker_id)
     bulk = reverse("annotations:article-bulk", args=[suggested.pk])
-    editor_client.post(bulk, {"decision": "accept", "speaker": speaker.pk}, **HX)
+    data = {"decision": "accept", "speaker": speaker.pk, "seen": seen(quotes)}
+    editor_client.post(bulk, data, **HX)
     for quote in quotes:
         quote.refresh_from_db()
         want = Quote.Status.CONFIRMED if quote.speaker_id == speaker.pk else Quote.Status.SUGGESTED
@@ -375,17 +383,21 @@ def test_every_change_from_the_page_can_be_undone(editor_client, editor):
     article = ArticleFactory()
     quote = QuoteFactory(article=article, status=Quote.Status.SUGGESTED, cue="said")
     undo = reverse("annotations:article-undo", args=[article.pk])
-    editor_client.post(reverse("annotations:quote-accept", args=[quote.pk]), **HX)
+    editor_client.post(reverse("annotations:quote-accept", args=[quote.pk]), {"version": 1}, **HX)
     page = editor_client.get(article.get_absolute_url()).content.decode()  # a reload
     assert "Last change: Accepted" in page and f'hx-post="{undo}"' in page
     editor_client.post(undo, **HX)
     quote.refresh_from_db()
     assert quote.status == Quote.Status.SUGGESTED
-    editor_client.post(reverse("annotations:quote-reject", args=[quote.pk]), **HX)
+    quote.refresh_from_db()
+    url = reverse("annotations:quote-reject", args=[quote.pk])
+    editor_client.post(url, {"version": quote.version}, **HX)
     editor_client.post(undo, **HX)
     quote.refresh_from_db()
     assert quote.status == Quote.Status.SUGGESTED
-    editor_client.post(reverse("annotations:quote-delete", args=[quote.pk]), **HX)
+    quote.refresh_from_db()
+    url = reverse("annotations:quote-delete", args=[quote.pk])
+    editor_client.post(url, {"version": quote.version}, **HX)
     editor_client.post(undo, **HX)
     quote.refresh_from_db()
     assert not quote.is_deleted
@@ -421,7 +433,7 @@ def test_undo_of_an_edit_puts_back_the_fields(editor_client, editor):
 def test_undo_is_refused_when_the_quote_changed_since(editor_client, editor):
     article = ArticleFactory()
     quote = QuoteFactory(article=article, status=Quote.Status.SUGGESTED)
-    editor_client.post(reverse("annotations:quote-accept", args=[quote.pk]), **HX)
+    editor_client.post(reverse("annotations:quote-accept", args=[quote.pk]), {"version": 1}, **HX)
     quote.refresh_from_db()
     quote.edit(note="someone else's note", by=UserFactory(username="olga"))
     response = editor_client.post(reverse("annotations:article-undo", args=[article.pk]), **HX)
@@ -434,7 +446,8 @@ def test_undo_is_per_editor(client, editor, suggested):
     other = UserFactory(username="olga")
     quote = waiting(suggested)[0]
     client.force_login(other)
-    client.post(reverse("annotations:quote-accept", args=[quote.pk]), **HX)
+    url = reverse("annotations:quote-accept", args=[quote.pk])
+    client.post(url, {"version": quote.version}, **HX)
     client.force_login(editor)
     response = client.post(reverse("annotations:article-undo", args=[suggested.pk]), **HX)
     assert response.status_code == 409
@@ -460,13 +473,33 @@ def test_done_with_suggestions_waiting_asks_first_and_changes_nothing(editor_cli
 def test_done_after_confirming_rejects_the_waiting_ones_undoably(editor_client, suggested):
     quotes = waiting(suggested)
     url = reverse("annotations:article-status", args=[suggested.pk])
-    response = editor_client.post(url, {"status": "done", "pending": "reject"})
+    page = editor_client.post(url, {"status": "done"}).content.decode()
+    assert f'name="seen" value="{seen(quotes)}"' in page
+    response = editor_client.post(
+        url, {"status": "done", "pending": "reject", "seen": seen(quotes)}
+    )
     assert response.status_code == 302
     suggested.refresh_from_db()
     assert suggested.status == Article.Status.DONE and waiting(suggested) == []
     assert Quote.objects.filter(status="rejected").count() == len(quotes)
     editor_client.post(reverse("annotations:article-undo", args=[suggested.pk]), **HX)
     assert len(waiting(suggested)) == len(quotes)
+
+
+def test_done_asks_again_when_the_waiting_suggestions_changed_meanwhile(
+    editor_client, admin_user, suggested
+):
+    quotes = waiting(suggested)
+    asked = seen(quotes)
+    quotes[0].edit(cue="claimed", by=admin_user)  # after the editor was asked
+    url = reverse("annotations:article-status", args=[suggested.pk])
+    for sent in (asked, "", seen(quotes[1:])):  # changed, no list, one left out
+        response = editor_client.post(url, {"status": "done", "pending": "reject", "seen": sent})
+        assert response.status_code == 409
+        assert "changed since you were asked" in response.content.decode()
+    suggested.refresh_from_db()
+    assert suggested.status != Article.Status.DONE and len(waiting(suggested)) == len(quotes)
+    assert not Action.objects.exists()
 
 
 def test_done_without_suggestions_waiting_needs_no_confirmation(editor_client):
@@ -567,7 +600,9 @@ def test_reviewer_checks_and_corrects_quotes(client, editor, annotated):
     page = client.get(review, {"mode": "check"}, **HX).content.decode()
     assert f'data-quote="{quotes[0].pk}"' in page and "Quote 1 of 3 to check" in page
     page = client.post(
-        review, {"quote": quotes[0].pk, "decision": "check", "mode": "check"}, **HX
+        review,
+        {"quote": quotes[0].pk, "version": quotes[0].version, "decision": "check", "mode": "check"},
+        **HX,
     ).content.decode()
     assert f'data-quote="{quotes[1].pk}"' in page
     quotes[0].refresh_from_db()
@@ -592,7 +627,8 @@ def test_nobody_checks_a_quote_they_confirmed(client, editor, annotated):
     quote = Quote.objects.filter(article=annotated).order_by("start")[1]
     client.force_login(editor)
     review = reverse("annotations:article-review", args=[annotated.pk])
-    response = client.post(review, {"quote": quote.pk, "decision": "check"}, **HX)
+    data = {"quote": quote.pk, "version": quote.version, "decision": "check"}
+    response = client.post(review, data, **HX)
     assert response.status_code == 400 and "another editor checks it" in response.content.decode()
     quote.refresh_from_db()
     assert quote.checked_by is None
@@ -799,7 +835,7 @@ def test_timeline_queries_do_not_grow_with_changes(editor_client, editor):
         article.set_status("in_progress" if n % 2 else "new", by=editor)
     assert queries_for(editor_client, url) == few
     assert queries_for(editor_client, article.get_absolute_url(), {"history": 1}) == (
-        queries_for(editor_client, article.get_absolute_url()) + 2
+        queries_for(editor_client, article.get_absolute_url()) + 3  # + the quotes' versions
     )
 
 
@@ -880,3 +916,37 @@ def test_agreement_quotes_stay_out_of_the_api_lists_and_the_others_timeline(
     assert f'data-quote="{mine.pk}"' in client.get(history).content.decode()
     client.force_login(olga)
     assert f'data-quote="{mine.pk}"' not in client.get(history).content.decode()
+
+
+def test_bulk_leaves_out_what_changed_since_the_page_and_what_came_after(
+    editor_client, admin_user, suggested
+):
+    quotes = waiting(suggested)
+    shown = seen(quotes[1:])  # the page was drawn before the first was suggested
+    changed = quotes[2]
+    changed.edit(cue="claimed", by=admin_user)  # someone else, after the page was drawn
+    bulk = reverse("annotations:article-bulk", args=[suggested.pk])
+    page = editor_client.post(bulk, {"decision": "accept", "seen": shown}, **HX).content.decode()
+    assert f"Accepted {len(quotes) - 2} suggestions" in page
+    assert "1 changed since you saw it" in page and f"#{changed.pk}." in page
+    status = dict(Quote.objects.filter(article=suggested).values_list("pk", "status"))
+    assert status[quotes[0].pk] == status[changed.pk] == Quote.Status.SUGGESTED
+    assert all(status[q.pk] == Quote.Status.CONFIRMED for q in quotes[1:] if q != changed)
+    action = Action.objects.get(kind="bulk_accept")
+    assert sorted(action.quote_ids) == sorted(q.pk for q in quotes[1:] if q != changed)
+
+
+def test_bulk_without_the_list_it_saw_decides_nothing(editor_client, suggested):
+    before = len(waiting(suggested))
+    bulk = reverse("annotations:article-bulk", args=[suggested.pk])
+    for seen_value in ("", "12", "x:1", "1:2:3"):
+        response = editor_client.post(bulk, {"decision": "reject", "seen": seen_value}, **HX)
+        assert response.status_code == 428
+    assert len(waiting(suggested)) == before and not Action.objects.exists()
+
+
+def test_the_review_panel_bulk_buttons_carry_what_they_count(editor_client, suggested):
+    quotes = waiting(suggested)
+    url = reverse("annotations:article-review", args=[suggested.pk])
+    page = editor_client.get(url, {"panel": "1"}).content.decode()
+    assert f'data-bulk="accept" data-seen="{seen(quotes)}"' in page

@@ -11,11 +11,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
@@ -26,7 +22,6 @@ from annotations import text as textrules
 from annotations.models import WIKIDATA_ID, Article, Outlet, Quote, Speaker
 
 STANDARD_PARAMETERS = frozenset({"cursor", "page_size", "format", "ordering"})
-SEARCH_CONFIG = "english"
 MAX_SEARCH_CHARS = 200
 _BIGINT_MAX = 2**63 - 1
 
@@ -61,37 +56,6 @@ class DateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
-def search_text(field: str):
-    """The ``q`` filter method for a text column: PostgreSQL full-text search (``websearch``
-    syntax: words, "quoted phrases", -exclusions, or) with the English configuration, served
-    by the GIN index of migration 0002; a case-insensitive substring match elsewhere.
-
-    On PostgreSQL the matching ids are collected first, as ``id = ANY(ARRAY(subquery))``:
-    the subquery runs once through the text index. Written as a plain condition, the planner
-    walks the primary key in page order instead, computing ``to_tsvector`` row after row
-    until a page is full, which for a rare word means most of the table (seconds at a
-    million quotes, against milliseconds through the index)."""
-
-    def method(self, queryset, name, value):
-        if connection.vendor != "postgresql":
-            return queryset.filter(**{f"{field}__icontains": value})
-        model = queryset.model
-        matches = (
-            model._base_manager.alias(_search=SearchVector(field, config=SEARCH_CONFIG))
-            .filter(_search=SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch"))
-            .order_by()
-            .values("pk")
-        )
-        sql, params = matches.query.get_compiler(connection=connection).as_sql()
-        quote_name = connection.ops.quote_name
-        column = f"{quote_name(model._meta.db_table)}.{quote_name(model._meta.pk.column)}"
-        # The SQL is the ORM's own compilation; the search words travel as parameters.
-        condition = RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField())  # noqa: S611
-        return queryset.filter(condition)
-
-    return method
-
-
 class QuoteFilter(filters.FilterSet):
     article = IdFilter(field_name="article_id", help_text="Quotes in this article (id).")
     speaker = IdFilter(field_name="speaker_id", help_text="Quotes by this speaker (id).")
@@ -106,13 +70,11 @@ class QuoteFilter(filters.FilterSet):
         help_text="anchored, relocated (to confirm) or orphaned (text gone from the article).",
     )
     published_after = DateTimeFilter(
-        field_name="article__published_at",
-        lookup_expr="gte",
+        method="filter_published",
         help_text="Articles published at or after this ISO 8601 date-time.",
     )
     published_before = DateTimeFilter(
-        field_name="article__published_at",
-        lookup_expr="lt",
+        method="filter_published",
         help_text="Articles published before this ISO 8601 date-time.",
     )
     q = filters.CharFilter(
@@ -129,7 +91,13 @@ class QuoteFilter(filters.FilterSet):
     def filter_outlet(self, queryset, name, value):
         return queryset.through_outlet(value)
 
-    search = search_text("text")
+    def filter_published(self, queryset, name, value):
+        if name == "published_after":
+            return queryset.published(after=value)
+        return queryset.published(before=value)
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
 
 
 class ArticleFilter(filters.FilterSet):

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes, permission_classes
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -23,6 +28,8 @@ from annotations.models import Job
 
 from .filters import ArticleFilter, StrictFilterBackend
 from .pagination import IdCursorPagination
+from .parsers import JSONParser
+from .serializers import RefuseNulMixin
 from .views import COMMON_ERRORS, ERROR, FIELD_ERRORS, LIST_ERRORS, article_queryset
 
 
@@ -108,7 +115,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses={200: JobDetailSerializer, 404: ERROR, **COMMON_ERRORS})
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, format=None):
         """Stop the job: a queued one never starts, a running one stops after the article
         in hand (what it finished is kept)."""
         job = self.get_object()
@@ -117,7 +124,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={(200, "application/x-ndjson"): bytes, 404: ERROR, **COMMON_ERRORS})
     @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
+    def download(self, request, pk=None, format=None):
         """The file an export job wrote."""
         job = self.get_object()
         path = jobs.export_path(job) if job.file else None
@@ -131,15 +138,34 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(required=False, help_text=".txt, .html or .jsonl")
-    text = serializers.CharField(required=False, trim_whitespace=False, help_text="An article")
+class ImportTextSerializer(RefuseNulMixin, serializers.Serializer):
+    """Pasted text: the article, with an optional title."""
+
+    text = serializers.CharField(
+        trim_whitespace=False, help_text="An article: its title on the first line."
+    )
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     suggest = serializers.BooleanField(required=False, default=True)
 
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("The text is empty.", code="blank")
+        return value
+
+
+class ImportUploadSerializer(ImportTextSerializer):
+    """A file (``.txt``, ``.html``, ``.jsonl``) or pasted text, one of the two."""
+
+    file = serializers.FileField(
+        required=False, allow_empty_file=True, help_text=".txt, .html or .jsonl"
+    )
+    text = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="An article: its title on the first line."
+    )
+
     def validate(self, attrs):
-        if bool(attrs.get("file")) == bool((attrs.get("text") or "").strip()):
+        if ("file" in attrs) == ("text" in attrs):
             raise serializers.ValidationError("Send a file or some text, one of the two.")
         return attrs
 
@@ -147,20 +173,23 @@ class ImportRequestSerializer(serializers.Serializer):
 @extend_schema(
     summary="Import articles in the background (editors)",
     description="A file (multipart `file`: .txt, .html, .jsonl) or pasted `text` (with an "
-    "optional `title`). The file is checked at once (type, size, UTF-8); its articles are "
-    "imported by a job, each in its own transaction.",
-    request=ImportRequestSerializer,
-    responses={202: JobDetailSerializer, 400: FIELD_ERRORS, 401: ERROR, 403: ERROR},
+    "optional `title`). The file is checked at once (type, size, UTF-8: 422 when refused); "
+    "its articles are imported by a job, each in its own transaction.",
+    request={
+        "multipart/form-data": ImportUploadSerializer,
+        "application/json": ImportTextSerializer,
+    },
+    responses={202: JobDetailSerializer, **COMMON_ERRORS, 422: FIELD_ERRORS},
 )
 @api_view(["POST"])
-@parser_classes([MultiPartParser, FormParser, JSONParser])
+@parser_classes([MultiPartParser, JSONParser])
 def import_articles(request):
-    given = ImportRequestSerializer(data=request.data)
+    given = ImportUploadSerializer(data=request.data)
     given.is_valid(raise_exception=True)
     data = given.validated_data
     publisher = (data.get("publisher") or "").strip() or None
     try:
-        if data.get("file"):
+        if data.get("file") is not None:
             upload = data["file"]
             job = jobs.start_import(
                 upload.name,
@@ -178,7 +207,7 @@ def import_articles(request):
                 suggest=data["suggest"],
             )
     except DjangoValidationError as exc:
-        raise ValidationError({"detail": " ".join(exc.messages)}) from None
+        raise ValidationError({"detail": " ".join(exc.messages)}, code="file_refused") from None
     return accepted(request, job)
 
 
@@ -189,7 +218,13 @@ def import_articles(request):
     "`status`, `language`, `published_after`, `published_before`, `q`).",
     parameters=[OpenApiParameter("q", str, required=False)],
     request=None,
-    responses={202: JobDetailSerializer, 400: FIELD_ERRORS, 401: ERROR, 403: ERROR},
+    responses={
+        202: JobDetailSerializer,
+        400: FIELD_ERRORS,
+        401: ERROR,
+        403: ERROR,
+        422: OpenApiResponse(ERROR, description="No article matches the filters."),
+    },
 )
 @api_view(["POST"])
 def suggest_articles(request):
@@ -199,7 +234,7 @@ def suggest_articles(request):
     articles = StrictFilterBackend().filter_queryset(request, article_queryset(), View)
     ids = list(articles.order_by("pk").values_list("pk", flat=True))
     if not ids:
-        raise ValidationError({"detail": "No article matches these filters."})
+        raise ValidationError({"detail": "No article matches these filters."}, code="no_match")
     return accepted(request, jobs.start_suggest(ids, user=request.user))
 
 

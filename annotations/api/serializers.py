@@ -17,6 +17,7 @@ from django.db.models import F, Manager
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import get_error_detail
 
 from annotations import text as textrules
 from annotations.models import (
@@ -29,6 +30,8 @@ from annotations.models import (
     Revision,
     Speaker,
     ViaHop,
+    create_with_history,
+    delete_with_history,
 )
 
 MAX_FRAGMENTS = 100
@@ -51,7 +54,7 @@ def drf_error(exc: DjangoValidationError, field: str | None = None) -> serialize
     """A DRF 400 carrying a Django ValidationError's messages (under ``field`` when given)."""
     if field is None:
         return serializers.ValidationError(serializers.as_serializer_error(exc))
-    return serializers.ValidationError({field: exc.messages})
+    return serializers.ValidationError({field: get_error_detail(exc)})
 
 
 def find_nul(data: Any, path: str = "") -> str | None:
@@ -74,11 +77,56 @@ def find_nul(data: Any, path: str = "") -> str | None:
     return None
 
 
+def declared_part(field: serializers.Field, data: Any) -> Any:
+    """``data`` without what ``field`` ignores: keys it does not declare (or only shows)."""
+    if isinstance(field, serializers.ListSerializer | serializers.ListField):
+        return (
+            [declared_part(field.child, item) for item in data] if isinstance(data, list) else data
+        )
+    if isinstance(field, serializers.Serializer) and isinstance(data, dict):
+        fields = field.fields
+        return {
+            key: declared_part(fields[key], value)
+            for key, value in data.items()
+            if key in fields and not fields[key].read_only
+        }
+    return data
+
+
+def non_string(field: serializers.Field, data: Any, path: str = "") -> str | None:
+    """The path of the first value sent for a text field that is not a string (DRF's
+    CharField would take a number and keep its digits), or None."""
+    if isinstance(field, serializers.ListSerializer | serializers.ListField):
+        for n, item in enumerate(data if isinstance(data, list) else []):
+            found = non_string(field.child, item, f"{path}[{n}]")
+            if found:
+                return found
+    elif isinstance(field, serializers.Serializer) and isinstance(data, dict):
+        for key, value in data.items():
+            found = non_string(field.fields[key], value, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    elif (
+        type(field) is serializers.CharField
+        and data is not None
+        and not isinstance(data, str)
+        and isinstance(data, int | float)
+    ):
+        return path
+    return None
+
+
 class RefuseNulMixin:
-    """Refuse a request whose data holds a NUL character anywhere, naming where."""
+    """Refuse a request whose data holds a NUL character anywhere it is read, naming where
+    (keys the serializer does not declare are ignored, NUL or not)."""
 
     def to_internal_value(self, data):
-        path = find_nul(data)
+        declared = declared_part(self, data)
+        where = non_string(self, declared)
+        if where:
+            field = where.split(".")[0].split("[")[0]
+            raise serializers.ValidationError({field: f"{where} must be a string."})
+        path = find_nul(declared)
         if path:
             try:
                 textrules.refuse_nul("\x00", path)
@@ -325,7 +373,9 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
     # Writing.
     def validate_article(self, article: Article) -> Article:
         if self.instance is not None and article.pk != self.instance.article_id:
-            raise serializers.ValidationError("A quote cannot move to another article.")
+            raise serializers.ValidationError(
+                "A quote cannot move to another article.", code="moved_article"
+            )
         return article
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -345,7 +395,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
                         what=f"fragment {f['start']}-{f['end']}",
                     )
             except DjangoValidationError as exc:
-                errors["fragments"] = exc.messages
+                errors["fragments"] = get_error_detail(exc)
         for field, what in (("speaker_mention", "speaker mention"), ("cue_span", "cue")):
             span = attrs.get(field)
             if span is not None:
@@ -354,7 +404,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
                         body, span["start"], span["end"], span.get("text"), what=what
                     )
                 except DjangoValidationError as exc:
-                    errors[field] = exc.messages
+                    errors[field] = get_error_detail(exc)
         if attrs.get("via"):
             try:
                 attrs["hops"] = self._resolve_hops(attrs["via"])
@@ -379,7 +429,7 @@ class QuoteSerializer(RefuseNulMixin, serializers.ModelSerializer):
             for pk in sorted(wanted[kind] - set(found[kind]))
         ]
         if missing:
-            raise serializers.ValidationError(missing)
+            raise serializers.ValidationError(missing, code="unknown_reference")
         return [Hop(**{hop["type"]: found[hop["type"]][hop["id"]]}) for hop in via]
 
     @staticmethod
@@ -508,7 +558,7 @@ class ArticleDetailSerializer(ArticleSerializer):
             try:
                 textrules.check_span(body, b["start"], b["end"], what=f"boilerplate range {n}")
             except DjangoValidationError as exc:
-                errors.extend(exc.messages)
+                errors.extend(get_error_detail(exc))
         if errors:
             raise serializers.ValidationError({"boilerplate": errors})
         return attrs
@@ -520,9 +570,12 @@ class ArticleDetailSerializer(ArticleSerializer):
         article.stamp(self.context["request"].user)
         article.save()  # a new body is a new revision; the quotes follow it
         if boilerplate is not None:
-            article.boilerplate.all().delete()
-            BoilerplateRange.objects.bulk_create(
-                BoilerplateRange(article=article, **b) for b in boilerplate
+            by = self.context["request"].user
+            delete_with_history(article.boilerplate.all(), by=by)
+            create_with_history(
+                BoilerplateRange,
+                [BoilerplateRange(article=article, **b) for b in boilerplate],
+                by=by,
             )
         return article
 
@@ -555,7 +608,9 @@ class RevisionDetailSerializer(RevisionSerializer):
 # Speakers and outlets ------------------------------------------------------------------
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 200}})
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 200}}
+)
 class AliasesField(serializers.ListField):
     child = serializers.CharField(max_length=200)
 
@@ -584,8 +639,9 @@ class AliasedSerializer(RefuseNulMixin, serializers.ModelSerializer):
         if aliases is not None:
             keep = {name.strip().casefold() for name in aliases}
             gone = [a.pk for a in obj.aliases.all() if a.name.casefold() not in keep]
-            obj.aliases.filter(pk__in=gone).delete()
-            obj.add_aliases(aliases)
+            by = self.context["request"].user
+            delete_with_history(obj.aliases.filter(pk__in=gone), by=by)
+            obj.add_aliases(aliases, by=by)
         return obj
 
     def create(self, validated_data: dict[str, Any]):
@@ -631,7 +687,8 @@ class SpeakerSerializer(AliasedSerializer):
                 {
                     "name": f"There is already a speaker named {name!r}; merge into it, or "
                     "give this one a description that tells them apart."
-                }
+                },
+                code="unique",
             )
         return attrs
 
@@ -667,7 +724,9 @@ class OutletSerializer(AliasedSerializer):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise serializers.ValidationError(f"There is already an outlet named {value!r}.")
+            raise serializers.ValidationError(
+                f"There is already an outlet named {value!r}.", code="unique"
+            )
         return value
 
 

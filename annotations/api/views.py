@@ -7,18 +7,17 @@ methods as ``expected_version`` (``Quote.edit``, ``soft_delete``, ``restore``): 
 the write happen in one transaction that starts by claiming the row with
 ``UPDATE ... WHERE version = <seen>``, and a lost race raises ``Quote.VersionConflict``: on
 PostgreSQL the row lock makes a concurrent writer wait and then find the version moved on;
-on SQLite writers are serialised anyway (and, within one process, queued on a lock so that
-they wait rather than fail with "database is locked").
+on SQLite writers are serialised anyway (and, within one process, queued on a lock by
+``annotations.middleware.SQLiteWriteQueueMiddleware`` so that they wait rather than fail with
+"database is locked").
 """
 
 from __future__ import annotations
 
-import threading
-from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Exists,
     F,
@@ -45,7 +44,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -54,6 +53,7 @@ from annotations import jobs
 from annotations.models import (
     Article,
     BoilerplateRange,
+    Merge,
     Outlet,
     OutletAlias,
     Quote,
@@ -197,10 +197,6 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-# SQLite has one writer at a time. Writers in this process queue here instead of failing
-# with "database is locked" (or "table is locked" in the shared-cache test database).
-_sqlite_writes = threading.Lock()
-
 ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
 FIELD_ERRORS = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -218,14 +214,11 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
     ordering = ["id"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    def dispatch(self, request, *args, **kwargs):
-        writing = request.method not in SAFE_METHODS and connection.vendor == "sqlite"
-        with _sqlite_writes if writing else nullcontext():
-            return super().dispatch(request, *args, **kwargs)
-
     def handle_exception(self, exc):
         if isinstance(exc, Quote.VersionConflict):
             exc = PreconditionFailed.stale(str(exc.expected), exc.current)
+        elif isinstance(exc, Merge.Conflict):
+            exc = Conflict(" ".join(exc.messages))
         elif isinstance(exc, DjangoValidationError):
             exc = drf_error(exc)
         elif isinstance(exc, ProtectedError | RestrictedError):
@@ -236,8 +229,17 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
         return super().handle_exception(exc)
 
     def perform_destroy(self, instance):
+        """Speakers, outlets and articles are deleted so that it can be undone (``restore``)."""
         with transaction.atomic():
-            instance.delete()
+            instance.soft_delete(by=self.request.user)
+
+    def restore(self, request, pk=None):
+        """Bring a deleted row back (a live one is returned as it is)."""
+        model = self.get_queryset().model
+        row = get_object_or_404(model.all_objects.all(), pk=pk)
+        with transaction.atomic():
+            row.restore(by=request.user)
+        return Response(self.reloaded(row))
 
     def reloaded(self, instance) -> dict[str, Any]:
         """The row as the API shows it, counts included, after a write."""
@@ -259,19 +261,46 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
         return Response(self.reloaded(instance))
 
 
+def restore_schema(what: str, serializer):
+    return extend_schema(
+        summary=f"Undo the delete of {what} (editors)",
+        description=f"Brings a deleted {what} back; one that is not deleted is returned as it is.",
+        request=None,
+        responses={200: serializer, 404: ERROR, **COMMON_ERRORS},
+    )
+
+
 class AliasedViewSet(NewsdeskViewSet):
-    """Speakers and outlets: plain CRUD, aliases, and an admin-only merge."""
+    """Speakers and outlets: plain CRUD (a delete can be undone), aliases, and an admin-only
+    merge."""
+
+    def perform_destroy(self, instance):
+        # What quotes or articles name stays: merge it into the row that replaces it.
+        named = (
+            Quote.all_objects.filter(speaker=instance).exists()
+            if isinstance(instance, Speaker)
+            else Article.all_objects.filter(publisher=instance).exists()
+        )
+        field = "speaker" if isinstance(instance, Speaker) else "outlet"
+        if named or ViaHop.objects.filter(**{field: instance}).exists():
+            raise ProtectedError("referred to", set())
+        super().perform_destroy(instance)
 
     @transaction.atomic
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         survivor = self.get_object()
         body = MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         model = self.queryset.model if self.queryset is not None else survivor.__class__
         duplicate = model.objects.filter(pk=body.validated_data["duplicate"]).first()
+        if duplicate is None and (
+            gone := Merge.conflict_for(model, body.validated_data["duplicate"])
+        ):
+            raise gone  # merged a moment ago, perhaps by a request sent with this one
         if duplicate is None:
             raise serializers.ValidationError(
-                {"duplicate": f"There is no {model._meta.verbose_name} with this id."}
+                {"duplicate": f"There is no {model._meta.verbose_name} with this id."},
+                code="unknown_reference",
             )
         survivor.merge(duplicate, by=request.user)
         return Response(self.reloaded(survivor))
@@ -286,11 +315,31 @@ def merge_schema(what: str, serializer):
             "and the duplicate is removed. Admins only."
         ),
         request=MergeSerializer,
-        responses={200: serializer, 400: FIELD_ERRORS, 401: ERROR, 403: ERROR, 404: ERROR},
+        responses={
+            200: serializer,
+            400: FIELD_ERRORS,
+            401: ERROR,
+            403: ERROR,
+            404: ERROR,
+            **WRITE_REFUSALS,
+        },
     )
 
 
 COMMON_ERRORS = {400: FIELD_ERRORS, 401: ERROR, 403: ERROR}
+# Refusals of schema-valid writes that depend on stored rows (see exceptions.py).
+CONFLICT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Refused, nothing changed: the request clashes with a stored row (a name or "
+    "URL already taken) or with the row's current state. Field names map to messages.",
+)
+UNPROCESSABLE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Refused, nothing changed: the request is well formed but names a row that "
+    "is not there, or a span that does not fit the article's text. Field names map to "
+    "messages.",
+)
+WRITE_REFUSALS = {409: CONFLICT, 422: UNPROCESSABLE}
 LIST_ERRORS = {
     **COMMON_ERRORS,
     404: OpenApiResponse(ERROR, description="The cursor is not one the server made."),
@@ -300,12 +349,16 @@ LIST_ERRORS = {
 @extend_schema_view(
     list=extend_schema(responses={200: OutletSerializer(many=True), **LIST_ERRORS}),
     retrieve=extend_schema(responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS}),
-    create=extend_schema(responses={201: OutletSerializer, **COMMON_ERRORS}),
-    update=extend_schema(responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS}),
-    partial_update=extend_schema(responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS}),
+    create=extend_schema(responses={201: OutletSerializer, **COMMON_ERRORS, 409: CONFLICT}),
+    update=extend_schema(
+        responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
+    partial_update=extend_schema(
+        responses={200: OutletSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
     destroy=extend_schema(
-        description="Deletes an outlet nothing refers to; one that publishes articles or "
-        "relays quotes gets 409 (merge it instead).",
+        description="Deletes an outlet nothing refers to, so that `restore` can undo it; one "
+        "that publishes articles or relays quotes gets 409 (merge it instead).",
         responses={204: None, 404: ERROR, 409: ERROR, **COMMON_ERRORS},
     ),
 )
@@ -321,19 +374,28 @@ class OutletViewSet(AliasedViewSet):
 
     @merge_schema("outlet", OutletSerializer)
     @action(detail=True, methods=["post"], permission_classes=[AdminsOnly])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
+
+    @restore_schema("a outlet", OutletSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return super().restore(request, pk)
 
 
 @extend_schema_view(
     list=extend_schema(responses={200: SpeakerSerializer(many=True), **LIST_ERRORS}),
     retrieve=extend_schema(responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS}),
-    create=extend_schema(responses={201: SpeakerSerializer, **COMMON_ERRORS}),
-    update=extend_schema(responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS}),
-    partial_update=extend_schema(responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS}),
+    create=extend_schema(responses={201: SpeakerSerializer, **COMMON_ERRORS, 409: CONFLICT}),
+    update=extend_schema(
+        responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
+    partial_update=extend_schema(
+        responses={200: SpeakerSerializer, 404: ERROR, **COMMON_ERRORS, 409: CONFLICT}
+    ),
     destroy=extend_schema(
-        description="Deletes a speaker nothing refers to; one with quotes or via hops gets "
-        "409 (merge it instead).",
+        description="Deletes a speaker nothing refers to, so that `restore` can undo it; one "
+        "with quotes or via hops gets 409 (merge it instead).",
         responses={204: None, 404: ERROR, 409: ERROR, **COMMON_ERRORS},
     ),
 )
@@ -349,22 +411,31 @@ class SpeakerViewSet(AliasedViewSet):
 
     @merge_schema("speaker", SpeakerSerializer)
     @action(detail=True, methods=["post"], permission_classes=[AdminsOnly])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         return super().merge(request, pk)
+
+    @restore_schema("a speaker", SpeakerSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return super().restore(request, pk)
 
 
 @extend_schema_view(
     list=extend_schema(responses={200: ArticleSerializer(many=True), **LIST_ERRORS}),
     retrieve=extend_schema(responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS}),
-    create=extend_schema(responses={201: ArticleDetailSerializer, **COMMON_ERRORS}),
-    update=extend_schema(responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS}),
+    create=extend_schema(
+        responses={201: ArticleDetailSerializer, **COMMON_ERRORS, **WRITE_REFUSALS}
+    ),
+    update=extend_schema(
+        responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS, **WRITE_REFUSALS}
+    ),
     partial_update=extend_schema(
-        responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS}
+        responses={200: ArticleDetailSerializer, 404: ERROR, **COMMON_ERRORS, **WRITE_REFUSALS}
     ),
     destroy=extend_schema(
-        description="Deletes an article without quotes; one with quotes (deleted ones "
-        "included, kept for undo) gets 409.",
-        responses={204: None, 404: ERROR, 409: ERROR, **COMMON_ERRORS},
+        description="Deletes an article and its quotes so that `restore` can undo it: they "
+        "leave every list and come back together.",
+        responses={204: None, 404: ERROR, **COMMON_ERRORS},
     ),
 )
 class ArticleViewSet(NewsdeskViewSet):
@@ -379,15 +450,10 @@ class ArticleViewSet(NewsdeskViewSet):
     def get_serializer_class(self):
         return ArticleSerializer if self.action == "list" else ArticleDetailSerializer
 
-    def perform_destroy(self, instance):
-        with transaction.atomic():
-            quotes = Quote.all_objects.filter(article=instance).count()
-            if quotes:
-                raise Conflict(
-                    f"The article has {quotes} quote(s), deleted ones included (kept so that "
-                    "deletes can be undone); an article with quotes is kept."
-                )
-            instance.delete()
+    @restore_schema("an article", ArticleDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return super().restore(request, pk)
 
     @extend_schema(
         summary="Suggest quotes in this article (editors)",
@@ -405,7 +471,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def suggest(self, request, pk=None):
+    def suggest(self, request, pk=None, format=None):
         article = self.get_object()
         try:  # in a child process, stopped at NEWSDESK_SUGGEST_SECONDS
             made = jobs.suggest_in_time(article, by=request.user)
@@ -447,7 +513,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def revisions(self, request, pk=None):
+    def revisions(self, request, pk=None, format=None):
         return Response(RevisionSerializer(self.revisions_of(pk), many=True).data)
 
     @extend_schema(
@@ -462,7 +528,7 @@ class ArticleViewSet(NewsdeskViewSet):
         filterset_class=None,
         filter_backends=[StrictFilterBackend],
     )
-    def revision(self, request, pk=None, number=None):
+    def revision(self, request, pk=None, number=None, format=None):
         article = get_object_or_404(Article.objects.select_related("created_by"), pk=pk)
         number = int(number)
         revision = article.revisions.select_related("created_by").filter(number=number).first()
@@ -559,13 +625,15 @@ QUOTE_EXAMPLE = OpenApiExample(
     create=extend_schema(
         examples=[QUOTE_EXAMPLE],
         parameters=[ETAG],
-        responses={201: QuoteSerializer, **COMMON_ERRORS},
+        responses={201: QuoteSerializer, **COMMON_ERRORS, 422: UNPROCESSABLE},
     ),
     update=extend_schema(
-        parameters=[IF_MATCH, ETAG], responses={200: QuoteSerializer, **WRITE_ERRORS}
+        parameters=[IF_MATCH, ETAG],
+        responses={200: QuoteSerializer, **WRITE_ERRORS, 422: UNPROCESSABLE},
     ),
     partial_update=extend_schema(
-        parameters=[IF_MATCH, ETAG], responses={200: QuoteSerializer, **WRITE_ERRORS}
+        parameters=[IF_MATCH, ETAG],
+        responses={200: QuoteSerializer, **WRITE_ERRORS, 422: UNPROCESSABLE},
     ),
     destroy=extend_schema(
         description="Deletes the quote so that it can be undone with `restore`.",
@@ -678,10 +746,14 @@ class QuoteViewSet(NewsdeskViewSet):
         "it `anchored`. An orphaned quote is settled by sending its `fragments` anew.",
         request=None,
         parameters=[IF_MATCH, ETAG],
-        responses={200: QuoteSerializer, **WRITE_ERRORS},
+        responses={
+            200: QuoteSerializer,
+            **WRITE_ERRORS,
+            409: OpenApiResponse(FIELD_ERRORS.response, description="The quote is not relocated."),
+        },
     )
     @action(detail=True, methods=["post"], url_path="confirm-anchoring")
-    def confirm_anchoring(self, request, pk=None):
+    def confirm_anchoring(self, request, pk=None, format=None):
         versions = self.versions_from(request)
         quote = self.get_object()
         expected = self.expected_version(quote, versions)
@@ -703,7 +775,7 @@ class QuoteViewSet(NewsdeskViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         versions = self.versions_from(request, required=False)
         quote = self.get_object()
         if quote.is_deleted:

@@ -142,7 +142,9 @@ def test_touch_selection_offers_make_a_quote_with_the_form_in_view(
         check_clean(page)
 
 
-def test_a_tap_over_a_selection_leaves_the_choice_to_the_offer(browser, live_server, seeded, editor_user):
+def test_a_tap_over_a_selection_leaves_the_choice_to_the_offer(
+    browser, live_server, seeded, editor_user
+):
     """A tap's mouse events, landing after the selection it started, must not open the form."""
     Quote.objects.filter(start=502).delete()
     with open_page(browser, live_server.url, "phone") as page:

@@ -70,6 +70,8 @@ class Command(BaseCommand):
         )
         if report.get("suggested"):
             summary += f", {report['suggested']} quotes suggested"
+        if report.get("listed"):
+            summary += ", and the speakers and outlets that no article names"
         self.stdout.write(f"{name}: {summary}")
         for entry in report["imported"]:
             self.stdout.write(f"  imported {entry['title']!r}")

@@ -69,7 +69,9 @@ def baseline_view(request):
         .values(
             "id", "article_id", "kind", "text", "start", "end", "speaker_id", "speaker__name",
             "mention_start", "mention_end", "cue", "cue_start", "cue_end", "status", "note",
-            "version", "created_at", "updated_at",
+            "version", "created_at", "updated_at", "speaker_role", "anchoring",
+            "previous_text", "revision__number", "confirmed_by", "confirmed_by__username",
+            "checked_by", "checked_by__username", "checked_at",
         )
         .annotate(
             mention_text=Substr(
@@ -115,7 +117,12 @@ def baseline_view(request):
             "cue": r["cue"], "cue_span": span(r["cue_start"], r["cue_end"], r["cue_text"]),
             "via": via[r["id"]], "status": r["status"], "note": r["note"],
             "version": r["version"], "created_at": stamp(r["created_at"]),
-            "updated_at": stamp(r["updated_at"]),
+            "updated_at": stamp(r["updated_at"]), "speaker_role": r["speaker_role"],
+            "anchoring": r["anchoring"], "previous_text": r["previous_text"],
+            "anchored_revision": r["revision__number"], "confirmed_by": r["confirmed_by"],
+            "confirmed_by_name": r["confirmed_by__username"], "checked_by": r["checked_by"],
+            "checked_by_name": r["checked_by__username"],
+            "checked_at": stamp(r["checked_at"]) if r["checked_at"] else None,
         }
         for r in rows
     ]  # fmt: skip
@@ -126,31 +133,16 @@ def baseline_view(request):
 
 def run(args) -> dict[str, float]:
     from django.db import connection, transaction
-    from django.test import RequestFactory
-    from rest_framework.authtoken.models import Token
 
-    from annotations.api.views import QuoteViewSet
-    from annotations.models import Quote, User
+    from annotations.models import Quote
 
     n_articles, n_quotes = SMALL if args.small else (args.articles, args.quotes)
-    if args.fresh or not benchdata.is_filled(n_articles, n_quotes):
-        print(f"generating {n_articles:,} articles and {n_quotes:,} quotes…", file=sys.stderr)
-        benchdata.empty()
-        benchdata.fill(n_articles, n_quotes)
-    user, _ = User.objects.get_or_create(username="bench-analyst", defaults={"role": "analyst"})
-    token, _ = Token.objects.get_or_create(user=user)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}", "HTTP_HOST": "localhost"}
-    factory = RequestFactory()
-    drf_list = QuoteViewSet.as_view({"get": "list"})
-
-    def drf(query: dict) -> bytes:
-        response = drf_list(factory.get("/api/v1/quotes/", query, **auth))
-        response.render()
-        assert response.status_code == 200, response.content[:300]
-        return response.content
+    benchdata.ready(n_articles, n_quotes, fresh=args.fresh)
+    get = benchdata.analyst_get()
+    drf = benchdata.quote_list()
 
     def hand(query: dict) -> bytes:
-        response = baseline_view(factory.get("/bench/quotes/", query, **auth))
+        response = baseline_view(get("/bench/quotes/", query))
         assert response.status_code == 200
         return response.content
 

@@ -145,28 +145,9 @@ def values() -> dict[str, dict]:
 
 
 def run(args) -> tuple[list[tuple[str, float, float, int]], tuple[int, int]]:
-    from django.test import RequestFactory
-    from rest_framework.authtoken.models import Token
-
-    from annotations.api.views import QuoteViewSet
-    from annotations.models import User
-
     n_articles, n_quotes = SMALL if args.small else (args.articles, args.quotes)
-    if args.fresh or not benchdata.is_filled(n_articles, n_quotes):
-        print(f"generating {n_articles:,} articles and {n_quotes:,} quotes…", file=sys.stderr)
-        benchdata.empty()
-        benchdata.fill(n_articles, n_quotes)
-    user, _ = User.objects.get_or_create(username="bench-analyst", defaults={"role": "analyst"})
-    token, _ = Token.objects.get_or_create(user=user)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}", "HTTP_HOST": "localhost"}
-    factory = RequestFactory()
-    drf_list = QuoteViewSet.as_view({"get": "list"})
-
-    def drf(query: dict) -> bytes:
-        response = drf_list(factory.get("/api/v1/quotes/", query, **auth))
-        response.render()
-        assert response.status_code == 200, response.content[:300]
-        return response.content
+    benchdata.ready(n_articles, n_quotes, fresh=args.fresh)
+    drf = benchdata.quote_list()
 
     unfiltered = {"page_size": PAGE}
     rows = []

@@ -233,7 +233,7 @@ class NewsdeskViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             instance.soft_delete(by=self.request.user)
 
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         """Bring a deleted row back (a live one is returned as it is)."""
         model = self.get_queryset().model
         row = get_object_or_404(model.all_objects.all(), pk=pk)
@@ -379,7 +379,7 @@ class OutletViewSet(AliasedViewSet):
 
     @restore_schema("a outlet", OutletSerializer)
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         return super().restore(request, pk)
 
 
@@ -416,7 +416,7 @@ class SpeakerViewSet(AliasedViewSet):
 
     @restore_schema("a speaker", SpeakerSerializer)
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         return super().restore(request, pk)
 
 
@@ -452,7 +452,7 @@ class ArticleViewSet(NewsdeskViewSet):
 
     @restore_schema("an article", ArticleDetailSerializer)
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         return super().restore(request, pk)
 
     @extend_schema(

@@ -778,7 +778,11 @@ def quote_add_fragment(request, pk):
             spans += [(f.start, f.end) for f in quote.fragments.all()]
         spans = Quote.check_fragments(body, spans)
     except ValidationError as exc:
-        return error_response(request, message_of(exc))
+        # The fragments read may be a newer version's than the one checked (another editor
+        # changed the quote in between): that is a conflict, not a bad selection.
+        if Quote.all_objects.filter(pk=quote.pk, version=seen).exists():
+            return error_response(request, message_of(exc))
+        return stale_response(request, quote, undone="given the fragment")
     try:
         quote.edit(fragments=spans, by=request.user, expected_version=seen)
     except Quote.VersionConflict:

@@ -74,7 +74,8 @@ def import_graph() -> dict[str, set[str]]:
 def test_the_graph_sees_imports_inside_functions_and_relative_ones():
     graph = import_graph()
     assert "annotations.models" in graph["annotations.forms"]
-    assert "annotations.suggesting" in graph["annotations.models"]
+    assert "annotations.suggesting" in graph["annotations.models.articles"]
+    assert "annotations.models.quotes" in graph["annotations.models.articles"]
     assert "annotations.corpus.brat" in graph["annotations.corpus.importing"]
     assert "annotations.exporting" in graph["annotations.api.views"]  # inside a method
 

@@ -16,8 +16,9 @@ One module per concern, each importing only those before it:
 - ``merges``: ``Merge`` of duplicate speakers or outlets, and ``DistinctSpeakers`` /
   ``DistinctOutlets``.
 
-A lower module reaches a model above it through a related manager or the app registry,
-never an import. Everything others may use is imported from here.
+A lower module never imports a higher one: a quote's foreign keys name its article and
+revision as strings, and a merge of outlets or speakers takes the models it moves rows of
+from the app registry. Everything other modules may use is imported from here.
 """
 
 from .articles import Article, BoilerplateRange, Revision, Suggested

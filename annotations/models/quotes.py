@@ -1,5 +1,8 @@
 """Quotes: their spans in an article's text (fragments), the chain of outlets and speakers
-they came through (via hops), and the querysets that list and search them."""
+they came through (via hops), and the querysets that list and search them.
+
+Articles import this module (an article makes, suggests and re-anchors its quotes), so a
+quote names its article and revision models as strings."""
 
 from __future__ import annotations
 

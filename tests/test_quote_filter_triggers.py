@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from annotations.documents import import_document
 from annotations.models import Article, Hop, Outlet, Quote, ViaHop
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory
+from tests.test_documents import document
 from tests.test_quote_filter_paths import filtered, reference, when
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,21 @@ def test_outlet_filter_follows_statements_that_write_many_rows(editor):
     check()
     assert filtered({"outlet": paper.pk}) == [quotes[2].pk]
     assert filtered({"outlet": agency.pk}) == [quotes[4].pk]
+
+
+def test_filters_follow_an_import(editor):
+    """Quotes an import writes in bulk (COPY on PostgreSQL) are found by every filter as by
+    its plain definition."""
+    doc = document(4, "copied")
+    doc["article"]["published_at"] = "2013-05-01T00:00:00+00:00"
+    article, created = import_document(doc, user=editor)
+    assert created
+    outlets = {article.publisher_id} | {
+        hop.outlet_id for hop in ViaHop.objects.filter(quote__article=article) if hop.outlet_id
+    }
+    word = article.quotes.first().text.split()[0].strip(".,\"'").lower()
+    queries = [{"outlet": pk} for pk in outlets]
+    queries += [{"published_before": when(2014)}, {"published_after": when(2014)}, {"q": word}]
+    for query in queries:
+        assert filtered(query) == reference(query), query
+    assert len(filtered({"published_before": when(2014)})) == 4

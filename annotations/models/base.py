@@ -58,7 +58,7 @@ def _plain_values(field: models.Field) -> Callable[[Any], bool] | None:
     return None
 
 
-_PLAIN_VALUES: dict[models.Field, Callable[[Any], bool] | None] = {}
+_PLAIN_VALUES: dict[type[models.Model], list[tuple]] = {}
 
 
 def clean_fields_quickly(row: models.Model, exclude: Collection[str] = ()) -> None:
@@ -66,16 +66,19 @@ def clean_fields_quickly(row: models.Model, exclude: Collection[str] = ()) -> No
     values are plainly right (strings of an allowed length or choice, whole numbers within
     their limits, times): only when one is not does Django's check run, with its messages.
     For paths that check many new rows at once (an import's quotes)."""
-    for field in row._meta.concrete_fields:
-        if field.name in exclude:
+    model = type(row)
+    if model not in _PLAIN_VALUES:
+        _PLAIN_VALUES[model] = [
+            (f.name, f.attname, f.blank, f.empty_values, _plain_values(f))
+            for f in model._meta.concrete_fields
+        ]
+    loaded = row.__dict__
+    for name, attname, blank, empty, plain in _PLAIN_VALUES[model]:
+        if name in exclude:
             continue
-        value = getattr(row, field.attname)
-        if field.blank and value in field.empty_values:
+        value = loaded[attname] if attname in loaded else getattr(row, attname)
+        if blank and value in empty:
             continue  # as clean_fields() skips it
-        try:
-            plain = _PLAIN_VALUES[field]
-        except KeyError:
-            plain = _PLAIN_VALUES[field] = _plain_values(field)
         if plain is None or not plain(value):
             row.clean_fields(exclude=exclude)
             return

@@ -162,15 +162,18 @@ def reserve_ids(model, n: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def copy_rows(
+    model, fields: Sequence[str], rows: Iterable[Sequence[Any]], *, columns: Sequence[str] = ()
+) -> None:
     """Insert ``rows`` into ``model``'s table with PostgreSQL's ``COPY``: for each row the
-    values of ``fields`` (attribute names), as the database stores them. Triggers and
-    constraints apply as to an ``INSERT``; Django's signals do not. Logged with the
-    connection's queries, as one statement."""
+    values of ``fields`` (attribute names), then of ``columns`` (columns the model does not
+    declare), as the database stores them. Triggers and constraints apply as to an
+    ``INSERT``; Django's signals do not. Logged with the connection's queries, as one
+    statement."""
     connection = _connection(model)
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
-    sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+    names = [model._meta.get_field(f).column for f in fields] + list(columns)
+    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(map(qn, names))}) FROM STDIN"
     started = time.monotonic()
     with (
         connection.cursor() as cursor,

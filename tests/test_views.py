@@ -14,7 +14,7 @@ from django.urls import reverse
 from annotations import jobs
 from annotations.forms import QuoteForm
 from annotations.models import Article, Hop, Outlet, Quote, Speaker, ViaHop
-from annotations.views import highlight
+from annotations.views.highlight import highlight
 
 from .factories import (
     ArticleFactory,
@@ -25,24 +25,6 @@ from .factories import (
 )
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Signing in is not what these tests measure; the default hasher costs ~0.5 s a password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def body_container(page: str) -> str:

@@ -15,18 +15,6 @@ from .factories import ArticleFactory, QuoteFactory, UserFactory
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def rows(page: str) -> str:
     """The article table of the list page."""
     return page.split('<table class="articles">')[1].split("</table>")[0]
@@ -281,7 +269,7 @@ def test_review_panel_shows_the_first_suggestion_in_its_sentence(editor_client, 
 
 
 def test_sentence_around_stops_at_sentence_ends():
-    from annotations.views import sentence_around
+    from annotations.views.workflow import sentence_around
 
     body = 'First one. He said "hello there" today. Last one.'
     start = body.index("hello")

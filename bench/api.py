@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         "--load-seconds", type=float, default=30, help="seconds of load on each endpoint"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="turns each endpoint takes under load"
+        "--rounds", type=int, default=6, help="turns each endpoint takes under load"
     )
     parser.add_argument("--fresh", action="store_true", help="regenerate the data")
     parser.add_argument(

@@ -138,3 +138,28 @@ def test_the_api_and_the_raw_view_make_the_same_four_queries(
     assert len(response.json()["results"]) == 50
     with django_assert_num_queries(4):
         raw_quotes.quote_list(request)
+
+
+def test_the_quote_lists_renderer_writes_drfs_json_byte_for_byte():
+    from django.utils.translation import gettext_lazy
+    from rest_framework.exceptions import ErrorDetail
+    from rest_framework.renderers import JSONRenderer
+
+    from annotations.api.views.quotes import QuoteListRenderer
+
+    every_character = "".join(chr(n) for n in range(0x3000) if not 0xD800 <= n < 0xE000)
+    data = {
+        "next": None,
+        "results": [
+            {"text": every_character, "emoji": "😀 \U0010ffff", "id": 2**63 - 1, "n": -1},
+            {"detail": ErrorDetail("Invalid cursor", code="not_found"), "empty": [], "t": True},
+        ],
+    }
+    ours, drf = QuoteListRenderer(), JSONRenderer()
+    assert ours.render(data) == drf.render(data)
+    # What orjson cannot write, and indented JSON, are DRF's to write.
+    lazy = {"detail": gettext_lazy("Not found."), "big": 2**70}
+    assert ours.render(lazy) == drf.render(lazy)
+    indented = "application/json; indent=2"
+    assert ours.render(data, indented, {}) == drf.render(data, indented, {})
+    assert ours.render(None) == b""

@@ -109,19 +109,27 @@ def run_lists(args, figures: dict) -> None:
 
 
 def run_load(args, figures: dict, database_url: str) -> None:
-    """gunicorn serving both endpoints; ``args.clients`` clients on each in turn."""
+    """gunicorn serving both endpoints; ``args.clients`` clients on each in turn. Beside
+    the requests per second, the CPU time each request cost the gunicorn workers and their
+    PostgreSQL backends (read from /proc, so on Linux only): unlike requests per second, it
+    hardly moves with what else the machine runs."""
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.get(user__username="bench-analyst").key
-    connection.close()
+    # The workers' connections carry a name of their own, to find their backends by.
+    app_name = f"newsdesk-bench-api-{os.getpid()}"
+    app_url = f"{database_url}{'&' if '?' in database_url else '?'}application_name={app_name}"
     port = benchload.free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "raw_settings",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": app_url,
         "DEBUG": "0",
         "API_USER_RATE": THROTTLE_RATE,
+        # Each worker keeps its one connection throughout, so that its backend's CPU time
+        # can be read before and after each turn.
+        "CONN_MAX_AGE": "3600",
         "LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore:No directory at",  # static files are not part of the run
     }
@@ -142,6 +150,14 @@ def run_load(args, figures: dict, database_url: str) -> None:
         env=env,
         start_new_session=True,
     )
+
+    def backends() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [app_name]
+            )
+            return [pid for (pid,) in cursor.fetchall()]
+
     query = urlencode({"page_size": PAGE})
     headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
     try:
@@ -150,23 +166,63 @@ def run_load(args, figures: dict, database_url: str) -> None:
         api, raw = (f"{path}?{query}" for path in (API_PATH, RAW_PATH))
         for path in (api, raw):  # each worker loads what each endpoint needs
             hammer(port, path, headers, clients=args.workers * 2, seconds=2)
-        done = {api: [0, 0.0], raw: [0, 0.0]}
+        # requests, seconds, CPU seconds of the workers, of their backends
+        done = {api: [0, 0.0, 0.0, 0.0], raw: [0, 0.0, 0.0, 0.0]}
         loads = []
         round_seconds = args.load_seconds / args.rounds
         for _ in range(args.rounds):
             for path in (api, raw):
+                workers = cpu_seconds(children(server.pid))
+                databases = cpu_seconds(backends())
                 count, seconds = hammer(
                     port, path, headers, clients=args.clients, seconds=round_seconds
                 )
                 done[path][0] += count
                 done[path][1] += seconds
+                done[path][2] += cpu_used(workers, cpu_seconds(children(server.pid)))
+                done[path][3] += cpu_used(databases, cpu_seconds(backends()))
                 loads.append(os.getloadavg()[0])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    figures["load api"] = done[api][0] / done[api][1]
-    figures["load raw"] = done[raw][0] / done[raw][1]
+    for name, path in (("api", api), ("raw", raw)):
+        count, seconds, worker_cpu, backend_cpu = done[path]
+        figures[f"load {name}"] = count / seconds
+        if worker_cpu:
+            figures[f"cpu {name}"] = (worker_cpu / count, backend_cpu / count)
     figures["load average"] = (min(loads), max(loads))
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """The user and system CPU seconds each of the processes ``pids`` has used so far
+    (none where /proc is not)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings; a process started meanwhile counts whole."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def hammer(port: int, path: str, headers: dict, *, clients: int, seconds: float):
@@ -278,6 +334,14 @@ def report(f: dict, args) -> str:
             f"{args.load_seconds:.0f} s each, load average {low:.1f}-{high:.1f}): "
             f"API {f['load api']:.1f} req/s, raw SQL {f['load raw']:.1f} req/s  "
             f"ratio {f['load api'] / f['load raw']:.2f}x (goal >= 0.67x)"
+        )
+    if "cpu api" in f:
+        (api_worker, api_db), (raw_worker, raw_db) = f["cpu api"], f["cpu raw"]
+        lines.append(
+            f"  CPU per request under load: API {api_worker * 1000:.2f} ms in gunicorn + "
+            f"{api_db * 1000:.2f} ms in PostgreSQL, raw SQL {raw_worker * 1000:.2f} + "
+            f"{raw_db * 1000:.2f} ms  ratio {(api_worker + api_db) / (raw_worker + raw_db):.2f}x "
+            f"(gunicorn alone {api_worker / raw_worker:.2f}x)"
         )
     if "deep_page" in f:
         lines.append(

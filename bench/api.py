@@ -11,7 +11,9 @@
    ``bench/raw_settings.py``'s URL conf; 8 clients on loopback ask for the unfiltered page
    of 100 without pause, taking turns between the two endpoints in rounds so that a change
    in the machine's load weighs on both alike. Requests per second of each, and the API's
-   as a share of the raw view's (goal: 0.67 or more).
+   as a share of the raw view's (goal: 0.67 or more); and the CPU time a request of each
+   cost the gunicorn workers and their PostgreSQL backends, which other work on the
+   machine hardly moves.
 3. A deep cursor page (near the end of the table) against the first page. Goal: 1.5x.
 4. ``?q=`` text search with its GIN index against the same search without it (the index
    dropped inside a transaction that is rolled back: it locks the quote table meanwhile).

@@ -343,11 +343,20 @@ class Quote(Tracked):
         RELOCATED = anchoring.State.RELOCATED.value, "Relocated"
         ORPHANED = anchoring.State.ORPHANED.value, "Orphaned"
 
-    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="quotes")
+    # No index of their own: ``(article, start)`` and ``(speaker, id)`` below lead with them,
+    # and every index costs each of a bulk import's inserts.
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="quotes", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     speaker = models.ForeignKey(
-        Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        db_index=False,
     )
     speaker_role = models.CharField(
         max_length=300,

@@ -356,13 +356,14 @@
         comboOpen(parts, true);
         at = at < 0 ? (step > 0 ? 0 : options.length - 1) : (at + step + options.length) % options.length;
         comboHighlight(parts, options[at]);
-      } else if (event.key === "Enter" && open) {
+      } else if (event.key === "Enter" && open && !(event.ctrlKey || event.metaKey)) {
         if (active) pickOption(active);
         else comboOpen(parts, false);
       } else if (event.key === "Escape" && open) {
         comboOpen(parts, false);
       } else return;
       // Handled here: the form is not submitted, nor the whole form closed by Escape.
+      // (Ctrl+Enter is not the list's: it saves the form, list open or not.)
       event.preventDefault();
       event.stopPropagation();
     },

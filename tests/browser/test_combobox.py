@@ -65,6 +65,22 @@ def test_typing_arrow_down_and_enter_pick_the_existing_speaker(page, editor):
     assert Speaker.objects.count() == speakers_before  # no new speaker
 
 
+def test_ctrl_enter_saves_while_the_list_is_open(page, editor):
+    # The list opens whenever the options for the typed name arrive: Ctrl+Enter must save
+    # then too, not be taken for the list's Enter.
+    SpeakerFactory(name="Elena Petrova")
+    article = ArticleFactory()
+    log_in_as(page, editor)
+    open_new_quote_form(page, article)
+    combobox = page.locator(SPEAKER)
+    combobox.press_sequentially("Petro", delay=20)
+    expect(combobox).to_have_attribute("aria-expanded", "true")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        combobox.press("Control+Enter")
+    page.wait_for_selector("[data-quote-form]", state="detached")
+    assert Quote.objects.get(article=article).speaker.name == "Petro"
+
+
 def test_escape_closes_the_list_but_not_the_form(page, editor):
     SpeakerFactory(name="Elena Petrova")
     article = ArticleFactory()

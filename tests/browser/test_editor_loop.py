@@ -109,6 +109,7 @@ def test_editor_selects_konashenkov_quote_with_the_mouse(page, seeded):
     Quote.objects.filter(start=335).delete()  # annotate it afresh
     sign_in(page, editor.username)
     page.click(f'a[href="{seeded.get_absolute_url()}"]')
+    page.wait_for_selector("#article-text")  # the click starts the navigation, no more
     assert page.evaluate(
         "Array.from(document.getElementById('article-text').textContent).length"
     ) == len(seeded.body)

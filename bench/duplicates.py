@@ -106,7 +106,7 @@ def main(argv: list[str]) -> int:
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
 
     from annotations import duplicates
-    from annotations.views import ENTITIES, finder_entries
+    from annotations.views.entities import ENTITIES, finder_entries
 
     def cold_page() -> tuple[float, float, int, str]:
         """One page with nothing remembered: the pairs cache and the finder's word caches

@@ -21,7 +21,7 @@ LAYERS = [
     {"permissions"},
     {"forms"},
     {"errors"},
-    {"middleware", "views", "job_views"},
+    {"middleware", "views"},
     {"api"},
     {"admin"},
     {"urls", "apps", "management", "migrations"},

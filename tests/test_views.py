@@ -14,7 +14,7 @@ from django.urls import reverse
 from annotations import jobs
 from annotations.forms import QuoteForm
 from annotations.models import Article, Hop, Outlet, Quote, Speaker, ViaHop
-from annotations.views import highlight
+from annotations.views.highlight import highlight
 
 from .factories import (
     ArticleFactory,

@@ -281,7 +281,7 @@ def test_review_panel_shows_the_first_suggestion_in_its_sentence(editor_client, 
 
 
 def test_sentence_around_stops_at_sentence_ends():
-    from annotations.views import sentence_around
+    from annotations.views.workflow import sentence_around
 
     body = 'First one. He said "hello there" today. Last one.'
     start = body.index("hello")

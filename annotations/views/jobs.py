@@ -10,10 +10,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import jobs
-from .models import Job
-from .permissions import can_edit
-from .views import editor_required, filtered_articles
+from .. import jobs
+from ..models import Job
+from ..permissions import can_edit
+from .articles import filtered_articles
+from .common import editor_required
 
 LIST_SIZE = 50
 

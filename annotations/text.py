@@ -199,6 +199,13 @@ def inside_quotation_marks(body: str, start: int, end: int) -> bool:
     return after[0] in QUOTATION_MARKS.get(before[-1], "")
 
 
+def paragraph_starts(body: str) -> list[int]:
+    """Where each paragraph of ``body`` starts: at 0 and after each run of line breaks (the
+    breaks end the paragraph before them). The page draws the body a paragraph at a time, so
+    that a change redraws only the paragraphs it touches."""
+    return [0, *(m.end() for m in re.finditer(r"\n+", body) if m.end() < len(body))]
+
+
 def utf16_offset(text: str, index: int) -> int:
     """The UTF-16 code unit offset of code point ``index`` in ``text`` (what a browser counts)."""
     return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)

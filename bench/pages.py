@@ -253,18 +253,23 @@ class PageRound:
         value = page.get_attribute('input[name="fragment"]', "value")
         assert value == f"{start}-{end}", f"offsets {value} != {start}-{end}"
         page.fill("[data-speaker-input]", "Bench New Speaker")
-        ids = set(page.eval_on_selector_all("#quote-list .quote-item", "l => l.map(e => e.id)"))
+        page.evaluate(
+            """() => {
+              const items = document.querySelectorAll("#quote-list .quote-item");
+              window.benchBefore = new Set(Array.from(items, e => e.id));
+            }"""
+        )
         started = time.perf_counter()
         page.click('[data-action="save"]')
-        page.wait_for_selector("[data-quote-form]", state="detached")
         page.wait_for_function(
-            """(ids) => {
-              const item = Array.from(document.querySelectorAll("#quote-list .quote-item"))
-                .find(e => !ids.includes(e.id));
+            """() => {
+              if (document.querySelector("[data-quote-form]")) return false;
+              const items = document.querySelectorAll("#quote-list .quote-item");
+              if (items.length <= window.benchBefore.size) return false;
+              const item = Array.from(items).find(e => !window.benchBefore.has(e.id));
               const q = item && item.dataset.quote;
               return q && document.querySelector(`#article-text [data-q~="${q}"]`);
             }""",
-            arg=list(ids),
             polling="raf",
         )
         page.evaluate(NEXT_FRAME_JS)
@@ -391,9 +396,7 @@ def main(argv: list[str]) -> int:
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     articles = {n: build_article(n, run_id) for n in sizes}
     rows = measure_server(client, articles, args.runs)
-    print(
-        f"article page, {engine}; render = median of {args.runs} via the test client"
-    )
+    print(f"article page, {engine}; render = median of {args.runs} via the test client")
     print(f"{'quotes':>7} {'render ms':>10} {'queries':>8} {'HTML KB':>8}")
     for n, (ms, queries, size) in rows.items():
         print(f"{n:>7} {ms:>10.1f} {queries:>8} {size / 1024:>8.0f}")

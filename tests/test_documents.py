@@ -134,14 +134,14 @@ def test_an_import_job_recovers_when_a_speaker_it_knows_is_merged_away(editor, m
     ana = Speaker.objects.create(name="Ana Silva")
     other = Speaker.objects.create(name="A. Silva")
     docs = [document(2, "f1"), document(2, "f2")]
-    real = jobs.store_document
+    real = jobs.imports.store_document
 
     def merging(doc, **kwargs):
         if doc["article"]["title"] == "Bridge story f2" and Speaker.objects.filter(pk=ana.pk):
             other.merge(Speaker.objects.get(pk=ana.pk))  # the directory still holds ana
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "store_document", merging)
+    monkeypatch.setattr(jobs.imports, "store_document", merging)
     data = "".join(json.dumps(d) + "\n" for d in docs).encode()
     job = jobs.start_import("docs.jsonl", data, user=editor)
     jobs.run_queued()

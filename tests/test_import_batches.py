@@ -90,14 +90,14 @@ def test_a_refused_line_is_refused_alone_inside_its_batch(editor, settings):
 
 def test_a_failure_in_a_batch_keeps_the_lines_before_it_and_says_so(editor, settings, monkeypatch):
     settings.NEWSDESK_IMPORT_BATCH = 3
-    real = jobs.store_document
+    real = jobs.imports.store_document
 
     def failing(doc, **kwargs):
         if doc["article"]["title"] == "Bridge story 5":
             raise RuntimeError("disk full")
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "store_document", failing)
+    monkeypatch.setattr(jobs.imports, "store_document", failing)
     job = run(jsonl(*(document(1, str(n)) for n in range(1, 8))), editor)
     assert job.state == Job.State.FAILED
     assert "line 5" in job.error and "disk full" in job.error and "4 done" in job.error
@@ -118,7 +118,7 @@ def test_a_batch_the_database_refuses_is_imported_again_one_line_at_a_time(
     settings.NEWSDESK_IMPORT_BATCH = 10
     ana = Speaker.objects.create(name="Ana Silva")
     other = Speaker.objects.create(name="A. Silva")
-    real = jobs.store_document
+    real = jobs.imports.store_document
     calls = []
 
     def merging(doc, **kwargs):
@@ -127,7 +127,7 @@ def test_a_batch_the_database_refuses_is_imported_again_one_line_at_a_time(
             other.merge(Speaker.objects.get(pk=ana.pk))  # the batch still holds ana
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "store_document", merging)
+    monkeypatch.setattr(jobs.imports, "store_document", merging)
     job = run(jsonl(*(document(2, str(n)) for n in range(1, 7))), editor)
     assert job.state == Job.State.DONE, job.error
     assert [e["line"] for e in job.report["imported"]] == [1, 2, 3, 4, 5, 6]
@@ -175,7 +175,7 @@ def test_duplicates_inside_one_batch_count_as_line_by_line(editor, settings):
 
 def test_a_long_import_lists_its_first_articles_and_counts_the_rest(editor, monkeypatch):
     # the report is held in memory and written whole: it must not grow with the file
-    monkeypatch.setitem(jobs.REPORT_LIMITS, "imported", 2)
+    monkeypatch.setitem(jobs.progress.REPORT_LIMITS, "imported", 2)
     job = run(jsonl(*(document(1, str(n)) for n in range(1, 5))), editor)
     assert [e["line"] for e in job.report["imported"]] == [1, 2]
     assert job.report["more"] == {"imported": 2}

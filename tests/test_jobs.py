@@ -126,14 +126,14 @@ def test_a_new_text_under_a_known_url_is_reported_as_a_new_revision(editor_clien
 
 
 def test_a_failure_midway_keeps_the_articles_before_it(editor, monkeypatch):
-    real = jobs.store_document
+    real = jobs.imports.store_document
 
     def flaky(doc, **kwargs):
         if doc["article"]["title"] == "Story 3":
             raise RuntimeError("disk full")
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "store_document", flaky)
+    monkeypatch.setattr(jobs.imports, "store_document", flaky)
     jobs.start_import("docs.jsonl", jsonl(doc(1), doc(2), doc(3), doc(4)), user=editor)
     [job] = jobs.run_queued()
     assert job.state == Job.State.FAILED
@@ -246,15 +246,15 @@ def test_cancel_a_queued_job_it_never_runs(editor_client, editor):
 def test_cancel_a_running_job_stops_between_batches(editor, monkeypatch, settings):
     settings.NEWSDESK_IMPORT_BATCH = 2
     job = jobs.start_import("docs.jsonl", jsonl(*(doc(n) for n in range(1, 6))), user=editor)
-    real = jobs.store_document
-    monkeypatch.setattr(jobs, "BEAT_SECONDS", 0)
+    real = jobs.imports.store_document
+    monkeypatch.setattr(jobs.progress, "BEAT_SECONDS", 0)
 
     def cancelling(doc, **kwargs):
         if doc["article"]["title"] == "Story 3":
             Job.objects.get(pk=job.pk).cancel()
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(jobs, "store_document", cancelling)
+    monkeypatch.setattr(jobs.imports, "store_document", cancelling)
     jobs.run_queued()
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED and job.finished_at

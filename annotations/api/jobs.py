@@ -29,8 +29,9 @@ from annotations.models import Job
 from .filters import ArticleFilter, StrictFilterBackend
 from .pagination import IdCursorPagination
 from .parsers import JSONParser
-from .serializers import RefuseNulMixin
-from .views import COMMON_ERRORS, ERROR, FIELD_ERRORS, LIST_ERRORS, article_queryset
+from .serializers.base import RefuseNulMixin
+from .views.base import COMMON_ERRORS, ERROR, FIELD_ERRORS, LIST_ERRORS
+from .views.querysets import article_queryset
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 
-from .serializers import MAX_BOILERPLATE, MAX_FRAGMENTS, MAX_VIA_HOPS
+from .serializers.base import MAX_BOILERPLATE, MAX_FRAGMENTS, MAX_VIA_HOPS
 
 NO_NUL = r"^[^\x00]*$"
 # Something besides whitespace (what DRF trims), and no NUL anywhere.

@@ -236,12 +236,12 @@ def article_quotes(article: Article, annotator=None, *, only: Q | None = None) -
     )
     quotes: list[ShownQuote] = []
     last = None
-    for *row, start, end in rows:
+    for row in rows:
         if last is None or last.pk != row[0]:
-            last = ShownQuote(*row, [], [])
+            last = ShownQuote(*row[:-2], [], [])
             quotes.append(last)
-        if start is not None:
-            last.spans.append((start, end))
+        if row[-2] is not None:
+            last.spans.append(row[-2:])
     if not quotes:
         return quotes
     by_id = {quote.pk: quote for quote in quotes}
@@ -280,6 +280,7 @@ class QuoteItems:
     def __init__(self, can_edit: bool):
         self.speaker_url = url_maker("annotations:speaker-detail")
         self.speakers: dict[int | None, tuple[str, str]] = {}
+        self.kinds: dict[str, tuple[str, str]] = {}
         buttons = (
             '<button type="button" data-action="edit">Edit <kbd>e</kbd></button> '
             '<button type="button" class="danger" data-action="delete">Delete</button>'
@@ -311,16 +312,22 @@ class QuoteItems:
             self.speakers[q.speaker_id] = found
         return found
 
+    def kind(self, kind: str) -> tuple[str, str]:
+        """The kind's badge in the entry's head, and its name for the description."""
+        found = self.kinds.get(kind)
+        if found is None:
+            label = KIND_LABELS.get(kind, kind)
+            badge = f'<span class="badge kind-{escape(kind)}">{escape(label)}</span>'
+            found = self.kinds[kind] = (badge, escape(label.lower()))
+        return found
+
     def item(self, q: ShownQuote, oob: str = "") -> str:
         """One entry; ``oob`` makes it an htmx out-of-band swap of that style."""
         colour = palette(q.speaker_id)
         suggested = q.status == Quote.Status.SUGGESTED
-        kind = KIND_LABELS.get(q.kind, q.kind)
+        badge, kind = self.kind(q.kind)
         link, name = self.speaker(q)
-        head = (
-            f'<span class="swatch sp{colour}" aria-hidden="true"></span> {link} '
-            f'<span class="badge kind-{escape(q.kind)}">{escape(kind)}</span>'
-        )
+        head = f'<span class="swatch sp{colour}" aria-hidden="true"></span> {link} {badge}'
         if suggested:
             head += ' <span class="badge sugg-badge">suggested</span>'
         if q.anchoring != Quote.Anchoring.ANCHORED:
@@ -337,7 +344,7 @@ class QuoteItems:
             f'data-version="{q.version}" tabindex="-1"{swap}>\n'
             f'<h3 class="qi-head">{head}</h3>\n'
             f'<span id="qd-{q.pk}" class="visually-hidden">{name}, '
-            f"{escape(kind.lower())} quote, {said}</span>\n"
+            f"{kind} quote, {said}</span>\n"
             f'<p class="qi-text">{escape(short)}</p>\n'
             f'<p class="qi-meta">{meta}</p>\n'
             f"{self.actions[suggested]}</li>\n"

@@ -5,8 +5,9 @@ saving and accepting a quote take.
     python bench/pages.py [--small] [--runs N] [--database-url URL] [--no-browser]
 
 Builds one article per size (a sentence per quote, with speaker mentions, cues, via hops,
-a nested quote every tenth sentence, emoji and CJK in the text) in a throwaway SQLite file,
-or in the database named by ``--database-url`` / ``DATABASE_URL``. Then, the 10-quote article
+a nested quote every tenth sentence, emoji and CJK in the text) in PostgreSQL's own
+``newsdesk_bench_pages`` database (made when missing) or the one named by ``--database-url``
+(``sqlite:///path`` works too), and removes them when done. Then, the 10-quote article is
 always measured beside the 1,000-quote one in the same process, turn about:
 
 1. *server*: the article page rendered through Django's test client, median of N runs
@@ -27,7 +28,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,16 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SPEAKERS = 40
+# Its own database: the articles it builds (and removes again) never touch the shared
+# newsdesk_bench that the other benchmarks read.
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsdesk_bench_pages"
 
 
 def setup_django(url: str | None) -> str:
-    """Configure Django on ``url``, or on a throwaway SQLite file; migrate."""
+    """Configure Django on ``url``, else on the bench's own PostgreSQL database; migrate."""
     sys.path.insert(0, str(ROOT))
-    if url is None:
-        url = os.environ.get("DATABASE_URL")
-    if url is None:
-        folder = tempfile.mkdtemp(prefix="newsdesk-bench-pages-")
-        url = f"sqlite:///{folder}/bench.sqlite3"
+    url = url or DEFAULT_DATABASE_URL
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     os.environ.setdefault("DEBUG", "1")
@@ -379,7 +378,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--small", action="store_true", help="10 and 100 quotes, no browser")
     parser.add_argument("--runs", type=int, default=7, help="renders per size (median)")
-    parser.add_argument("--database-url", help="default: DATABASE_URL or a throwaway SQLite")
+    parser.add_argument("--database-url", help=f"default: {DEFAULT_DATABASE_URL}")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium check")
     args = parser.parse_args(argv)
     url = setup_django(args.database_url)
@@ -393,8 +392,19 @@ def main(argv: list[str]) -> int:
     user = User.objects.create_user(f"bench-{run_id}", role=User.Role.EDITOR, password="bench")
     client = Client()
     client.force_login(user)
-    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     articles = {n: build_article(n, run_id) for n in sizes}
+    try:
+        return measure(args, url, client, articles)
+    finally:
+        from annotations.models import Article, Quote
+
+        Quote.all_objects.filter(article__in=articles.values()).delete()
+        Article.all_objects.filter(pk__in=[a.pk for a in articles.values()]).delete()
+
+
+def measure(args, url: str, client, articles: dict) -> int:
+    sizes = list(articles)
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     rows = measure_server(client, articles, args.runs)
     print(f"article page, {engine}; render = median of {args.runs} via the test client")
     print(f"{'quotes':>7} {'render ms':>10} {'queries':>8} {'HTML KB':>8}")

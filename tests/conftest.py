@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from annotations.models import User
@@ -63,6 +64,28 @@ def editor(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="ada", role=User.Role.ADMIN)
+
+
+def _page_client(user):
+    """A browser-like client of its own (not pytest-django's ``client``), signed in."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def analyst_client(analyst):
+    return _page_client(analyst)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _page_client(editor)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return _page_client(admin_user)
 
 
 def _api_client(user):

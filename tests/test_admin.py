@@ -9,12 +9,6 @@ from .factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFacto
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.parametrize(
     "url",
     [
@@ -24,13 +18,13 @@ def admin_client_(client, admin_user):
         "admin:annotations_outlet_changelist",
     ],
 )
-def test_admin_lists_search_and_filter(admin_client_, seeded, url):
-    response = admin_client_.get(reverse(url), {"q": "Konashenkov"})
+def test_admin_lists_search_and_filter(admin_client, seeded, url):
+    response = admin_client.get(reverse(url), {"q": "Konashenkov"})
     assert response.status_code == 200
 
 
-def test_article_admin_shows_quotes_inline(admin_client_, seeded):
-    response = admin_client_.get(reverse("admin:annotations_article_change", args=[seeded.pk]))
+def test_article_admin_shows_quotes_inline(admin_client, seeded):
+    response = admin_client.get(reverse("admin:annotations_article_change", args=[seeded.pk]))
     assert response.status_code == 200
     assert "terrorist group Jaysh al-Sham" in response.content.decode()
 
@@ -42,18 +36,18 @@ def test_editors_and_analysts_have_no_admin(client, editor, analyst):
         assert response.status_code == 302
 
 
-def test_admin_merge_of_speakers_asks_for_the_survivor_then_merges(admin_client_):
+def test_admin_merge_of_speakers_asks_for_the_survivor_then_merges(admin_client):
     keep = SpeakerFactory(name="Igor Konashenkov")
     dupe = SpeakerFactory(name="Konashenkov I.")
     SpeakerAlias.objects.create(speaker=dupe, name="Konashenkov")
     quote = QuoteFactory(speaker=dupe)
     url = reverse("admin:annotations_speaker_changelist")
     selected = {"action": "merge", ACTION_CHECKBOX_NAME: [keep.pk, dupe.pk]}
-    response = admin_client_.post(url, selected)
+    response = admin_client.post(url, selected)
     assert response.status_code == 200
     assert "Choose the speaker that stays" in response.content.decode()
     assert Speaker.objects.count() == 2
-    response = admin_client_.post(url, {**selected, "survivor": keep.pk, "confirm": "yes"})
+    response = admin_client.post(url, {**selected, "survivor": keep.pk, "confirm": "yes"})
     assert response.status_code == 302
     assert list(Speaker.objects.all()) == [keep]
     quote.refresh_from_db()
@@ -61,13 +55,13 @@ def test_admin_merge_of_speakers_asks_for_the_survivor_then_merges(admin_client_
     assert sorted(keep.aliases.values_list("name", flat=True)) == ["Konashenkov", "Konashenkov I."]
 
 
-def test_admin_merge_of_outlets(admin_client_):
+def test_admin_merge_of_outlets(admin_client):
     keep, dupe = OutletFactory(name="RIA Novosti"), OutletFactory(name="RIA")
     article = ArticleFactory(publisher=dupe)
     relayed = QuoteFactory()
     relayed.set_via([Hop(outlet=dupe)])
     url = reverse("admin:annotations_outlet_changelist")
-    admin_client_.post(
+    admin_client.post(
         url,
         {
             "action": "merge",
@@ -81,11 +75,11 @@ def test_admin_merge_of_outlets(admin_client_):
     assert relayed.via_hops.get().outlet == keep
 
 
-def test_admin_body_change_with_quotes_makes_a_revision(admin_client_):
+def test_admin_body_change_with_quotes_makes_a_revision(admin_client):
     quote = QuoteFactory()
     article = quote.article
     url = reverse("admin:annotations_article_change", args=[article.pk])
-    page = admin_client_.get(url)
+    page = admin_client.get(url)
     assert page.status_code == 200
     data = {
         "title": article.title,
@@ -108,7 +102,7 @@ def test_admin_body_change_with_quotes_makes_a_revision(admin_client_):
         "revisions-TOTAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
     }
-    response = admin_client_.post(url, data)
+    response = admin_client.post(url, data)
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.body == "A different body."
@@ -118,20 +112,20 @@ def test_admin_body_change_with_quotes_makes_a_revision(admin_client_):
     ]
     quote.refresh_from_db()
     assert quote.anchoring == "orphaned" and quote.revision.number == 1
-    page = admin_client_.get(url).content.decode()
+    page = admin_client.get(url).content.decode()
     assert "revisions-TOTAL_FORMS" in page
-    listed = admin_client_.get(
+    listed = admin_client.get(
         reverse("admin:annotations_quote_changelist"), {"anchoring__exact": "orphaned"}
     )
     assert listed.status_code == 200 and f"/{quote.pk}/change/" in listed.content.decode()
 
 
-def test_admin_delete_of_a_quote_can_be_undone(admin_client_):
+def test_admin_delete_of_a_quote_can_be_undone(admin_client):
     quote = QuoteFactory()
     url = reverse("admin:annotations_quote_delete", args=[quote.pk])
-    admin_client_.post(url, {"post": "yes"})
+    admin_client.post(url, {"post": "yes"})
     assert not Quote.objects.filter(pk=quote.pk).exists()
-    admin_client_.post(
+    admin_client.post(
         reverse("admin:annotations_quote_changelist"),
         {"action": "restore_quotes", ACTION_CHECKBOX_NAME: [quote.pk]},
     )

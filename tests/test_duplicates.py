@@ -234,7 +234,10 @@ def test_the_finder_leaves_the_cycle_collector_alone_and_as_it_found_it():
     try:
         assert gc.isenabled()
         find_pairs(entries)
-        assert gc.isenabled() and passes == []
+        # The allocations made while it was off still count towards the next pass, so one
+        # young pass may start as soon as the collector is back on; never the dozens that
+        # the finder's work would have set off.
+        assert gc.isenabled() and len(passes) <= 1
         gc.disable()
         find_pairs(entries[:10])
         assert not gc.isenabled()

@@ -37,12 +37,6 @@ def jsonl(*docs) -> bytes:
     ).encode()
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 # --------------------------------------------------------------------------- imports
 
 

@@ -6,7 +6,6 @@ import threading
 import pytest
 from django.core.cache import cache
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -199,20 +198,6 @@ def test_undo_is_refused_when_the_survivor_was_merged_away_since():
 
 
 # --- Pages: permissions -------------------------------------------------------------------
-
-
-@pytest.fixture
-def analyst_client(analyst):
-    client = Client()
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 def post_routes(speaker, other, outlet, alias, record):

@@ -27,24 +27,6 @@ from .factories import (
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Signing in is not what these tests measure; the default hasher costs ~0.5 s a password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def body_container(page: str) -> str:
     """The inner HTML of the article text container."""
     match = re.search(r'<div id="article-text"[^>]*>(.*?)</div>', page, re.S)

@@ -23,12 +23,6 @@ def at(text, body=BODY):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def article(db):
     return ArticleFactory(body=BODY)
 

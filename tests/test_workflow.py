@@ -15,18 +15,6 @@ from .factories import ArticleFactory, QuoteFactory, UserFactory
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def rows(page: str) -> str:
     """The article table of the list page."""
     return page.split('<table class="articles">')[1].split("</table>")[0]

@@ -278,16 +278,19 @@ def stale_response(request, quote: Quote, *, undone: str) -> HttpResponse:
     )
 
 
-def quote_to_change(request, pk, *, undone: str) -> tuple[Quote, int, HttpResponse | None]:
+def quote_to_change(
+    request, pk, *, undone: str, deleted: bool = False
+) -> tuple[Quote, int, HttpResponse | None]:
     """The quote a page action changes, the version the page showed it at, and the answer
     that refuses the action before anything is checked or changed: 428 without a version,
-    409 when the quote is at another one (or deleted) already."""
+    409 when the quote is at another one already, or deleted (unless the action is one on
+    deleted quotes, ``deleted=True``: a restore)."""
     quote = get_object_or_404(
         Quote.all_objects.select_related("article", "speaker", "updated_by"), pk=pk
     )
     seen = seen_version(request.POST)
     if seen is None:
         return quote, 0, version_required(request)
-    if seen != quote.version or quote.is_deleted:
+    if seen != quote.version or (quote.is_deleted and not deleted):
         return quote, seen, stale_response(request, quote, undone=undone)
     return quote, seen, None

@@ -257,12 +257,9 @@ def quote_delete(request, pk):
 @require_POST
 @editor_required
 def quote_restore(request, pk):
-    quote = get_object_or_404(Quote.all_objects.select_related("article"), pk=pk)
-    seen = seen_version(request.POST)
-    if seen is None:
-        return version_required(request)
-    if seen != quote.version:
-        return stale_response(request, quote, undone="restored")
+    quote, seen, refused = quote_to_change(request, pk, undone="restored", deleted=True)
+    if refused:
+        return refused
     last = Action.last_for(request.user, quote.article)
     before = {quote.pk: as_shown(request, quote.article, quote.pk)}
     try:

@@ -190,6 +190,9 @@ class StrictFilterBackend(filters.DjangoFilterBackend):
                     textrules.refuse_nul(value, f"query parameter {name!r}")
                 except DjangoValidationError as exc:
                     raise ValidationError({name: list(exc.messages)}) from None
+        if (allowed - STANDARD_PARAMETERS).isdisjoint(request.query_params):
+            # No filter asked for: a FilterSet (a form, its fields) would change nothing.
+            return queryset
         return super().filter_queryset(request, queryset, view)
 
 

@@ -36,9 +36,9 @@ def quote_queryset(queryset=None):
     """Everything the quote JSON shows, in three queries however many quotes: this one, with
     the speaker's name and the text of the mention and cue spans as annotations (cut from
     the body in SQL, so that bodies are not fetched), then the fragments and via hops of all
-    the quotes being shown, in one query each (``serializers.attach_parts``). The quote list
-    is the API's hot path: plain values there, rather than related model instances and
-    Django's prefetch machinery, halve its cost."""
+    the quotes being shown, in one query each (``serializers.quotes.quote_parts``). The
+    quote list, the API's hot path, reads it as plain values (``.values(*QUOTE_VALUES)``)
+    rather than model instances."""
     # An agreement task's two independent annotations are not the article's quotes (yet).
     queryset = Quote.objects.filter(annotator__isnull=True) if queryset is None else queryset
     # An orphaned quote's spans belong to the revision it was anchored in.

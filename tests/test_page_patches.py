@@ -93,9 +93,9 @@ def test_the_body_is_drawn_a_paragraph_at_a_time_and_reads_as_the_body(editor_cl
 
 
 def test_paragraph_starts_follow_runs_of_line_breaks():
-    assert paragraph_starts("one\ntwo\n\n\nthree\n") == [0, 4, 10]
-    assert paragraph_starts("") == [0]
-    assert paragraph_starts("no breaks") == [0]
+    assert paragraph_starts("one\ntwo\n\n\nthree\n") == (0, 4, 10)
+    assert paragraph_starts("") == (0,)
+    assert paragraph_starts("no breaks") == (0,)
 
 
 def test_a_paragraph_drawn_alone_is_the_paragraph_of_the_whole_body(article):

@@ -60,7 +60,13 @@ def highlight(
         for start, end in quote.spans:
             if 0 <= start < end <= n:
                 # Sorted as they stand: innermost (shortest) first, then the later-starting.
-                info = (end - start, -start, pk, colour, kind, quote.status == suggested)
+                sugg = quote.status == suggested
+                # The mark of a piece covered by this fragment alone, worked out once.
+                alone = (
+                    f'<mark class="hl sp{colour} bg{colour} k-{kind} d1{" sugg" if sugg else ""}"'
+                    f' aria-describedby="qd-{pk}" data-q="{pk}">'
+                )
+                info = (end - start, -start, pk, colour, kind, sugg, alone)
                 opens[start].append(("q", (pk, start), info))
                 closes[end].append(("q", (pk, start)))
         for layer, start, end in (
@@ -112,6 +118,10 @@ def highlight(
                 text = escape(text)
         if not (covering or mentions or cues or boiler):
             out.append(text)
+            continue
+        if len(covering) == 1 and not (mentions or cues or boiler):
+            (inner,) = covering.values()
+            out.append(f"{inner[6]}{text}</mark>")
             continue
         classes = ""
         attrs = ""

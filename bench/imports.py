@@ -12,7 +12,12 @@ local PostgreSQL; its tables are emptied):
 
 1. *job*: the file is stored as an upload and an import job runs over it from empty
    tables: articles a second, and the peak RSS growth (``getrusage``) after 1,000 articles
-   and at the end (``--trace``: tracemalloc's peak too, slower); the goal is no growth;
+   and at the end (``--trace``: tracemalloc's peak too, slower); the goal is no growth.
+   Beside the wall time, the CPU time the job took in this process and in its database
+   server process (read from ``/proc`` when the server runs on this machine): on a busy
+   machine the wall time says more about the other processes than about the import, and
+   the rate the CPU time allows (articles per CPU second, worker and server together, as
+   one worker runs them one after the other) is the figure to compare;
 2. *queries*: SQL statements per article, counted over 50 more articles;
 3. *baseline*: the same articles, quotes, fragments, via hops, speakers and outlets written
    with ``COPY`` by ``bench/data.py`` (no JSON to read, no checks, no history rows): the
@@ -138,6 +143,28 @@ def empty() -> None:
                 cursor.execute(f"DELETE FROM {table}")
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu_seconds() -> tuple[int, float] | None:
+    """The process id and CPU time of this connection's database server process, when it
+    runs here (None on SQLite, or when its ``/proc`` entry cannot be read)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_peak() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
@@ -169,9 +196,15 @@ def run_job(path: Path, total: int, checkpoint: int, user, *, trace: bool) -> di
     base = rss_peak()
     if trace:
         tracemalloc.start()
+    server = server_cpu_seconds()
+    cpu = cpu_seconds()
     started = time.perf_counter()
     jobs.execute(job, on_step=on_step)
     result["seconds"] = time.perf_counter() - started
+    result["cpu"] = cpu_seconds() - cpu
+    after = server_cpu_seconds()  # on the connection the job started with, if it kept it
+    same = server is not None and after is not None and server[0] == after[0]
+    result["server_cpu"] = after[1] - server[1] if same else None
     if trace:
         result["traced_end"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
@@ -239,6 +272,14 @@ def main(argv: list[str]) -> int:
             f"({job['imported']:,} imported; load {load()})",
             flush=True,
         )
+        cpu = f"  CPU time:               {job['cpu']:6.1f} s in the worker"
+        if job["server_cpu"] is not None:
+            both = job["cpu"] + job["server_cpu"]
+            cpu += (
+                f", {job['server_cpu']:.1f} s in its database server process: "
+                f"{count / both:.0f} articles per CPU second"
+            )
+        print(cpu, flush=True)
         if job["refused"]:
             print(f"  refused: {job['refused']}")
         memory = (

@@ -64,8 +64,10 @@ def test_importing_a_document_costs_the_same_queries_for_1_or_20_quotes(editor):
     twenty = queries_to_import(document(20, "twenty"), editor)
     assert one == twenty
     # each kind of row written (outlets, speakers, both kinds of alias, the article, its
-    # boilerplate, quotes, fragments, via hops) costs an insert and one of its history
-    assert twenty <= 25
+    # boilerplate, quotes, fragments, via hops) costs an insert and one of its history; on
+    # PostgreSQL the quotes' ids are reserved first (their fragments and hops go in beside
+    # them with COPY)
+    assert twenty <= (26 if connection.vendor == "postgresql" else 25)
 
 
 @pytest.mark.django_db

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -477,3 +479,50 @@ def test_deleted_by_without_deleted_at_is_refused_with_a_message():
     quote.deleted_by = UserFactory()
     with pytest.raises(ValidationError, match="Only a deleted quote"):
         quote.clean()
+
+
+EXCLUDED = ["article", "speaker", "created_by", "updated_by", "deleted_by", "confirmed_by"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("kind", "bogus"),
+        ("kind", Quote.Kind.MIXED),
+        ("status", ""),
+        ("anchoring", None),
+        ("speaker_role", "x" * 301),
+        ("speaker_role", "x" * 300),
+        ("cue", "x" * 201),
+        ("cue", 7),
+        ("note", "x" * 6000),
+        ("mention_start", -1),
+        ("mention_start", "12"),
+        ("mention_end", None),
+        ("start", 2**31),
+        ("end", True),
+        ("text", ""),
+        ("version", -1),
+        ("created_at", "2024-01-01"),
+        ("created_at", None),
+        ("checked_at", "yesterday"),
+    ],
+)
+def test_quick_field_checks_take_and_refuse_what_django_does(field, value):
+    """A new quote's fields checked quickly come out as Django's own checks leave them: the
+    same errors with the same messages, the same values kept."""
+    from annotations.models.base import clean_fields_quickly
+
+    def checked(clean):
+        quote = Quote.prepare(ArticleFactory.build(body="He said yes."), kind="direct",
+                              fragments=[(0, 12)])  # fmt: skip
+        quote.created_at = datetime(2024, 5, 1, tzinfo=UTC)
+        setattr(quote, field, value)
+        try:
+            clean(quote)
+        except ValidationError as exc:
+            return exc.message_dict
+        return {f.attname: getattr(quote, f.attname) for f in Quote._meta.concrete_fields}
+
+    quick = checked(lambda q: clean_fields_quickly(q, exclude=EXCLUDED))
+    assert quick == checked(lambda q: q.clean_fields(exclude=EXCLUDED))

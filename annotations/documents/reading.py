@@ -36,6 +36,9 @@ from .format import (
 from .names import Directory, _deleted, _Names, _names_in, _save_names, _users
 from .validation import validate_document
 
+#: the anchorings a quote may have (the choices' values, looked up once)
+ANCHORINGS = frozenset(Quote.Anchoring.values)
+
 
 def duplicate_of(data: dict[str, Any], body: str) -> tuple[Article | None, str]:
     """The stored article ``data`` duplicates and why (``"same uid"``, ``"same URL"``,
@@ -346,7 +349,7 @@ def _prepare_quote(
     article: Article, q: dict, names: _Names, user, revisions: dict[int, Revision]
 ) -> Quote:
     anchoring = q.get("anchoring") or Quote.Anchoring.ANCHORED
-    if anchoring not in Quote.Anchoring.values:
+    if anchoring not in ANCHORINGS:
         raise ValidationError(
             f"anchoring {anchoring!r} is not one of {', '.join(Quote.Anchoring.values)}."
         )

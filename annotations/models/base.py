@@ -7,14 +7,106 @@ for people."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from datetime import datetime
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core import validators
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .history import _user_or_none, change_reason
+
+
+def _plain_values(field: models.Field) -> Callable[[Any], bool] | None:
+    """A test passing the values of ``field`` that its ``clean()`` takes as they are (no
+    conversion, no error), or None when its checks are not simple ones (a relation, a
+    validator other than limits of length and size)."""
+    if field.is_relation:
+        return None
+    limits: dict[str, Any] = {}
+    for validator in field.validators:
+        if isinstance(validator, validators.MaxLengthValidator):
+            limits["longest"] = validator.limit_value
+        elif isinstance(validator, validators.MinValueValidator):
+            limits["low"] = validator.limit_value
+        elif isinstance(validator, validators.MaxValueValidator):
+            limits["high"] = validator.limit_value
+        else:
+            return None
+    if field.choices:
+        allowed = frozenset(str(value) for value, _ in field.flatchoices)
+        return lambda value: isinstance(value, str) and value in allowed
+    if isinstance(field, models.CharField | models.TextField):
+        longest, blank = limits.get("longest"), field.blank
+        return lambda value: (
+            isinstance(value, str)
+            and (blank or value != "")
+            and (longest is None or len(value) <= longest)
+        )
+    if isinstance(field, models.IntegerField):
+        low, high = limits.get("low"), limits.get("high")
+        return lambda value: (
+            type(value) is int and (low is None or value >= low) and (high is None or value <= high)
+        )
+    if isinstance(field, models.DateTimeField):
+        return lambda value: isinstance(value, datetime)
+    return None
+
+
+_PLAIN_VALUES: dict[type[models.Model], list[tuple]] = {}
+
+
+def clean_fields_quickly(row: models.Model, exclude: Collection[str] = ()) -> None:
+    """``row.clean_fields(exclude=exclude)``, at a fraction of the cost for a row whose
+    values are plainly right (strings of an allowed length or choice, whole numbers within
+    their limits, times): only when one is not does Django's check run, with its messages.
+    For paths that check many new rows at once (an import's quotes)."""
+    model = type(row)
+    if model not in _PLAIN_VALUES:
+        _PLAIN_VALUES[model] = [
+            (f.name, f.attname, f.blank, f.empty_values, _plain_values(f))
+            for f in model._meta.concrete_fields
+        ]
+    loaded = row.__dict__
+    for name, attname, blank, empty, plain in _PLAIN_VALUES[model]:
+        if name in exclude:
+            continue
+        value = loaded[attname] if attname in loaded else getattr(row, attname)
+        if blank and value in empty:
+            continue  # as clean_fields() skips it
+        if plain is None or not plain(value):
+            row.clean_fields(exclude=exclude)
+            return
+
+
+RowT = TypeVar("RowT", bound=models.Model)
+
+
+_DEFAULTS: dict[type[models.Model], tuple[list[Any], list[tuple[int, Callable[[], Any]]]]] = {}
+
+
+def new_row(model: type[RowT]) -> RowT:
+    """``model()``, a new row holding each field's default, made through the positional path
+    of ``Model.__init__`` (the one ``from_db()`` takes): a few times faster than the keyword
+    path, for code that makes many rows."""
+    try:
+        values, made = _DEFAULTS[model]
+    except KeyError:
+        fields = model._meta.concrete_fields
+        made = [
+            (n, f.default) for n, f in enumerate(fields) if f.has_default() and callable(f.default)
+        ]
+        values = [None if (n, f.default) in made else f.get_default() for n, f in enumerate(fields)]
+        _DEFAULTS[model] = values, made
+    values = list(values)
+    for n, default in made:  # a time, a new uid: one of its own for each row
+        values[n] = default()
+    return model(*values)
 
 
 def choice_constraint(prefix: str, field: str, choices: type[models.Choices]):

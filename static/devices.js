@@ -72,8 +72,12 @@
 
   /* Code points <-> UTF-16 units in ``text``. */
   function unitsOf(text, codePoints) {
-    var chars = Array.from(text);
-    return chars.slice(0, codePoints).join("").length;
+    var units = 0;
+    for (var n = 0; n < codePoints && units < text.length; n++) {
+      var c = text.charCodeAt(units);
+      units += c >= 0xd800 && c <= 0xdbff && isLow(text.charCodeAt(units + 1)) ? 2 : 1;
+    }
+    return units;
   }
 
   function codePointsOf(text, units) {
@@ -344,8 +348,16 @@
     });
   }
 
+  // What the pending mark was drawn for: it is drawn again only when that changes (this runs
+  // after every change to the page, and finding ranges walks the whole text).
+  var pendingFor = null;
+
   function markPending() {
     if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+    var form = openForm();
+    var key = form ? formSpans(form).join(" ") : "";
+    if (pendingFor && pendingFor.form === form && pendingFor.key === key) return;
+    pendingFor = { form: form, key: key };
     var ranges = pendingRanges();
     if (ranges.length) {
       var h = new Highlight();
@@ -707,6 +719,8 @@
     if (t && (t.id === "workspace" || t.id === "flash" || (t.contains && t.contains(document.getElementById("workspace"))))) {
       announceFlash();
     }
+    var el = textEl();
+    if (t && el && (t === el || t.contains(el) || el.contains(t))) pendingFor = null; // new text
     afterChange();
   });
 

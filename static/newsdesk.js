@@ -495,6 +495,22 @@
     choose(wanted, { scrollText: Boolean(ws.dataset.select) });
   });
 
+  /* A change that redrew only what changed (the quote's list entry, the paragraphs of the
+   * text it marks): the same, from the event the answer names. */
+  document.addEventListener("newsdesk:patched", function (event) {
+    var wanted = (event.detail && String(event.detail.select || "")) || "";
+    choose(wanted || current, { scrollText: Boolean(wanted) });
+  });
+
+  /* A new list entry goes before the entry that follows it in the text; when the page does
+   * not show that one (another editor's quote, since), at the end of the list. */
+  document.addEventListener("htmx:oobErrorNoTarget", function (event) {
+    var entry = event.detail && event.detail.content;
+    var list = document.getElementById("quote-list");
+    if (!list || !entry || !entry.hasAttribute || !entry.hasAttribute("data-list-entry")) return;
+    while (entry.firstElementChild) list.appendChild(entry.firstElementChild);
+  });
+
   // A list that arrives after an option was highlighted (an answer to earlier typing) keeps
   // that option highlighted when it is still offered, so Enter picks what the editor saw.
   function optionKey(option) {

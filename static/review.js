@@ -274,6 +274,22 @@
 
   /* A workspace swap that is not ours (a save from the edit form, a decision from the list,
    * an undo button) leaves the panel behind: bring it up to date from where it stood. */
+  function catchUp() {
+    var p = panel();
+    if (!p || !window.htmx) return false;
+    var values = { panel: "1", mode: p.dataset.mode };
+    if (editing && editing === p.dataset.quote) values.after = editing;
+    else if (p.dataset.quote) values.from = p.dataset.quote;
+    editing = null;
+    refocus = true;
+    window.htmx.ajax("GET", p.dataset.reviewUrl, {
+      target: "#review-slot",
+      swap: "innerHTML",
+      values: values,
+    });
+    return true;
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.target;
     if (!(target instanceof Element)) return;
@@ -281,24 +297,19 @@
     var isWorkspace = ws && (target === ws || target.contains(ws));
     if (isWorkspace && ownRequest) {
       ownRequest = false;
-    } else if (isWorkspace && panel() && window.htmx) {
-      var p = panel();
-      var values = { panel: "1", mode: p.dataset.mode };
-      if (editing && editing === p.dataset.quote) values.after = editing;
-      else if (p.dataset.quote) values.from = p.dataset.quote;
-      editing = null;
-      refocus = true;
-      window.htmx.ajax("GET", p.dataset.reviewUrl, {
-        target: "#review-slot",
-        swap: "innerHTML",
-        values: values,
-      });
+    } else if (isWorkspace && catchUp()) {
       return;
     }
     if (refocus && panel()) {
       refocus = false;
       panel().focus({ preventScroll: true });
     }
+  });
+
+  // The same change answered with only what changed (newsdesk.js): the panel catches up too.
+  document.addEventListener("newsdesk:patched", function () {
+    if (ownRequest) ownRequest = false;
+    else catchUp();
   });
 
   document.addEventListener("htmx:responseError", function () {

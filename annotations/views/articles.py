@@ -23,6 +23,7 @@ from .common import (
     error_response,
     message_of,
     quotes_csv_url,
+    render_workspace,
     workspace_context,
     workspace_response,
 )
@@ -171,9 +172,9 @@ def article_detail(request, pk):
     if request.GET.get("history"):
         context["timeline"] = article_timeline(article, request.user)
     if request.htmx and request.htmx.target == "workspace":
-        return render(request, "annotations/article_detail.html#workspace", context)
+        return render_workspace(request, "annotations/article_detail.html#workspace", context)
     context["revision_number"] = article.current_revision_number()
-    return render(request, "annotations/article_detail.html", context)
+    return render_workspace(request, "annotations/article_detail.html", context)
 
 
 @require_POST
@@ -210,7 +211,7 @@ def article_status(request, pk):
             context["confirm_done"] = pending
             context["confirm_seen"] = " ".join(f"{pk}:{v}" for pk, v in versions.items())
             context["confirm_changed"] = request.POST.get("pending") == "reject"
-            return render(request, "annotations/article_detail.html", context, status=409)
+            return render_workspace(request, "annotations/article_detail.html", context, status=409)
         if pending:
             quotes = list(
                 waiting.select_related("speaker").prefetch_related(

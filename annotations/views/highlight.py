@@ -3,15 +3,20 @@ boilerplate marked, and the quotes it shows, each with what the list needs worke
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from html import escape
+from typing import NamedTuple
 
-from django.db.models import F
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-from ..models import Article, Fragment, Quote, ViaHop
+from .. import text as textrules
+from ..models import Article, Quote, ViaHop
 
 PALETTE_SIZE = 8
 
@@ -20,133 +25,354 @@ def palette(speaker_id: int | None) -> str:
     return "n" if speaker_id is None else str(speaker_id % PALETTE_SIZE)
 
 
-def highlight(body: str, quotes: Iterable[Quote], boilerplate: Iterable[tuple[int, int]]):
-    """The body as HTML (each quote carrying its fragments as ``spans``, see
-    ``article_quotes``): its text cut at every fragment, mention, cue and boilerplate
-    boundary into segments, each a ``<mark>`` (inside a quote) or ``<span>`` carrying the ids
-    of the quotes covering it (``data-q``, innermost first), of the quotes whose speaker
-    mention (``data-m``) or cue (``data-c``) it is, and classes for colour, kind, depth and
-    status. Overlapping and nested quotes both stay visible. One sweep over the sorted
-    boundaries: O(n log n) in the number of spans, plus the output.
+def highlight(
+    body: str,
+    quotes: Iterable,
+    boilerplate: Iterable[tuple[int, int]],
+    *,
+    paragraphs: Collection[int] | None = None,
+    oob: bool = False,
+) -> SafeString:
+    """The body as HTML, a ``<span class="para" id="para-N">`` per paragraph (``paragraph_starts``),
+    each quote carrying its fragments as ``spans`` (see ``article_quotes``): the text cut at
+    every paragraph, fragment, mention, cue and boilerplate boundary into segments, each a
+    ``<mark>`` (inside a quote) or ``<span>`` carrying the ids of the quotes covering it
+    (``data-q``, innermost first), of the quotes whose speaker mention (``data-m``) or cue
+    (``data-c``) it is, and classes for colour, kind, depth and status. Overlapping and nested
+    quotes both stay visible. One sweep over the sorted boundaries: O(n log n) in the number
+    of spans, plus the output.
+
+    ``paragraphs`` draws only those (by number), from the quotes that touch them: a paragraph
+    drawn so is the same as in the whole body. ``oob`` marks each paragraph to replace its
+    namesake in the page (htmx's out-of-band swap).
 
     Every piece of text is escaped here (``html.escape``, quotes included, as Django's
     ``escape``); the result holds no whitespace of its own, so the container's text is
     exactly the body."""
+    n = len(body)
     opens: dict[int, list] = defaultdict(list)
     closes: dict[int, list] = defaultdict(list)
-    n = len(body)
-
-    def add(start, end, layer, key, info=None):
-        if start is None or end is None or not (0 <= start < end <= n):
-            return
-        opens[start].append((layer, key, info))
-        closes[end].append((layer, key, info))
-
+    suggested = Quote.Status.SUGGESTED
     for quote in quotes:
         if quote.anchoring == Quote.Anchoring.ORPHANED:
             continue  # its spans belong to an earlier revision
+        pk, colour, kind = quote.pk, palette(quote.speaker_id), quote.kind
         for start, end in quote.spans:
-            add(start, end, "q", (quote.pk, start), (quote, end))
-        add(quote.mention_start, quote.mention_end, "m", quote.pk)
-        add(quote.cue_start, quote.cue_end, "c", quote.pk)
+            if 0 <= start < end <= n:
+                # Sorted as they stand: innermost (shortest) first, then the later-starting.
+                sugg = quote.status == suggested
+                # The mark of a piece covered by this fragment alone, worked out once.
+                alone = (
+                    f'<mark class="hl sp{colour} bg{colour} k-{kind} d1{" sugg" if sugg else ""}"'
+                    f' aria-describedby="qd-{pk}" data-q="{pk}">'
+                )
+                info = (end - start, -start, pk, colour, kind, sugg, alone)
+                opens[start].append(("q", (pk, start), info))
+                closes[end].append(("q", (pk, start)))
+        for layer, start, end in (
+            ("m", quote.mention_start, quote.mention_end),
+            ("c", quote.cue_start, quote.cue_end),
+        ):
+            if start is not None and end is not None and 0 <= start < end <= n:
+                opens[start].append((layer, pk, pk))
+                closes[end].append((layer, pk))
     for index, (start, end) in enumerate(boilerplate):
-        add(start, end, "b", index)
+        if 0 <= start < end <= n:
+            opens[start].append(("b", index, index))
+            closes[end].append(("b", index))
 
-    points = sorted({0, n, *opens, *closes})
-    active: dict[str, dict] = {"q": {}, "m": {}, "c": {}, "b": {}}
+    starts = textrules.paragraph_starts(body)
+    para_at = {start: number for number, start in enumerate(starts)}
+    extra = ' hx-swap-oob="true"' if oob else ""
+    # Most bodies hold no character that needs escaping; a piece is escaped only when one of
+    # them falls inside it.
+    specials = [m.start() for m in re.finditer(r"[&<>\"']", body)]
+    points = sorted({0, n, *starts, *opens, *closes})
+    covering: dict = {}
+    mentions: dict = {}
+    cues: dict = {}
+    boiler: dict = {}
+    active = {"q": covering, "m": mentions, "c": cues, "b": boiler}
     out: list[str] = []
-    for i, point in enumerate(points[:-1]):
-        for layer, key, _info in closes.get(point, ()):
+    drawing = False
+    for i in range(len(points) - 1):
+        point = points[i]
+        for layer, key in closes.get(point, ()):
             active[layer].pop(key, None)
         for layer, key, info in opens.get(point, ()):
-            active[layer][key] = (info[0], point, info[1]) if layer == "q" else (info, point)
+            active[layer][key] = info
+        number = para_at.get(point)
+        if number is not None:
+            if drawing:
+                out.append("</span>")
+            drawing = paragraphs is None or number in paragraphs
+            if drawing:
+                out.append(f'<span class="para" id="para-{number}"{extra}>')
+        if not drawing:
+            continue
         end = points[i + 1]
-        text = escape(body[point:end])
-        covering, mentions, cues = active["q"], active["m"], active["c"]
-        if not (covering or mentions or cues or active["b"]):
+        text = body[point:end]
+        if specials:
+            at = bisect_left(specials, point)
+            if at < len(specials) and specials[at] < end:
+                text = escape(text)
+        if not (covering or mentions or cues or boiler):
             out.append(text)
             continue
-        classes = []
+        if len(covering) == 1 and not (mentions or cues or boiler):
+            (inner,) = covering.values()
+            out.append(f"{inner[6]}{text}</mark>")
+            continue
+        classes = ""
         attrs = ""
         if covering:
             # Innermost (shortest fragment) first: it sets the underline, the outermost the
             # background, so a quote nested in another shows both.
-            ranked = sorted(
-                covering.values(),
-                key=lambda item: (item[2] - item[1], -item[1], item[0].pk),
-            )
-            inner, outer = ranked[0][0], ranked[-1][0]
-            ids = []
-            for quote, *_ in ranked:
-                if quote.pk not in ids:
-                    ids.append(quote.pk)
-            classes += [
-                "hl",
-                f"sp{palette(inner.speaker_id)}",
-                f"bg{palette(outer.speaker_id)}",
-                f"k-{inner.kind}",
-                f"d{min(len(ids), 3)}",
-            ]
-            if all(q.status == Quote.Status.SUGGESTED for q, *_ in ranked):
-                classes.append("sugg")
-            # Speaker, kind and status in words for screen readers: the quote list's
-            # description of each covering quote (``qd-ID`` in article_detail.html).
-            attrs += ' aria-describedby="' + " ".join(f"qd-{pk}" for pk in ids) + '"'
-            attrs += ' data-q="' + " ".join(str(pk) for pk in ids) + '"'
+            if len(covering) == 1:
+                (inner,) = covering.values()
+                pk = inner[2]
+                classes = f"hl sp{inner[3]} bg{inner[3]} k-{inner[4]} d1"
+                attrs = f' aria-describedby="qd-{pk}" data-q="{pk}"'
+                if inner[5]:
+                    classes += " sugg"
+            else:
+                ranked = sorted(covering.values())
+                inner, outer = ranked[0], ranked[-1]
+                ids = list(dict.fromkeys(item[2] for item in ranked))
+                classes = f"hl sp{inner[3]} bg{outer[3]} k-{inner[4]} d{min(len(ids), 3)}"
+                if all(item[5] for item in ranked):
+                    classes += " sugg"
+                # Speaker, kind and status in words for screen readers: the quote list's
+                # description of each covering quote (``qd-ID`` in the list's entries).
+                described = " ".join([f"qd-{pk}" for pk in ids])
+                attrs = f' aria-describedby="{described}" data-q="{" ".join(map(str, ids))}"'
         if mentions:
-            classes.append("mention")
-            attrs += ' data-m="' + " ".join(str(pk) for pk in sorted(mentions)) + '"'
+            classes += " mention"
+            attrs += f' data-m="{ids_of(mentions)}"'
         if cues:
-            classes.append("cue")
-            attrs += ' data-c="' + " ".join(str(pk) for pk in sorted(cues)) + '"'
-        if active["b"]:
-            classes.append("boiler")
+            classes += " cue"
+            attrs += f' data-c="{ids_of(cues)}"'
+        if boiler:
+            classes += " boiler"
             if not covering:
                 attrs += ' aria-describedby="boiler-note"'
         tag = "mark" if covering else "span"
-        out.append(f'<{tag} class="{" ".join(classes)}"{attrs}>{text}</{tag}>')
+        out.append(f'<{tag} class="{classes.lstrip()}"{attrs}>{text}</{tag}>')
+    if drawing:
+        out.append("</span>")
     return mark_safe("".join(out))  # noqa: S308 - every text piece above is escaped
 
 
-def article_quotes(article: Article, annotator=None) -> list[Quote]:
-    """The article's live, not rejected quotes in text order, each with its fragment
-    ``spans`` and ``via_label``, in three queries whatever their number. (Not
-    ``with_related``: joining the article would copy its body into every row, and
-    ``prefetch_related`` spends more on a thousand related managers than on the rows.)"""
-    quotes = list(
-        Quote.objects.filter(article=article, annotator=annotator)
-        .exclude(status=Quote.Status.REJECTED)
-        .select_related("speaker")
-        .annotate(revision_number=F("revision__number"))
-        .order_by("start", "end", "id")
+def ids_of(found: dict) -> str:
+    return str(next(iter(found))) if len(found) == 1 else " ".join(map(str, sorted(found)))
+
+
+def paragraphs_touched(body: str, ranges: Iterable[tuple[int, int]]) -> set[int]:
+    """The numbers of the paragraphs that the spans ``ranges`` (of the body) touch."""
+    starts = textrules.paragraph_starts(body)
+    touched: set[int] = set()
+    for start, end in ranges:
+        first = bisect_right(starts, start) - 1
+        last = bisect_right(starts, max(start, end - 1)) - 1
+        touched.update(range(max(first, 0), max(last, 0) + 1))
+    return touched
+
+
+def paragraph_bounds(body: str, numbers: Iterable[int]) -> list[tuple[int, int]]:
+    starts = textrules.paragraph_starts(body)
+    ends = [*starts[1:], len(body)]
+    return [(starts[k], ends[k]) for k in sorted(numbers) if k < len(starts)]
+
+
+class ShownQuote(NamedTuple):
+    """A quote as the article page shows it: what the highlight and the list need, read as
+    plain values (a thousand model instances cost more than the rest of the page)."""
+
+    pk: int
+    version: int
+    kind: str
+    status: str
+    anchoring: str
+    speaker_id: int | None
+    speaker_name: str | None
+    text: str
+    cue: str
+    start: int
+    end: int
+    mention_start: int | None
+    mention_end: int | None
+    cue_start: int | None
+    cue_end: int | None
+    spans: list[tuple[int, int]]  # its fragments
+    via: list[str]  # the names of its via hops, nearest the speaker first
+
+    @property
+    def is_suggested(self) -> bool:
+        return self.status == Quote.Status.SUGGESTED
+
+    @property
+    def via_label(self) -> str:
+        return " › ".join(self.via)
+
+    @property
+    def marked_ranges(self) -> list[tuple[int, int]]:
+        """The spans of the body it marks: its fragments, mention and cue."""
+        found = list(self.spans)
+        for start, end in ((self.mention_start, self.mention_end), (self.cue_start, self.cue_end)):
+            if start is not None and end is not None:
+                found.append((start, end))
+        return found
+
+
+COLUMNS = [("speaker__name" if f == "speaker_name" else f) for f in ShownQuote._fields[:-2]]
+
+
+def shown_quotes(article: Article, annotator=None, *, only: Q | None = None) -> QuerySet:
+    """The article's live, not rejected quotes as its page shows them (one editor of an
+    agreement task sees only their own), narrowed by ``only``."""
+    quotes = Quote.objects.filter(article=article, annotator=annotator).exclude(
+        status=Quote.Status.REJECTED
     )
-    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for quote_id, start, end in (
-        Fragment.objects.filter(quote__article=article, quote__annotator=annotator)
-        .order_by("quote_id", "start")
-        .values_list("quote_id", "start", "end")
+    return quotes.filter(only) if only is not None else quotes
+
+
+def article_quotes(article: Article, annotator=None, *, only: Q | None = None) -> list[ShownQuote]:
+    """The article's live, not rejected quotes in text order (``shown_quotes``), each with
+    its fragment ``spans`` and ``via`` hops, in two queries whatever their number: the quotes
+    joined with their fragments (a row per fragment), and the hops."""
+    rows = (
+        shown_quotes(article, annotator, only=only)
+        .order_by("start", "end", "id", "fragments__start")
+        .values_list(*COLUMNS, "fragments__start", "fragments__end")
+    )
+    quotes: list[ShownQuote] = []
+    last = None
+    for row in plain_rows(rows):
+        if last is None or last.pk != row[0]:
+            last = ShownQuote(*row[:-2], [], [])
+            quotes.append(last)
+        if row[-2] is not None:
+            last.spans.append(row[-2:])
+    if not quotes:
+        return quotes
+    by_id = {quote.pk: quote for quote in quotes}
+    if only is None:  # joined on the article rather than a list of a thousand ids
+        hops = ViaHop.objects.filter(quote__article=article, quote__annotator=annotator)
+    else:
+        hops = ViaHop.objects.filter(quote_id__in=by_id)
+    for quote_id, outlet, speaker in hops.order_by("quote_id", "position").values_list(
+        "quote_id", "outlet__name", "speaker__name"
     ):
-        spans[quote_id].append((start, end))
-    via: dict[int, list[str]] = defaultdict(list)
-    for quote_id, outlet, speaker in (
-        ViaHop.objects.filter(quote__article=article, quote__annotator=annotator)
-        .order_by("quote_id", "position")
-        .values_list("quote_id", "outlet__name", "speaker__name")
-    ):
-        via[quote_id].append(outlet if outlet is not None else speaker)
-    speaker_url = url_maker("annotations:speaker-detail")
-    kinds = dict(Quote.Kind.choices)
-    # Everything the list shows, worked out here once: a thousand quotes through the template
-    # engine's lookups, filters and {% url %} tags would cost more than the rest of the page.
-    for quote in quotes:
-        quote.article = article
-        quote.palette = palette(quote.speaker_id)
-        quote.kind_label = kinds.get(quote.kind, quote.kind)
-        quote.short_text = quote.text if len(quote.text) <= 220 else quote.text[:219] + "…"
-        quote.spans = spans[quote.pk]
-        quote.via_label = " › ".join(via[quote.pk])
-        quote.speaker_url = speaker_url(quote.speaker_id) if quote.speaker_id else ""
+        if quote_id in by_id:
+            by_id[quote_id].via.append(outlet if outlet is not None else speaker)
     return quotes
+
+
+def plain_rows(rows: QuerySet) -> list[tuple]:
+    """The rows of a ``values_list`` query as the database driver gives them: for plain
+    columns (numbers, text) the same values, without the ORM's work on each of a thousand
+    rows."""
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def touching(ranges: Iterable[tuple[int, int]]) -> Q:
+    """Quotes with a fragment, mention or cue overlapping any of ``ranges``."""
+    found = Q(pk__in=[])
+    for start, end in ranges:
+        found |= (
+            Q(fragments__start__lt=end, fragments__end__gt=start)
+            | Q(mention_start__lt=end, mention_end__gt=start)
+            | Q(cue_start__lt=end, cue_end__gt=start)
+        )
+    return Q(pk__in=Quote.objects.filter(found).values("pk"))
+
+
+KIND_LABELS = dict(Quote.Kind.choices)
+
+
+class QuoteItems:
+    """The quote list's entries as HTML, one ``<li>`` a quote, written here rather than in a
+    template: a thousand entries through the template engine's lookups cost more than the
+    rest of the page. Every value is escaped."""
+
+    def __init__(self, can_edit: bool):
+        self.speaker_url = url_maker("annotations:speaker-detail")
+        self.speakers: dict[int | None, tuple[str, str]] = {}
+        self.kinds: dict[str, tuple[str, str]] = {}
+        buttons = (
+            '<button type="button" data-action="edit">Edit <kbd>e</kbd></button> '
+            '<button type="button" class="danger" data-action="delete">Delete</button>'
+        )
+        decide = (
+            '<button type="button" class="primary" data-action="accept">Accept <kbd>a</kbd>'
+            '</button> <button type="button" data-action="reject">Reject <kbd>r</kbd></button> '
+        )
+        # The buttons under an entry: for a confirmed quote, and for a suggestion.
+        self.actions = (
+            (
+                f'<div class="qi-actions">{buttons}</div>\n',
+                f'<div class="qi-actions">{decide}{buttons}</div>\n',
+            )
+            if can_edit
+            else ("", "")
+        )
+
+    def speaker(self, q: ShownQuote) -> tuple[str, str]:
+        """The speaker's link in the entry's head, and the name for its description."""
+        found = self.speakers.get(q.speaker_id)
+        if found is None:
+            if q.speaker_id is None:
+                found = ('<span class="speaker muted">Unknown speaker</span>', "Unknown speaker")
+            else:
+                name = escape(q.speaker_name)
+                url = self.speaker_url(q.speaker_id)
+                found = (f'<a href="{url}" class="speaker">{name}</a>', name)
+            self.speakers[q.speaker_id] = found
+        return found
+
+    def kind(self, kind: str) -> tuple[str, str]:
+        """The kind's badge in the entry's head, and its name for the description."""
+        found = self.kinds.get(kind)
+        if found is None:
+            label = KIND_LABELS.get(kind, kind)
+            badge = f'<span class="badge kind-{escape(kind)}">{escape(label)}</span>'
+            found = self.kinds[kind] = (badge, escape(label.lower()))
+        return found
+
+    def item(self, q: ShownQuote, oob: str = "") -> str:
+        """One entry; ``oob`` makes it an htmx out-of-band swap of that style."""
+        colour = palette(q.speaker_id)
+        suggested = q.status == Quote.Status.SUGGESTED
+        badge, kind = self.kind(q.kind)
+        link, name = self.speaker(q)
+        head = f'<span class="swatch sp{colour}" aria-hidden="true"></span> {link} {badge}'
+        if suggested:
+            head += ' <span class="badge sugg-badge">suggested</span>'
+        if q.anchoring != Quote.Anchoring.ANCHORED:
+            head += f' <span class="badge anchoring-badge">{escape(q.anchoring)}</span>'
+        swap = f' hx-swap-oob="{oob}"' if oob else ""
+        said = "suggested, not yet checked" if suggested else "confirmed"
+        short = q.text if len(q.text) <= 220 else q.text[:219] + "…"
+        meta = f'<span class="cue-label">{escape(q.cue)}</span>' if q.cue else ""
+        if q.via:
+            meta += f" · via {escape(q.via_label)}"
+        return (
+            f'<li id="quote-{q.pk}" class="quote-item sp{colour}'
+            f'{" is-suggested" if suggested else ""}" data-quote="{q.pk}" '
+            f'data-version="{q.version}" tabindex="-1"{swap}>\n'
+            f'<h3 class="qi-head">{head}</h3>\n'
+            f'<span id="qd-{q.pk}" class="visually-hidden">{name}, '
+            f"{kind} quote, {said}</span>\n"
+            f'<p class="qi-text">{escape(short)}</p>\n'
+            f'<p class="qi-meta">{meta}</p>\n'
+            f"{self.actions[suggested]}</li>\n"
+        )
+
+    def html(self, quotes: Iterable[ShownQuote]) -> SafeString:
+        return mark_safe("".join(self.item(q) for q in quotes))  # noqa: S308 - escaped above
 
 
 def url_maker(name: str) -> Callable[[int], str]:

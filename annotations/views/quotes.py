@@ -18,6 +18,7 @@ from .. import text as textrules
 from ..forms import QuoteForm, fit_selection
 from ..models import Action, AgreementTask, Article, BoilerplateRange, Outlet, Quote, Speaker
 from .common import (
+    as_shown,
     changed_by,
     editor_required,
     error_response,
@@ -26,6 +27,7 @@ from .common import (
     seen_version,
     stale_response,
     version_required,
+    workspace_patch,
     workspace_response,
 )
 
@@ -102,7 +104,8 @@ def quote_create(request, pk):
     # One of an agreement task's two editors annotates on their own.
     annotator = request.user if task and task.is_annotator(request.user) else None
     quote = form.save(request.user, annotator=annotator)
-    return workspace_response(request, article, select=quote.pk, flash="Quote saved.")
+    before: dict = {quote.pk: None}  # not on the page until now
+    return workspace_patch(request, article, before, select=quote.pk, flash="Quote saved.")
 
 
 def editable_quote(pk) -> Quote:
@@ -168,6 +171,7 @@ def quote_update(request, pk):
         return quote_conflict(request, form)
     if not form.is_valid():
         return render_quote_form(request, form, status=422)
+    before = {quote.pk: as_shown(request, quote.article, quote.pk)}
     try:
         with Action.track(request.user, quote.article, Action.Kind.EDIT, [quote]):
             form.save(request.user, accept=bool(request.POST.get("accept")))
@@ -175,7 +179,7 @@ def quote_update(request, pk):
                 quote.mark_checked(request.user)  # the reviewer's correction checks it
     except Quote.VersionConflict:
         return quote_conflict(request, form)
-    return workspace_response(request, quote.article, select=quote.pk, flash="Quote saved.")
+    return workspace_patch(request, quote.article, before, select=quote.pk, flash="Quote saved.")
 
 
 def quote_conflict(request, form: QuoteForm) -> HttpResponse:
@@ -227,11 +231,12 @@ def quote_add_fragment(request, pk):
         if Quote.all_objects.filter(pk=quote.pk, version=seen).exists():
             return error_response(request, message_of(exc))
         return stale_response(request, quote, undone="given the fragment")
+    before = {quote.pk: as_shown(request, quote.article, quote.pk)}
     try:
         quote.edit(fragments=spans, by=request.user, expected_version=seen)
     except Quote.VersionConflict:
         return stale_response(request, quote, undone="given the fragment")
-    return workspace_response(request, quote.article, select=quote.pk, flash="Fragment added.")
+    return workspace_patch(request, quote.article, before, select=quote.pk, flash="Fragment added.")
 
 
 @require_POST
@@ -240,12 +245,13 @@ def quote_delete(request, pk):
     quote, seen, refused = quote_to_change(request, pk, undone="deleted")
     if refused:
         return refused
+    before = {quote.pk: as_shown(request, quote.article, quote.pk)}
     try:
         with Action.track(request.user, quote.article, Action.Kind.DELETE, [quote]):
             quote.soft_delete(by=request.user, expected_version=seen)
     except Quote.VersionConflict:
         return stale_response(request, quote, undone="deleted")
-    return workspace_response(request, quote.article, flash="Quote deleted.", undo=quote)
+    return workspace_patch(request, quote.article, before, flash="Quote deleted.", undo=quote)
 
 
 @require_POST
@@ -255,6 +261,7 @@ def quote_restore(request, pk):
     if refused:
         return refused
     last = Action.last_for(request.user, quote.article)
+    before = {quote.pk: as_shown(request, quote.article, quote.pk)}
     try:
         if last is not None and last.kind == Action.Kind.DELETE and last.quote_ids == [quote.pk]:
             last.undo(by=request.user)  # the delete's undo button: that action is undone
@@ -265,7 +272,7 @@ def quote_restore(request, pk):
         return stale_response(request, quote, undone="restored")
     except ValidationError as exc:
         return error_response(request, message_of(exc), status=409)
-    return workspace_response(request, quote.article, select=quote.pk, flash="Quote restored.")
+    return workspace_patch(request, quote.article, before, select=quote.pk, flash="Quote restored.")
 
 
 @require_POST
@@ -293,12 +300,15 @@ def quote_accept(request, pk):
     quote, seen, refused = quote_to_change(request, pk, undone="accepted")
     if refused:
         return refused
+    before = {quote.pk: as_shown(request, quote.article, quote.pk)}
     try:
         with Action.track(request.user, quote.article, Action.Kind.ACCEPT, [quote]):
             quote.accept(by=request.user, expected_version=seen)
     except Quote.VersionConflict:
         return stale_response(request, quote, undone="accepted")
-    return workspace_response(request, quote.article, select=quote.pk, flash="Suggestion accepted.")
+    return workspace_patch(
+        request, quote.article, before, select=quote.pk, flash="Suggestion accepted."
+    )
 
 
 @require_POST
@@ -307,12 +317,13 @@ def quote_reject(request, pk):
     quote, seen, refused = quote_to_change(request, pk, undone="rejected")
     if refused:
         return refused
+    before = {quote.pk: as_shown(request, quote.article, quote.pk)}
     try:
         with Action.track(request.user, quote.article, Action.Kind.REJECT, [quote]):
             quote.reject(by=request.user, expected_version=seen)
     except Quote.VersionConflict:
         return stale_response(request, quote, undone="rejected")
-    return workspace_response(request, quote.article, flash="Suggestion rejected.")
+    return workspace_patch(request, quote.article, before, flash="Suggestion rejected.")
 
 
 @require_GET

@@ -23,6 +23,7 @@ from .common import (
     editor_required,
     error_response,
     message_of,
+    render_workspace,
     seen_version,
     version_required,
     workspace_context,
@@ -244,11 +245,11 @@ def review_response(
     if request.htmx:
         context = workspace_context(request, article, undo=undo, **extra)
         context.update(review)
-        return render(request, "annotations/review_response.html", context, status=status)
+        return render_workspace(request, "annotations/review_response.html", context, status=status)
     context = workspace_context(request, article, **extra)
     context.update(workflow_context(request, article))
     context.update(review)
-    return render(request, "annotations/article_detail.html", context, status=status)
+    return render_workspace(request, "annotations/article_detail.html", context, status=status)
 
 
 def article_quote(article: Article, value: str) -> Quote | None:

@@ -138,9 +138,11 @@ def test_worker_runs_a_job_queued_running_done(start_worker):
 
     wait_for(finished, what="the job to finish")
     job.refresh_from_db()
-    assert seen[0] in ("queued", "running") and "running" in seen and seen[-1] == "done"
+    # 40 articles take the worker a fraction of a second, too short to be sure a poll
+    # lands while it runs; the start it recorded when it set the job running shows it did.
+    assert seen[0] in ("queued", "running") and seen[-1] == "done"
     assert job.done == job.total == 40 and len(job.report["imported"]) == 40
-    assert job.started_at <= job.finished_at and job.rate > 0
+    assert job.started_at is not None and job.started_at <= job.finished_at and job.rate > 0
     assert Article.objects.count() == 40
     no_partial_articles()
 

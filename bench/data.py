@@ -322,6 +322,8 @@ def fill(n_articles: int, n_quotes: int, *, seed: int = 1, verbose: bool = True)
         fill_postgres(gen, tables, connection)
         with connection.cursor() as cursor:
             cursor.execute(paths.BACKFILL_OUTLETS, {"low": 0, "high": 2**62})
+            speakers = import_module("annotations.migrations.0017_quote_outlet_speaker")
+            cursor.execute(speakers.BACKFILL_SPEAKERS, {"low": 0, "high": 2**62})
             paths.create_indexes(cursor)
         with connection.cursor() as cursor:
             for table in TABLES:

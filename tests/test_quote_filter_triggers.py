@@ -8,7 +8,7 @@ import pytest
 
 from annotations.documents import import_document
 from annotations.models import Article, Hop, Outlet, Quote, ViaHop
-from tests.factories import ArticleFactory, OutletFactory, QuoteFactory
+from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory
 from tests.test_documents import document
 from tests.test_quote_filter_paths import filtered, reference, when
 
@@ -117,3 +117,31 @@ def test_filters_follow_an_import(editor):
     for query in queries:
         assert filtered(query) == reference(query), query
     assert len(filtered({"published_before": when(2014)})) == 4
+
+
+def test_speaker_and_outlet_filter_follows_every_change_of_speaker(editor):
+    paper, agency = OutletFactory(name="Paper"), OutletFactory(name="Agency")
+    smith, jones = SpeakerFactory(name="Ann Smith"), SpeakerFactory(name="Bob Jones")
+    article = ArticleFactory(publisher=paper)
+    quote = QuoteFactory(article=article, speaker=smith)
+    quote.set_via([Hop(outlet=agency)])
+    other = QuoteFactory(article=article, speaker=jones)
+
+    def check():
+        for outlet in (paper.pk, agency.pk):
+            for speaker in (smith.pk, jones.pk):
+                query = {"outlet": outlet, "speaker": speaker}
+                assert filtered(query) == reference(query), query
+
+    check()
+    assert filtered({"outlet": agency.pk, "speaker": smith.pk}) == [quote.pk]
+    Quote.all_objects.filter(pk=quote.pk).update(speaker=jones)
+    check()
+    assert filtered({"outlet": agency.pk, "speaker": jones.pk}) == [quote.pk]
+    assert filtered({"outlet": paper.pk, "speaker": smith.pk}) == []
+    Quote.all_objects.filter(pk=quote.pk).update(speaker=None)
+    check()
+    Quote.all_objects.filter(pk=quote.pk).update(speaker=smith)
+    smith.merge(jones, by=editor)  # Jones's quotes are Smith's now
+    check()
+    assert filtered({"outlet": paper.pk, "speaker": smith.pk}) == sorted([quote.pk, other.pk])

@@ -58,7 +58,9 @@ class DateTimeFilter(filters.IsoDateTimeFilter):
 
 class QuoteFilter(filters.FilterSet):
     article = IdFilter(field_name="article_id", help_text="Quotes in this article (id).")
-    speaker = IdFilter(field_name="speaker_id", help_text="Quotes by this speaker (id).")
+    speaker = IdFilter(
+        field_name="speaker_id", method="filter_speaker", help_text="Quotes by this speaker (id)."
+    )
     outlet = IdFilter(
         method="filter_outlet",
         help_text="Quotes published by this outlet or relayed through it at any via hop (id).",
@@ -88,8 +90,15 @@ class QuoteFilter(filters.FilterSet):
         model = Quote
         fields: list[str] = []
 
+    def filter_speaker(self, queryset, name, value):
+        if self.form.cleaned_data.get("outlet") is not None:
+            return queryset  # filter_outlet takes the speaker along
+        return queryset.filter(speaker_id=value)
+
     def filter_outlet(self, queryset, name, value):
-        return queryset.through_outlet(value)
+        # With a speaker too, the outlet's quotes by that speaker are one index range (a
+        # second test of the speaker on the quote would only mislead the planner's count).
+        return queryset.through_outlet(value, speaker=self.form.cleaned_data.get("speaker"))
 
     def filter_published(self, queryset, name, value):
         if name == "published_after":

@@ -183,17 +183,21 @@ class QuoteQuerySet(models.QuerySet):
     def _on_postgresql(self) -> bool:
         return connections[self.db].vendor == "postgresql"
 
-    def through_outlet(self, outlet):
-        """Quotes published by ``outlet`` or relayed through it at any hop.
+    def through_outlet(self, outlet, *, speaker=None):
+        """Quotes published by ``outlet`` or relayed through it at any hop, and by
+        ``speaker`` when one is given.
 
-        On PostgreSQL through the outlet table that triggers keep (migration 0013): the
-        outlet's quotes in id order, one index range, so that a page stops after its last
-        row whether the outlet has ten quotes or a hundred thousand."""
+        On PostgreSQL through the outlet table that triggers keep (migrations 0013 and
+        0017): the outlet's quotes (by the speaker) in id order, one index range, so that a
+        page stops after its last row whether the outlet has ten quotes or a hundred
+        thousand, and however common the speaker is elsewhere."""
         outlet_id = outlet.pk if isinstance(outlet, Outlet) else int(outlet)
+        speaker_id = speaker.pk if isinstance(speaker, Speaker) else speaker
         if self._on_postgresql():
-            return self.filter(pk__in=_QuoteColumn.outlet_quotes(outlet_id))
+            return self.filter(pk__in=_QuoteColumn.outlet_quotes(outlet_id, speaker_id))
         hops = ViaHop.objects.filter(quote=OuterRef("pk"), outlet=outlet_id)
-        return self.filter(Q(article__publisher=outlet_id) | Exists(hops))
+        quotes = self.filter(Q(article__publisher=outlet_id) | Exists(hops))
+        return quotes if speaker_id is None else quotes.filter(speaker=speaker_id)
 
     def published(self, *, after: datetime | None = None, before: datetime | None = None):
         """Quotes whose article was published at or after ``after`` and before ``before``.
@@ -270,10 +274,17 @@ class _QuoteColumn(models.Expression):
         return f"{table}.{connection.ops.quote_name(self.column)}", []
 
     @staticmethod
-    def outlet_quotes(outlet_id: int) -> models.expressions.RawSQL:
-        """The ids of the quotes that reached the page through an outlet."""
+    def outlet_quotes(outlet_id: int, speaker_id: int | None = None) -> models.expressions.RawSQL:
+        """The ids of the quotes that reached the page through an outlet (and are by a
+        speaker)."""
+        if speaker_id is None:
+            return models.expressions.RawSQL(
+                "SELECT quote_id FROM annotations_quote_outlet WHERE outlet_id = %s", [outlet_id]
+            )
         return models.expressions.RawSQL(
-            "SELECT quote_id FROM annotations_quote_outlet WHERE outlet_id = %s", [outlet_id]
+            "SELECT quote_id FROM annotations_quote_outlet"
+            " WHERE outlet_id = %s AND speaker_id = %s",
+            [outlet_id, speaker_id],
         )
 
 

@@ -104,6 +104,11 @@ def test_the_whole_editor_loop_by_keyboard_alone(page, seeded):
     page.wait_for_selector("[data-quote-form]", state="detached")
     made.refresh_from_db()
     assert made.note == "Checked from the keyboard."
+    # Focus comes back once htmx has settled the answer, a few milliseconds after the form
+    # goes; it must not stay on the page's body.
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement !== document.body"
+    )
     assert focused(page) not in ("BODY", "")
 
     # Accept one suggestion and reject another with j/k, a and r

@@ -37,6 +37,7 @@ urlpatterns = [
     path("articles/<int:pk>/suggest/", articles.article_suggest, name="article-suggest"),
     path("articles/<int:pk>/quotes/new/", quotes.quote_new, name="quote-new"),
     path("articles/<int:pk>/quotes/", quotes.quote_create, name="quote-create"),
+    path("articles/<int:pk>/quotes/entries/", quotes.quote_entries, name="quote-entries"),
     path("quotes/<int:pk>/edit/", quotes.quote_edit, name="quote-edit"),
     path("quotes/<int:pk>/update/", quotes.quote_update, name="quote-update"),
     path("quotes/<int:pk>/fragments/", quotes.quote_add_fragment, name="quote-add-fragment"),

@@ -157,7 +157,12 @@
     if (!current) return;
     var item = document.getElementById("quote-" + current);
     if (!item) {
+      // Not among the entries the list shows yet: chosen once the rest of the list is in.
+      var wanted = current;
       current = null;
+      whenListed(function () {
+        if (document.getElementById("quote-" + wanted)) choose(wanted, opts);
+      });
       return;
     }
     item.setAttribute("aria-current", "true");
@@ -177,10 +182,60 @@
     var index = items.findIndex(function (n) {
       return n.dataset.quote === current;
     });
+    if (step > 0 && index === items.length - 1 && moreEntry()) {
+      whenListed(function () {
+        move(step);
+      });
+      return;
+    }
     index = index < 0 ? (step > 0 ? 0 : items.length - 1) : index + step;
     index = Math.max(0, Math.min(items.length - 1, index));
     choose(items[index].dataset.quote, { scrollText: true, focus: true });
   }
+
+  /* --- The rest of the list ---------------------------------------------------------------
+   * A long list comes with its first entries and a last one that brings the others (htmx,
+   * when it is pressed or scrolled into view). Choosing a quote not listed yet, or moving
+   * past the last entry, brings them first. */
+
+  var listed = []; // what to do once the rest of the list is in
+
+  function moreEntry() {
+    return document.querySelector("#quote-list [data-list-more]");
+  }
+
+  function whenListed(then) {
+    var more = moreEntry();
+    var button = more && more.querySelector("button");
+    if (!button || !window.htmx) return;
+    listed.push(then);
+    window.htmx.trigger(button, "click"); // one request at a time (hx-sync="this:drop")
+  }
+
+  // Entries added since the page came (saved quotes among those not listed yet) stand
+  // provisionally before or after the "more" entry; the rest of the list brings them too.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!(target && target.matches && target.matches("[data-list-more]")) || !event.detail.shouldSwap) {
+      return;
+    }
+    var list = target.parentElement;
+    var stale = Array.prototype.slice.call(list.querySelectorAll("[data-provisional]"));
+    for (var n = target.nextElementSibling; n; n = n.nextElementSibling) stale.push(n);
+    stale.forEach(function (entry) {
+      if (entry.dataset.quote === current) listed.push(choose.bind(null, current, { scrollList: true }));
+      entry.remove();
+    });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!listed.length || moreEntry()) return;
+    var todo = listed;
+    listed = [];
+    todo.forEach(function (then) {
+      then();
+    });
+  });
 
   function clickAction(name) {
     if (!current) return false;
@@ -508,7 +563,15 @@
     var entry = event.detail && event.detail.content;
     var list = document.getElementById("quote-list");
     if (!list || !entry || !entry.hasAttribute || !entry.hasAttribute("data-list-entry")) return;
-    while (entry.firstElementChild) list.appendChild(entry.firstElementChild);
+    var more = moreEntry();
+    while (entry.firstElementChild) {
+      var item = entry.firstElementChild;
+      if (more) {
+        // Its place is among the entries not listed yet.
+        item.dataset.provisional = "true";
+        list.insertBefore(item, more);
+      } else list.appendChild(item);
+    }
   });
 
   // A list that arrives after an option was highlighted (an answer to earlier typing) keeps

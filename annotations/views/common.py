@@ -35,6 +35,10 @@ from .highlight import (
 )
 
 PAGE_SIZE = 25
+# The quote list shows this many entries with the page; the rest come when the list is
+# scrolled to its end, or when one of them is chosen (a thousand entries cost the browser
+# more than the rest of the page).
+LIST_WINDOW = 50
 
 
 def editor_required(view: Callable) -> Callable:
@@ -60,7 +64,9 @@ def render_workspace(request, template: str, context: dict, status: int = 200) -
     quote list, a megabyte for a thousand quotes) put in after the template engine has done:
     every level of a template copies all the text it renders, a dozen copies of a
     megabyte."""
-    marks = {name: f"<!--{SPLICE}:{name}-->" for name in ("body_html", "quote_items")}
+    marks = {
+        name: f"<!--{SPLICE}:{name}-->" for name in ("body_html", "quote_items", "quote_notes")
+    }
     marks = {name: mark for name, mark in marks.items() if name in context}
     small = {**context, **{name: mark_safe(mark) for name, mark in marks.items()}}  # noqa: S308
     parts = [render_to_string(template, small, request)]
@@ -83,10 +89,14 @@ def workspace_context(request, article: Article, **extra) -> dict:
     quotes = article_quotes(article, annotator)
     ranges = list(article.boilerplate.all())
     unsettled = [q.pk for q in quotes if q.anchoring != Quote.Anchoring.ANCHORED]
+    items = QuoteItems(can_edit(request.user))
+    shown, rest = quotes[:LIST_WINDOW], quotes[LIST_WINDOW:]
     return {
         "article": article,
         "quotes": quotes,
-        "quote_items": QuoteItems(can_edit(request.user)).html(quotes),
+        "quote_items": mark_safe(items.html(shown) + list_more(article, shown, rest)),  # noqa: S308
+        # The descriptions that the text's highlights of the quotes not listed yet point to.
+        "quote_notes": items.descriptions(rest),
         "suggested_count": sum(q.is_suggested for q in quotes),
         "body_html": highlight(article.body, quotes, [(b.start, b.end) for b in ranges]),
         "proposed_boilerplate": [b for b in ranges if b.proposed],
@@ -101,6 +111,21 @@ def workspace_context(request, article: Article, **extra) -> dict:
         "to_review": to_review(unsettled),
         **extra,
     }
+
+
+def list_more(article: Article, shown: list[ShownQuote], rest: list[ShownQuote]) -> str:
+    """The list's last entry while it does not show every quote: a button that brings the
+    rest (``quote_entries``), pressed by htmx too when it scrolls into view."""
+    if not rest:
+        return ""
+    url = reverse("annotations:quote-entries", args=[article.pk])
+    count = len(rest)
+    label = "the other quote" if count == 1 else f"the other {count} quotes"
+    return (
+        f'<li class="list-more" data-list-more><button type="button" class="ghost"'
+        f' hx-get="{url}?after={shown[-1].pk}" hx-target="closest li" hx-swap="outerHTML"'
+        f' hx-trigger="click, intersect once" hx-sync="this:drop">Show {label}</button></li>\n'
+    )
 
 
 def to_review(pks: list[int]) -> list[Quote]:

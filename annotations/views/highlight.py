@@ -346,15 +346,14 @@ class QuoteItems:
         """One entry; ``oob`` makes it an htmx out-of-band swap of that style."""
         colour = palette(q.speaker_id)
         suggested = q.status == Quote.Status.SUGGESTED
-        badge, kind = self.kind(q.kind)
-        link, name = self.speaker(q)
+        badge, _ = self.kind(q.kind)
+        link, _ = self.speaker(q)
         head = f'<span class="swatch sp{colour}" aria-hidden="true"></span> {link} {badge}'
         if suggested:
             head += ' <span class="badge sugg-badge">suggested</span>'
         if q.anchoring != Quote.Anchoring.ANCHORED:
             head += f' <span class="badge anchoring-badge">{escape(q.anchoring)}</span>'
         swap = f' hx-swap-oob="{oob}"' if oob else ""
-        said = "suggested, not yet checked" if suggested else "confirmed"
         short = q.text if len(q.text) <= 220 else q.text[:219] + "…"
         meta = f'<span class="cue-label">{escape(q.cue)}</span>' if q.cue else ""
         if q.via:
@@ -364,15 +363,26 @@ class QuoteItems:
             f'{" is-suggested" if suggested else ""}" data-quote="{q.pk}" '
             f'data-version="{q.version}" tabindex="-1"{swap}>\n'
             f'<h3 class="qi-head">{head}</h3>\n'
-            f'<span id="qd-{q.pk}" class="visually-hidden">{name}, '
-            f"{kind} quote, {said}</span>\n"
+            f"{self.description(q)}\n"
             f'<p class="qi-text">{escape(short)}</p>\n'
             f'<p class="qi-meta">{meta}</p>\n'
             f"{self.actions[suggested]}</li>\n"
         )
 
+    def description(self, q: ShownQuote) -> str:
+        """Speaker, kind and status in words (``qd-ID``): what the text's highlights of the
+        quote are described by, for screen readers."""
+        _, kind = self.kind(q.kind)
+        _, name = self.speaker(q)
+        said = "suggested, not yet checked" if q.is_suggested else "confirmed"
+        return f'<span id="qd-{q.pk}" class="visually-hidden">{name}, {kind} quote, {said}</span>'
+
     def html(self, quotes: Iterable[ShownQuote]) -> SafeString:
         return mark_safe("".join(self.item(q) for q in quotes))  # noqa: S308 - escaped above
+
+    def descriptions(self, quotes: Iterable[ShownQuote]) -> SafeString:
+        """The descriptions alone, for quotes whose entries the list does not show yet."""
+        return mark_safe("".join(self.description(q) for q in quotes))  # noqa: S308
 
 
 def url_maker(name: str) -> Callable[[int], str]:

@@ -17,12 +17,14 @@ from django_htmx.http import reswap, retarget
 from .. import text as textrules
 from ..forms import QuoteForm, fit_selection
 from ..models import Action, AgreementTask, Article, BoilerplateRange, Outlet, Quote, Speaker
+from ..permissions import can_edit
 from .common import (
     as_shown,
     changed_by,
     editor_required,
     error_response,
     message_of,
+    page_annotator,
     quote_to_change,
     seen_version,
     stale_response,
@@ -30,6 +32,7 @@ from .common import (
     workspace_patch,
     workspace_response,
 )
+from .highlight import QuoteItems, article_quotes
 
 OPTIONS_LIMIT = 10
 
@@ -63,6 +66,28 @@ def int_param(params, name: str) -> int:
         return int(params.get(name, ""))
     except ValueError:
         raise ValidationError(f"The {name} offset must be a whole number.") from None
+
+
+@require_GET
+@login_required
+def quote_entries(request, pk):
+    """The quote list's entries after quote ``after`` (in text order) that the page did not
+    show with it, in place of the list's "show the other quotes" entry; their descriptions
+    leave the hidden block that held them until now."""
+    article = get_object_or_404(Article, pk=pk)
+    annotator, _ = page_annotator(request, article)
+    after = request.GET.get("after", "")
+    key = None
+    if after.isdecimal() and len(after) < 12:
+        found = Quote.all_objects.filter(article=article, pk=after)
+        key = found.values_list("start", "end", "pk").first()
+    if key is None:
+        return error_response(request, "The list does not say where it ends. Reload the page.", 400)
+    start, end, last = key
+    later = Q(start__gt=start) | Q(start=start, end__gt=end) | Q(start=start, end=end, pk__gt=last)
+    quotes = article_quotes(article, annotator, only=later)
+    entries = QuoteItems(can_edit(request.user)).html(quotes)
+    return HttpResponse(f'<div id="quote-notes" hx-swap-oob="delete"></div>{entries}')
 
 
 @require_GET

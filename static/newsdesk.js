@@ -618,6 +618,20 @@
     say("The server could not be reached. Nothing was changed.");
   });
 
+  /* The form that edits the article's text gets the text when it opens: the article text
+   * on the page is the body, character for character, and a long body need not be read
+   * twice with every page. */
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var details = event.target;
+      var field = details.open && details.querySelector && details.querySelector("[data-body-of-text]");
+      var el = textEl();
+      if (field && el && !field.value) field.value = el.textContent;
+    },
+    true
+  );
+
   window.addEventListener("hashchange", chooseFromHash);
   document.addEventListener("DOMContentLoaded", chooseFromHash);
 })();

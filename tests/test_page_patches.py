@@ -104,7 +104,7 @@ def test_a_paragraph_drawn_alone_is_the_paragraph_of_the_whole_body(article):
     for number in range(len(paragraph_starts(BODY))):
         alone = str(highlight(BODY, quotes, [], paragraphs={number}, oob=True))
         assert paragraphs_in(alone) == [number]
-        assert 'hx-swap-oob="true"' in alone
+        assert 'hx-swap-oob="innerHTML"' in alone
         assert paragraph(alone, number) == paragraph(whole, number)
 
 

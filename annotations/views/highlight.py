@@ -43,8 +43,9 @@ def highlight(
     of spans, plus the output.
 
     ``paragraphs`` draws only those (by number), from the quotes that touch them: a paragraph
-    drawn so is the same as in the whole body. ``oob`` marks each paragraph to replace its
-    namesake in the page (htmx's out-of-band swap).
+    drawn so is the same as in the whole body. ``oob`` marks each paragraph to replace the
+    inside of its namesake in the page (htmx's out-of-band swap): the paragraph's box stays,
+    with the size and rendering state the browser keeps for it.
 
     Every piece of text is escaped here (``html.escape``, quotes included, as Django's
     ``escape``); the result holds no whitespace of its own, so the container's text is
@@ -83,7 +84,7 @@ def highlight(
 
     starts = textrules.paragraph_starts(body)
     para_at = {start: number for number, start in enumerate(starts)}
-    extra = ' hx-swap-oob="true"' if oob else ""
+    extra = ' hx-swap-oob="innerHTML"' if oob else ""
     # Most bodies hold no character that needs escaping; a piece is escaped only when one of
     # them falls inside it.
     specials = [m.start() for m in re.finditer(r"[&<>\"']", body)]
@@ -279,15 +280,19 @@ def plain_rows(rows: QuerySet) -> list[tuple]:
 
 
 def touching(ranges: Iterable[tuple[int, int]]) -> Q:
-    """Quotes with a fragment, mention or cue overlapping any of ``ranges``."""
+    """Quotes with a fragment, mention or cue overlapping any of ``ranges``. A quote's own
+    ``start`` and ``end`` span all its fragments, so the quotes whose span, mention or cue
+    overlaps come first, from the row alone; only those are looked at fragment by fragment
+    (not every quote of a long article)."""
+    near = Q(pk__in=[])
     found = Q(pk__in=[])
     for start, end in ranges:
-        found |= (
-            Q(fragments__start__lt=end, fragments__end__gt=start)
-            | Q(mention_start__lt=end, mention_end__gt=start)
-            | Q(cue_start__lt=end, cue_end__gt=start)
+        marks = Q(mention_start__lt=end, mention_end__gt=start) | Q(
+            cue_start__lt=end, cue_end__gt=start
         )
-    return Q(pk__in=Quote.objects.filter(found).values("pk"))
+        near |= Q(start__lt=end, end__gt=start) | marks
+        found |= Q(fragments__start__lt=end, fragments__end__gt=start) | marks
+    return near & Q(pk__in=Quote.objects.filter(found).values("pk"))
 
 
 KIND_LABELS = dict(Quote.Kind.choices)

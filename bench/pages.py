@@ -279,6 +279,11 @@ class PageRound:
         page = self.page
         pk = self.suggested.pop()
         item = f"#quote-{pk}"
+        # A long list comes with its first entries: bring the others first, as its last
+        # entry offers (not timed).
+        if page.locator("[data-list-more]").count():
+            page.click("[data-list-more] button")
+            page.wait_for_selector("[data-list-more]", state="detached")
         page.click(item)
         started = time.perf_counter()
         page.click(f'{item} [data-action="accept"]')

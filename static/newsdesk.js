@@ -228,6 +228,18 @@
     });
   });
 
+  // A saved quote that comes after every quote goes at the end of the list: while the list
+  // ends in the "more" entry, just before it (shown without bringing the others).
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var more = moreEntry();
+    if (!more || !event.detail || event.detail.target !== more.parentElement) return;
+    while (more.nextElementSibling) {
+      var item = more.nextElementSibling;
+      item.dataset.provisional = "true";
+      more.parentElement.insertBefore(item, more);
+    }
+  });
+
   document.addEventListener("htmx:afterSettle", function () {
     if (!listed.length || moreEntry()) return;
     var todo = listed;

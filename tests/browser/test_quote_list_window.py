@@ -110,7 +110,9 @@ def test_a_quote_saved_among_those_not_listed_is_shown_then_listed_once(page, ed
     open_long(page, editor, long_article)
     body = long_article.body
     saved = []
-    for i in (14, 12):  # the later one first: each stands before the "more" entry until then
+    # After every quote (no entry follows it), then among those not listed: each stands
+    # before the "more" entry until the others come, and none of them brings the others.
+    for i in (15, 14, 12):
         start = body.index("Then a pause", body.index(f"Line {i:02d}"))
         page.evaluate(SELECT_RANGE, [start, start + len("Then a pause")])
         page.keyboard.press("q")
@@ -123,7 +125,15 @@ def test_a_quote_saved_among_those_not_listed_is_shown_then_listed_once(page, ed
         saved.append(new.pk)
         expect(page.locator(f"#quote-{new.pk}")).to_have_attribute("aria-current", "true")
         assert page.locator(f'#article-text mark[data-q="{new.pk}"]').count() == 1
-    expect(page.locator("#quotes-head .count")).to_have_text(str(COUNT + 2))
+        assert page.evaluate(
+            """(pk) => {
+              const more = document.querySelector("#quote-list [data-list-more]");
+              const entry = document.getElementById("quote-" + pk);
+              return Boolean(more && entry.compareDocumentPosition(more) & 4);
+            }""",
+            new.pk,
+        )
+    expect(page.locator("#quotes-head .count")).to_have_text(str(COUNT + 3))
     page.click("[data-list-more] button")
     expect(page.locator("[data-list-more]")).to_have_count(0)
     assert page.evaluate(ENTRIES) == in_text_order(long_article)

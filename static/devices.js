@@ -32,25 +32,19 @@
 
   /* --- Text positions ------------------------------------------------------------------- */
 
-  function textNodes(el) {
-    var nodes = [];
-    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    var node;
-    while ((node = walker.nextNode())) nodes.push(node);
-    return nodes;
-  }
-
-  /* The DOM point of UTF-16 index ``index`` in ``el``'s text. */
+  /* The DOM point of UTF-16 index ``index`` in ``el``'s text (walking only as far as it). */
   function pointAt(el, index) {
-    var nodes = textNodes(el);
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     var seen = 0;
-    for (var i = 0; i < nodes.length; i++) {
-      var n = nodes[i].data.length;
-      if (index <= seen + n) return { node: nodes[i], offset: index - seen };
+    var last = null;
+    var node;
+    while ((node = walker.nextNode())) {
+      var n = node.data.length;
+      if (index <= seen + n) return { node: node, offset: index - seen };
       seen += n;
+      last = node;
     }
-    if (!nodes.length) return { node: el, offset: 0 };
-    var last = nodes[nodes.length - 1];
+    if (!last) return { node: el, offset: 0 };
     return { node: last, offset: last.data.length };
   }
 
@@ -182,7 +176,6 @@
   }
 
   function caretRect(el, index) {
-    var text = el.textContent;
     var p = pointAt(el, index);
     var r = document.createRange();
     r.setStart(p.node, p.offset);
@@ -190,6 +183,7 @@
     var rects = r.getClientRects();
     if (rects.length && rects[0].height) return { left: rects[0].left, top: rects[0].top, height: rects[0].height };
     // At a line break or a node's edge: the edge of the character beside it.
+    var text = el.textContent;
     if (index < text.length && text[index] !== "\n") {
       var box = rangeOf(el, index, charStep(text, index, 1)).getClientRects()[0];
       if (box) return { left: box.left, top: box.top, height: box.height };

@@ -147,7 +147,7 @@
   function choose(id, opts) {
     opts = opts || {};
     var el = textEl();
-    document.querySelectorAll(".is-current").forEach(function (n) {
+    Array.prototype.slice.call(document.getElementsByClassName("is-current")).forEach(function (n) {
       n.classList.remove("is-current");
     });
     document.querySelectorAll('#quote-list [aria-current="true"]').forEach(function (n) {

@@ -224,6 +224,17 @@ CASES = [
         "Sanders",
     ),
     case(
+        "dash-and-name-ending-the-quote-paragraph",
+        (
+            "Readers wrote to us after the debate.\n\n"
+            "“He has said hateful things time and again about our communities.” ― Carlos Raúl\n"
+            "“Maybe we can build a wall around the whole campaign.” ― Steve Quinlan.\n"
+        ),
+        "Maybe we can build a wall around the whole campaign.",
+        "Steve Quinlan",
+        alone=False,
+    ),
+    case(
         "participle-after-an-introductory-phrase",
         (
             "Instead, the Vermont senator is sticking to his message, "

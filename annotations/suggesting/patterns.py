@@ -104,7 +104,7 @@ NAME_COLON = re.compile(
     r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?):\s*$"
 )
 DASH_NAME = re.compile(
-    r"\s*[-\u2014\u2013]+\s*(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)"
+    r"\s*[-\u2014\u2013\u2015]+\s*(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)"
     r"[\s.,]"
 )
 CLAUSE_OPEN = re.compile(

@@ -224,6 +224,16 @@ CASES = [
         "Sanders",
     ),
     case(
+        "surname-of-an-organisation-is-the-person-named-before",
+        (
+            "Drew Heiserman teaches in Chicago. "
+            "“We are not going to wait for the board,” said Heiserman of the CORE Teachers."
+        ),
+        "We are not going to wait for the board,",
+        "Drew Heiserman",
+        alone=False,
+    ),
+    case(
         "dash-and-name-ending-the-quote-paragraph",
         (
             "Readers wrote to us after the debate.\n\n"
@@ -1174,6 +1184,10 @@ def test_offsets_are_code_points_with_emoji_and_accents():
         ("Sen. Ted Cruz (R-Texas), who is running for president", "Ted Cruz"),
         ("Former Secretary of State Hillary Clinton", "Hillary Clinton"),
         ("Joel Pollak of Breitbart California", "Joel Pollak"),
+        ("Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report", "Stu Rothenberg"),
+        ("Phil Musser of digital consulting firm IMGE", "Phil Musser"),
+        ("Mr. Morgan of the Sierra Club", "Morgan"),
+        ("Secretary of State John Kerry", "John Kerry"),
         ("the former secretary of state", "the former secretary of state"),
         ("he", "he"),
         ("  Mr.  Donald J. Trump ", "Donald J. Trump"),

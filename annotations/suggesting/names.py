@@ -25,6 +25,10 @@ from .lexicon import (
 from .patterns import NAME_RUN, OUTLET_WORDS_END
 
 
+# titles that only ever stand before a person's name
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "prof", "rev"})
+
+
 def strip_possessive(word: str) -> str:
     for suffix in ("'s", "\u2019s", "'", "\u2019"):
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
@@ -106,14 +110,21 @@ def speaker_name_from_source(source: str) -> str:
     if " of " in chosen:
         head, _, tail = chosen.partition(" of ")
         head_tokens = head.split()
+        honorific = len(head_tokens) >= 2 and head_tokens[-2].lower().rstrip(".") in HONORIFICS
         if (
             len(head_tokens) >= 2
             and all(is_cap(t) for t in head_tokens[-2:])
-            and (is_cap(tail) or tail.startswith("the ") and is_cap(tail[4:]))
-            and head_tokens[-2].lower().rstrip(".") not in TITLES
+            and (
+                is_cap(tail)
+                or tail.startswith("the ") and is_cap(tail[4:])
+                # "Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report",
+                # "Phil Musser of digital consulting firm IMGE": the person, not the firm
+                or any(is_cap(t) for t in tail.split()) and head_tokens[-2].lower() != "the"
+            )
+            and (head_tokens[-2].lower().rstrip(".") not in TITLES or honorific)
             and head_tokens[-1].lower().rstrip(".") not in TITLES  # "Chief of Staff X"
         ):
-            chosen = head
+            chosen = head  # "Mr. Morgan of the Sierra Club" too
     tokens = name_tokens(chosen)
     if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
         return " ".join(tokens)

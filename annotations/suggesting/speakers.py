@@ -325,6 +325,9 @@ def speaker_from_mention(
 ) -> str:
     low = raw.lower()
     if low not in PRONOUNS:
+        head = raw.split(" of ", 1)[0].split() if " of " in raw else []
+        if len(head) == 1 and is_cap(head[0]) and head[0].lower() in doc.names.by_last:
+            return doc.names.canonical(head[0])  # "Heiserman of the CORE Teachers"
         return doc.names.canonical(speaker_name_from_source(raw))
     want = {"he": "m", "she": "f"}.get(low)
     k = bisect_left(antecedents, (pos, "", ""))

@@ -234,6 +234,16 @@ CASES = [
         alone=False,
     ),
     case(
+        "object-of-a-preposition-is-no-subject",
+        (
+            "Glenn Beck spoke on Sunday.\n\nBeck, who has in the past described Trump as "
+            "“a pathological narcissistic sociopath,” clearly intended the comparison."
+        ),
+        "Trump as “a pathological narcissistic sociopath,” clearly intended the comparison",
+        "Glenn Beck",
+        alone=False,
+    ),
+    case(
         "dash-and-name-ending-the-quote-paragraph",
         (
             "Readers wrote to us after the debate.\n\n"

@@ -957,6 +957,13 @@ CASES = [
         role="spokesman",
     ),
     case(
+        "an-official-described-by-a-nationality-is-no-speaker",
+        "An Israeli official said the talks would resume on Monday.",
+        "the talks would resume on Monday",
+        "",
+        role="official",
+    ),
+    case(
         "a-statement-published-is-no-speaker",
         "A statement published on Monday said the ship would sail.",
         "the ship would sail",

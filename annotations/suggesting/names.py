@@ -29,6 +29,17 @@ from .patterns import NAME_RUN, OUTLET_WORDS_END
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "prof", "rev"})
 
 
+# adjectives of a country, people or party: "an Israeli official" names no issuer
+NATIONALITIES = frozenset(
+    "american israeli chinese japanese mexican russian british french german iranian syrian "
+    "iraqi afghan pakistani indian turkish saudi egyptian palestinian ukrainian canadian "
+    "european korean cuban arab muslim christian jewish kurdish libyan yemeni qatari emirati "
+    "italian spanish greek brazilian venezuelan australian nigerian malaysian indonesian "
+    "filipino vietnamese polish dutch swedish belgian swiss austrian irish scottish lebanese "
+    "jordanian taiwanese western foreign democratic republican".split()
+)
+
+
 def strip_possessive(word: str) -> str:
     for suffix in ("'s", "\u2019s", "'", "\u2019"):
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
@@ -246,6 +257,8 @@ def issuer_and_role(source: str) -> tuple[str, str] | None:
             run.append(w)
         while run and not is_cap(run[-1]):
             run.pop()
+    if len(run) == 1 and run[0].lower() in NATIONALITIES:
+        run = []  # "an Israeli official", "one Democratic source": no one is named
     issuer = " ".join(strip_possessive(w) for w in run)
     return issuer, strip_possessive(words[head].lower())
 

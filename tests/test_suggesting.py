@@ -1201,7 +1201,10 @@ def test_offsets_are_code_points_with_emoji_and_accents():
         ("Sen. Ted Cruz (R-Texas), who is running for president", "Ted Cruz"),
         ("Former Secretary of State Hillary Clinton", "Hillary Clinton"),
         ("Joel Pollak of Breitbart California", "Joel Pollak"),
-        ("Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report", "Stu Rothenberg"),
+        (
+            "Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report",
+            "Stu Rothenberg",
+        ),
         ("Phil Musser of digital consulting firm IMGE", "Phil Musser"),
         ("Mr. Morgan of the Sierra Club", "Morgan"),
         ("Secretary of State John Kerry", "John Kerry"),

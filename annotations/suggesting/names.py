@@ -21,22 +21,22 @@ from .lexicon import (
     SPOKES_ROLES,
     TITLES,
     TRAILING_AUX,
+    word_set,
 )
 from .patterns import NAME_RUN, OUTLET_WORDS_END
-
 
 # titles that only ever stand before a person's name
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "prof", "rev"})
 
 
 # adjectives of a country, people or party: "an Israeli official" names no issuer
-NATIONALITIES = frozenset(
+NATIONALITIES = word_set(
     "american israeli chinese japanese mexican russian british french german iranian syrian "
     "iraqi afghan pakistani indian turkish saudi egyptian palestinian ukrainian canadian "
     "european korean cuban arab muslim christian jewish kurdish libyan yemeni qatari emirati "
     "italian spanish greek brazilian venezuelan australian nigerian malaysian indonesian "
     "filipino vietnamese polish dutch swedish belgian swiss austrian irish scottish lebanese "
-    "jordanian taiwanese western foreign democratic republican".split()
+    "jordanian taiwanese western foreign democratic republican"
 )
 
 
@@ -125,13 +125,10 @@ def speaker_name_from_source(source: str) -> str:
         if (
             len(head_tokens) >= 2
             and all(is_cap(t) for t in head_tokens[-2:])
-            and (
-                is_cap(tail)
-                or tail.startswith("the ") and is_cap(tail[4:])
-                # "Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report",
-                # "Phil Musser of digital consulting firm IMGE": the person, not the firm
-                or any(is_cap(t) for t in tail.split()) and head_tokens[-2].lower() != "the"
-            )
+            # "Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report",
+            # "Phil Musser of digital consulting firm IMGE": the person, not the firm
+            and any(is_cap(t) for t in tail.split())
+            and head_tokens[-2].lower() != "the"
             and (head_tokens[-2].lower().rstrip(".") not in TITLES or honorific)
             and head_tokens[-1].lower().rstrip(".") not in TITLES  # "Chief of Staff X"
         ):

@@ -104,8 +104,8 @@ NAME_COLON = re.compile(
     r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?):\s*$"
 )
 DASH_NAME = re.compile(
-    r"\s*[-\u2014\u2013\u2015]+\s*(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)"
-    r"[\s.,]"
+    r"\s*[-\u2014\u2013\u2015]+\s*"
+    r"(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)[\s.,]"
 )
 CLAUSE_OPEN = re.compile(
     r"(?:[;:\u2014]|,\s+(?:but|and|while|although|though|as)\b"

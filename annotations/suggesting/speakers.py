@@ -32,6 +32,7 @@ from .lexicon import (
     SPEAKER_NOUNS,
     STOP_LEFT,
     TIME_WORDS,
+    word_set,
 )
 from .marks import ALL_MARKS, MASK
 from .names import is_cap, looks_like_name, name_tokens, speaker_name_from_source, strip_possessive
@@ -49,9 +50,9 @@ from .sentences import word_tokens
 from .spans import Mention, Span
 
 # prepositions of place, time and topic: what follows one is not a subject ("in the past")
-PLACE_TIME_PREPOSITIONS = frozenset(
+PLACE_TIME_PREPOSITIONS = word_set(
     "in on during over under into against between among within without through "
-    "throughout across despite amid".split()
+    "throughout across despite amid"
 )
 
 # How far back from a cue its subject is looked for (quotes not counted): further than any

@@ -234,6 +234,16 @@ CASES = [
         alone=False,
     ),
     case(
+        "hours-later-opens-an-introductory-phrase",
+        (
+            "Hours later, Trump returned the compliment to Adelson, telling Reuters, "
+            "“Sheldon and I have been friends for a long time.”"
+        ),
+        "Sheldon and I have been friends for a long time.",
+        "Trump",
+        via=["Reuters"],
+    ),
+    case(
         "object-of-a-preposition-is-no-subject",
         (
             "Glenn Beck spoke on Sunday.\n\nBeck, who has in the past described Trump as "

@@ -116,13 +116,16 @@ COLON_LEAD = re.compile(r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3
 # "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
 INTRO = re.compile(
     r"\s*(?:(?:Instead|Later|Earlier|Meanwhile|However|Still|Also|Then|Now|Yet|Indeed|Again|"
-    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?|(?:In|On|At|After|Before|"
+    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?"
+    r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier)"
+    r"|(?:In|On|At|After|Before|"
     r"During|Amid|Since|Speaking|With|Last|This)\s+[^,]{1,40}?),\s+"
 )
 LEAD_INTRO = re.compile(
     r"\s*(?:(?:In|On|At|After|Before|During|Amid|Since|While|When|As|With|Without|Though|"
     r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
     r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There|Alongside|Shortly)\b"
+    r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier|after|before)\b"
     r"|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
 )
 # a second introductory phrase, after a first: "On Thursday, after remaining neutral, ..."

@@ -985,8 +985,68 @@ CASES = [
     case(
         "a-quote-in-double-apostrophes-before-said-and-its-speaker",
         "''It's bad for the party and bad for the country,'' said Stuart Stevens, a strategist.",
-        "''It's bad for the party and bad for the country",
+        "''It's bad for the party and bad for the country,''",
         "Stuart Stevens",
+        kind="indirect",
+    ),
+    case(
+        "a-quote-in-double-apostrophes-goes-on-after-its-attribution",
+        (
+            "The ferry was late again.\n''We waited for three hours,'' Mr. Halvorsen, a "
+            "commuter from Tromso, said on the pier. ''Nobody told us anything. It is the "
+            "third time this month.''\nThe company apologised."
+        ),
+        "''We waited for three hours,'' | ''Nobody told us anything. It is the third time "
+        "this month.''",
+        "Halvorsen",
+        kind="indirect",
+        alone=False,
+    ),
+    case(
+        "a-quote-in-double-apostrophes-goes-on-in-its-sentence",
+        "''The dam will hold,'' the engineer said, ''but the road will not.''",
+        "''The dam will hold,'' | ''but the road will not.''",
+        "the engineer",
+        kind="indirect",
+    ),
+    case(
+        "a-quote-in-double-apostrophes-with-anything-after-its-attribution",
+        "''We will rebuild,'' Ms. Aune said in her office overlooking the harbour.",
+        "''We will rebuild,''",
+        "Aune",
+        kind="indirect",
+    ),
+    case(
+        "a-name-and-its-apposition-before-said-are-the-subject",
+        "Mr. Osei, a former official at the port authority, said Ms. Lind handled the "
+        "contracts well.",
+        "Ms. Lind handled the contracts well",
+        "Osei",
+        kind="indirect",
+    ),
+    case(
+        "a-participle-after-a-trailing-attribution-is-no-parenthetical",
+        "The bridge will reopen next month, Mayor Tove Berg said on Friday, adding that "
+        "repairs cost less than planned.",
+        "The bridge will reopen next month",
+        "Tove Berg",
+        kind="indirect",
+        alone=False,
+    ),
+    case(
+        "and-said-after-a-subject-with-an-apposition",
+        "Nadia Perez, a spokeswoman for the union, criticised the plan and said the "
+        "workers had not been consulted.",
+        "the workers had not been consulted",
+        "Nadia Perez",
+        kind="indirect",
+        alone=False,
+    ),
+    case(
+        "a-plural-subject-of-people-before-say",
+        "Local traders say the new tax will close half of the market stalls.",
+        "the new tax will close half of the market stalls",
+        "Local traders",
         kind="indirect",
     ),
 ]
@@ -1240,7 +1300,7 @@ def test_pronoun_prefers_the_speaker_named_in_the_source():
 def test_double_apostrophe_quotes_start_a_sentence():
     text = "Some thought he might nominate Mr. Obama. ''Wow, what a great idea,'' she said in Iowa."
     s = [x for x in suggest(text) if x.cue == "said"][0]
-    assert frag_texts(text, s) == ["''Wow, what a great idea"]
+    assert frag_texts(text, s) == ["''Wow, what a great idea,''"]
 
 
 def test_pronoun_resolves_to_a_subject_after_an_introductory_phrase():

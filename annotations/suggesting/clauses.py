@@ -30,7 +30,9 @@ from .patterns import (
     CONTRACTED_PRONOUN,
     INTRO,
     LEAD_INTRO,
+    NAME_APPOSITION,
     NAME_RUN,
+    PARTICIPLE_AFTER,
     SUBJECT_NP,
     TIME_AFTER_CUE,
     VIA_ACCORDING,
@@ -97,11 +99,14 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     opening = masked[lo : lo + last_comma].strip()
     if MASK not in opening and len(name_tokens(opening)) >= 2 and NAME_RUN.fullmatch(opening):
         return None, 0, 0  # "Sam Lau, the director for the party said": a name, no content
+    if not zone.strip() and MASK not in opening and NAME_APPOSITION.fullmatch(opening):
+        return None, 0, 0  # "Mr. Prasad, a former official, said ...": the subject
     if (
         zone.strip()
         and rest.startswith(",")
         and (len(rest.split()) > 3 or MASK in rest)
         and not VIA_TAIL.match(rest)
+        and not PARTICIPLE_AFTER.match(rest)
     ):
         return None, 0, 0  # "In the end, Smith said, voters ...": parenthetical
     if zone.strip():
@@ -154,6 +159,9 @@ def ends_clause(doc: ArticleText, mention: Mention, end: int) -> bool:
     words = mention.text.split()
     if any(w in VERBISH or w.endswith(("n't", "n\u2019t")) for w in words[1:]):
         return False  # "said Ivanka Trump's statement didn't clarify the matter"
+    pairs = zip(words, words[1:], strict=False)
+    if any(w.islower() and w.endswith("ed") and is_cap(prev) for prev, w in pairs):
+        return False  # "said Ms. Brainard conveyed a sense of empathy"
     rest = doc.masked[mention.span.end : end]
     if not rest.strip() or rest.lstrip()[:1] in ",(":
         return True
@@ -202,9 +210,16 @@ def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | 
     if not before or before[-1].lower() not in ("and", "but"):
         return None
     m = SUBJECT_NP.match(doc.masked, lo, cue_start)
-    if m is None:
+    if m is not None:
+        return Mention(Span(m.start(1), m.end(1)), m.group(1))
+    # "Brian Fallon, a spokesman for the campaign, called on ... and said": the subject
+    # of the sentence's first verb, past its appositions
+    intro = LEAD_INTRO.match(doc.masked, lo, cue_start)
+    start = intro.end() if intro else lo
+    verb = main_verb(doc, start, cue_start)
+    if verb is None:
         return None
-    return Mention(Span(m.start(1), m.end(1)), m.group(1))
+    return np_left(doc.masked, start, verb[0])
 
 
 def has_attribution(doc: ArticleText, lo: int, hi: int) -> bool:

@@ -132,7 +132,13 @@ SPEAKER_NOUNS = word_set(
     "paper website memo letter document documents emails filing lawsuit complaint "
     "commission council board team staff family friend friends colleague colleagues "
     "neighbor neighbors woman man women men mother father son daughter wife husband side "
-    "camp host anchor author writer reporter"
+    "camp host anchor author writer reporter "
+    # plural heads of the sources of reported statements in annotated news (plural only:
+    # a singular description would stand for "he" or "she" in the place of a name)
+    "allies rivals politicians insiders delegates superdelegates conservatives liberals "
+    "progressives donors unions protesters operatives backers workers fans traders "
+    "students parents veterans investors participants candidates lobbyists consultants "
+    "pollsters diplomats attendees employees companies organizations outlets"
 )
 DETERMINERS = word_set(
     "the a an his her their its our my your this that these those some many most several "

@@ -61,6 +61,12 @@ SUBJECT_NP = re.compile(
 NAME_RUN = re.compile(
     rf"{CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{CAP_WORD})*"
 )
+# "Mr. Prasad, a former official at the fund": a name and its description, no content
+NAME_APPOSITION = re.compile(
+    rf"{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}},\s+(?:a|an|the|one|another)\s+[^,;:]{{1,80}}"
+)
+# ", adding ..." / ", drawing applause": the speaker goes on, no parenthetical remark
+PARTICIPLE_AFTER = re.compile(r",\s+[a-z]+ing\b")
 TRAILING_CUT = re.compile(
     r",?\s+(?:according\s+to\b|as\s+(?:reported|quoted)\s+by\b|a\s+(?:claim|charge|view|"
     r"position|statement|suggestion|notion|sentiment|point|reference|move|comment)\b|"

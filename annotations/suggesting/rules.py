@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .apostrophes import apostrophe_quote
 from .article import ArticleText
 from .clauses import (
     after_possessive,
@@ -247,6 +248,14 @@ def noun_or_infinitive(doc: ArticleText, cue: Cue) -> Answer:
     return None
 
 
+def apostrophe_attribution(doc: ArticleText, cue: Cue) -> Answer:
+    """``''We won,'' Smith, the mayor, said. ''We will win again.''``: a quote in two
+    apostrophes before a speech cue (see :mod:`.apostrophes`)."""
+    if cue.lemma not in SPEECH:
+        return None
+    return apostrophe_quote(doc, cue.lo, cue.hi, cue.span, cue.si)
+
+
 def trailing_attribution(doc: ArticleText, cue: Cue) -> Answer:
     """``“...,” SPEAKER said.`` / ``..., said SPEAKER.`` / ``..., SPEAKER said.``: the content
     precedes the cue."""
@@ -324,6 +333,7 @@ RULES = [
     participle,
     asked_by,
     noun_or_infinitive,
+    apostrophe_attribution,
     trailing_attribution,
     inverted_attribution,
     parenthetical,

@@ -1043,6 +1043,28 @@ CASES = [
         alone=False,
     ),
     case(
+        "a-stance-in-a-relative-clause-has-the-antecedent-as-speaker",
+        "The fishing cooperative, which strongly opposes the new quota, met on Monday.",
+        "the new quota",
+        "The fishing cooperative",
+        kind="indirect",
+    ),
+    case(
+        "a-statement-in-a-relative-clause-ends-at-its-comma",
+        "Ingrid Dahl, who said the school would close, left the meeting early.",
+        "the school would close",
+        "Ingrid Dahl",
+        kind="indirect",
+    ),
+    case(
+        "a-cue-inside-a-quote-in-double-apostrophes-is-part-of-it",
+        "''As we said in March, the harbour needs a new wall,'' Mr. Berg said.",
+        "''As we said in March, the harbour needs a new wall,''",
+        "Berg",
+        kind="indirect",
+        alone=False,
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

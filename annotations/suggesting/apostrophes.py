@@ -86,3 +86,18 @@ def going_on(doc: ArticleText, si: int, pos: int, hi: int) -> list[Span]:
             s, e = doc.trim(nlo, khi)
             return [Span(s, e)]
     return []
+
+
+def inside_quote(doc: ArticleText, lo: int, hi: int, pos: int) -> bool:
+    """Whether ``pos`` lies inside a quote in two apostrophes that opens and closes within
+    ``masked[lo:hi]`` and is not the whole range (``''As she said, we won,'' Mr. Merrill
+    said``: the first "said" is part of the quote)."""
+    masked = doc.masked
+    for opening in OPENING.finditer(masked, lo, pos):
+        close = CLOSING.search(masked, opening.end(), hi)
+        if close is None or close.end() >= hi or close.start() < pos:
+            continue
+        if opening.start() == lo and not masked[close.end() : hi].strip(" .,;"):
+            continue  # the range is the quote itself: a statement nested in it
+        return True
+    return False

@@ -11,9 +11,11 @@ from .lexicon import (
     AUX,
     CUE_FORMS,
     DETERMINERS,
+    DOCUMENT_WORDS,
     NOT_VERBS,
     OBJ,
     POSSESSIVES,
+    RELATIVES,
     RIGHT_STOP,
     SPEAKER_NOUNS,
     SPEECH,
@@ -220,6 +222,43 @@ def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | 
     if verb is None:
         return None
     return np_left(doc.masked, start, verb[0])
+
+
+def relative_before(doc: ArticleText, lo: int, cue_start: int) -> int:
+    """Where the relative pronoun of ``who (has) (largely) supports`` starts, else -1."""
+    toks = word_tokens(doc.masked, max(lo, cue_start - 80), cue_start)
+    k = len(toks)
+    while k and (toks[k - 1][2].lower() in AUX or toks[k - 1][2].endswith("ly")):
+        k -= 1  # "which largely supports"
+    if not k or toks[k - 1][2].lower() not in RELATIVES:
+        return -1
+    return toks[k - 1][0]
+
+
+def relative_antecedent(doc: ArticleText, lo: int, cue_start: int) -> Mention | None:
+    """``Trump, who has insulted ...`` / ``the county, which voted for ...``: the phrase a
+    relative pronoun right before the cue stands for."""
+    masked = doc.masked
+    rel = relative_before(doc, lo, cue_start)
+    if rel < 0:
+        return None
+    word = masked[rel:cue_start].split()[0].lower()
+    end = rel
+    while end > lo and masked[end - 1] in " ,":
+        end -= 1
+    if end <= lo:
+        return None
+    if word == "that" and masked[end:rel].strip():
+        return None  # "..., that supports": no relative clause after a comma
+    antecedent = np_left(masked, lo, end)
+    if antecedent is None or antecedent.text.lower() in OBJ | {"it", "this", "that"}:
+        return None
+    if word == "that" and not (
+        is_cap(antecedent.text.split()[-1])
+        or antecedent.text.split()[-1].lower() in SPEAKER_NOUNS | DOCUMENT_WORDS
+    ):
+        return None  # "the idea that ...": "that" opens a clause, not a relative one
+    return antecedent
 
 
 def has_attribution(doc: ArticleText, lo: int, hi: int) -> bool:

@@ -181,6 +181,8 @@ ABBREVIATIONS = word_set(
 # "unleashed a series of tweets early Friday saying", "issued a statement Monday saying"
 # what a speaker issues, posts or sends: it speaks for them
 DOCUMENTS = word_set("statement letter memo report release tweet video message note email post ad")
+# relative pronouns whose clause may hold a cue: "Trump, who has insulted ..."
+RELATIVES = word_set("who which that")
 WHAT_WORDS = word_set("nothing everything anything something what whatever")
 QUESTION_WORDS = word_set("why what whether if how when where who which about")
 # Who speaks for someone else: "a Nordfrakt spokesman" is Nordfrakt speaking, in that role.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .apostrophes import apostrophe_quote
+from .apostrophes import apostrophe_quote, inside_quote
 from .article import ArticleText
 from .clauses import (
     after_possessive,
@@ -15,6 +15,8 @@ from .clauses import (
     has_attribution,
     main_verb,
     make,
+    relative_antecedent,
+    relative_before,
     reporter_before,
     subordinate_end,
     trailing,
@@ -136,6 +138,16 @@ def read_cues(doc: ArticleText, si: int, lo: int, hi: int, nested: bool = False)
 
 
 # --------------------------------------------------------------------------- the rules
+
+
+def quoted_cue(doc: ArticleText, cue: Cue) -> Answer:
+    """``''As she has said, we will win,'' Mr. Merrill said``: a cue inside a quote in two
+    apostrophes is part of the quote (a statement nested in it is found in its content)."""
+    if "''" not in doc.masked[cue.lo : cue.start] or not inside_quote(
+        doc, cue.lo, cue.hi, cue.start
+    ):
+        return None
+    return NO_READING
 
 
 def according_to(doc: ArticleText, cue: Cue) -> Answer:
@@ -317,6 +329,10 @@ def leading_attribution(doc: ArticleText, cue: Cue) -> Answer:
     if content is None:
         return NO_READING
     s, e, via = content
+    if relative_before(doc, cue.lo, cue.start) >= 0:
+        # "Trump, who has criticized X, won": the relative clause ends at its comma
+        comma = doc.masked.find(",", s, e)
+        s, e = doc.trim(s, comma) if comma > s else (s, e)
     f = make(doc, cue.si, s, e, mention, cue.text(doc), cue.span)
     if f is None:
         return NO_READING
@@ -327,6 +343,7 @@ def leading_attribution(doc: ArticleText, cue: Cue) -> Answer:
 
 # The rules a cue goes down, in order: the first that answers decides.
 RULES = [
+    quoted_cue,
     according_to,
     impression,
     not_a_cue,
@@ -362,6 +379,8 @@ def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:
     mention = np_left(doc.masked, cue.lo, cue.start)
     if mention is None:
         mention = coordinated_subject(doc, cue.lo, cue.start)
+    if mention is None:
+        mention = relative_antecedent(doc, cue.lo, cue.start)
     if mention is None or mention.text.split()[0].lower() in WHAT_WORDS:
         return None
     return mention

@@ -1544,3 +1544,11 @@ def test_case_is_restored_only_for_texts_mostly_in_capitals():
 def test_shipped_vocabulary_is_what_train_suggester_builds(tmp_path):
     call_command("train_suggester", "--output-dir", str(tmp_path), stdout=io.StringIO())
     assert (tmp_path / VOCABULARY_FILE.name).read_bytes() == VOCABULARY_FILE.read_bytes()
+
+
+def test_nouns_and_adverbs_that_look_like_stance_cues_are_no_cues():
+    text = (
+        "After the harbour attacks, the mayor beat back a challenge from the council. "
+        "Her comments drew praise, and she now has 300 pledged delegates."
+    )
+    assert not [s.cue for s in suggest(text)]

@@ -1065,6 +1065,28 @@ CASES = [
         alone=False,
     ),
     case(
+        "a-stance-object-runs-on-past-its-prepositions",
+        "The senator blasted the governor for closing two rural hospitals in the north.",
+        "the governor for closing two rural hospitals in the north",
+        "The senator",
+        kind="indirect",
+    ),
+    case(
+        "a-quote-in-double-apostrophes-that-opened-sentences-before-its-attribution",
+        "The vote went late.\n''Was it fair? No, not at all,'' Ms. Moe said.",
+        "''Was it fair? No, not at all,''",
+        "Moe",
+        kind="indirect",
+    ),
+    case(
+        "words-before-a-quote-in-double-apostrophes-belong-to-the-statement",
+        "Fares may rise next year ''because the fuel costs more,'' Mr. Dale said.",
+        "Fares may rise next year ''because the fuel costs more,''",
+        "Dale",
+        kind="indirect",
+        alone=False,
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

@@ -10,6 +10,7 @@ import re
 
 from .article import ArticleText
 from .clauses import ends_clause, make
+from .lexicon import CUE_FORMS, SPEECH
 from .patterns import ABBREV_ANY, CLAUSE_END
 from .spans import Reading, Span
 from .speakers import np_left, np_right
@@ -30,20 +31,26 @@ def apostrophe_quote(doc: ArticleText, lo: int, hi: int, cue_span: Span, si: int
     cue; anything may follow the attribution."""
     masked = doc.masked
     left = masked[lo : cue_span.start]
-    opening = OPENING.search(left)
-    if opening is None or left[: opening.start()].strip():
-        return None
-    closes = list(CLOSING.finditer(left, opening.end()))
+    closes = list(CLOSING.finditer(left))
     if not closes:
         return None
     close = closes[-1]
+    opening = OPENING.search(left, 0, close.start())
+    start = lo + opening.start() if opening else quote_start(doc, si, lo)
+    if start < 0:
+        return None
+    if opening is not None and left[: opening.start()].strip():
+        # "At private courses, members will pay more ''because ...,'' he said": the words
+        # before the quote belong to the statement, unless a cue of their own attributes them
+        if any(CUE_FORMS.get(c[2]) in SPEECH for c in doc.cues_in(lo, start)):
+            return None
+        start = lo
     zone = left[close.end() :]
     if len(zone.split()) > 12 or CLAUSE_END.search(ABBREV_ANY.sub("", zone)):
         return None
     # the quote itself holds no second attribution: "''A,'' he said, ''B,'' she said"
     if len(closes) > 1 and OPENING.search(left, closes[0].end(), close.start()) is None:
         return None
-    start = lo + opening.start()
     end = lo + close.end()
     if zone.strip(" ,"):
         mention = np_left(masked, lo + close.end(), cue_span.start)
@@ -58,6 +65,19 @@ def apostrophe_quote(doc: ArticleText, lo: int, hi: int, cue_span: Span, si: int
         return None
     f.fragments += going_on(doc, si, max(cue_span.end, mention.span.end), hi)
     return f
+
+
+def quote_start(doc: ArticleText, si: int, lo: int) -> int:
+    """Where a quote that closes in sentence ``si`` opened, when it opened in an earlier
+    sentence of the paragraph (``''Did I enjoy it? No, not at all,'' she said.``), else -1."""
+    masked = doc.masked
+    for k in range(si - 1, max(-1, si - 6), -1):
+        klo, khi = doc.sentences[k]
+        if not doc.same_paragraph(klo, lo) or CLOSING.search(masked, klo, khi):
+            return -1
+        if OPENING.match(masked, klo):
+            return klo
+    return -1
 
 
 def going_on(doc: ArticleText, si: int, pos: int, hi: int) -> list[Span]:
@@ -95,7 +115,7 @@ def inside_quote(doc: ArticleText, lo: int, hi: int, pos: int) -> bool:
     masked = doc.masked
     for opening in OPENING.finditer(masked, lo, pos):
         close = CLOSING.search(masked, opening.end(), hi)
-        if close is None or close.end() >= hi or close.start() < pos:
+        if close is None or close.end() > hi or close.start() < pos:
             continue
         if opening.start() == lo and not masked[close.end() : hi].strip(" .,;"):
             continue  # the range is the quote itself: a statement nested in it

@@ -1574,3 +1574,18 @@ def test_nouns_and_adverbs_that_look_like_stance_cues_are_no_cues():
         "Her comments drew praise, and she now has 300 pledged delegates."
     )
     assert not [s.cue for s in suggest(text)]
+
+
+def test_inside_a_statement_only_speech_is_a_statement_of_its_own():
+    text = "The mayor said that residents want a new bridge and that the council said it agreed."
+    nested = [s.cue for s in suggest(text) if s.cue != "said" or s.speaker_name != "The mayor"]
+    assert "want" not in nested
+    assert "said" in nested
+
+
+def test_state_maintain_and_attack_on_as_nouns_or_without_a_clause_are_no_cues():
+    text = (
+        "Voters in New York state turned out early. She maintained her lead in the polls. "
+        "The attack on the depot was investigated."
+    )
+    assert not [s.cue for s in suggest(text)]

@@ -76,6 +76,9 @@ STANCE = verb_forms(
     "call:calls:called:calling refer:refers:referred:referring back target tout lambaste "
     "question acknowledge recommend request demand express discuss mention"
 )
+# "New York state", "the Rust Belt states": in news these forms are the noun
+for _noun in ("state", "states"):
+    del SPEECH[_noun]
 CUE_FORMS: dict[str, str] = {**STANCE, **COGNITION, **SPEECH}
 # Cues that name or label something: a short quote after them is a label, not a statement.
 LABELLING = frozenset(
@@ -103,7 +106,7 @@ AMBIGUOUS = word_set(
     "attack attacks back comments remarks pledged"
 )
 # Cues that need "that" or a quote right after them (too loose otherwise).
-NEEDS_THAT = word_set("continue begin point agree indicate signal")
+NEEDS_THAT = word_set("continue begin point agree indicate signal maintain")
 # Cues whose direct object comes before the content ("told reporters that ...").
 TAKES_OBJECT = word_set("tell ask warn remind assure inform urge advise counsel")
 PARTICLES = {"point": "(?:out|to)", "go": "on", "shoot": "back", "fire": "back"}

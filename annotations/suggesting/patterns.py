@@ -150,7 +150,7 @@ TOPIC_CUE = re.compile(
     r"(?:critical|criticism|critique|proud|wary|supportive|skeptical|dismissive|spoke|speaks|"
     r"boasted|accusations?|allegations?|endorsement|sick|tired)\s+of|"
     r"(?:focus|focused|focuses|focusing|commented|comments|commenting|remarks|weighed\s+in|"
-    r"insisted|insists|agreed|agrees|disagreed|disagrees|called|calls|calling|attacks?|"
+    r"insisted|insists|agreed|agrees|disagreed|disagrees|called|calls|calling|attacks|"
     r"touched|split|divided|pushed\s+back|reflecting|views)\s+on|"
     r"(?:railed|rails|railing|protested|protests|fought|fights|campaigned|campaigns|"
     r"voted|votes|warned|warns)\s+against|"

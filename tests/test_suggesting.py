@@ -1087,6 +1087,20 @@ CASES = [
         alone=False,
     ),
     case(
+        "a-cue-in-a-title-case-headline",
+        "Harbour Board Says New Ferry Will Sail By Spring\nThe board met on Monday.",
+        "New Ferry Will Sail By Spring",
+        "Harbour Board",
+        kind="indirect",
+    ),
+    case(
+        "records-show-after-the-statement",
+        "The firm paid no tax in three of the last five years, court records show.",
+        "The firm paid no tax in three of the last five years",
+        "",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",
@@ -1589,3 +1603,7 @@ def test_state_maintain_and_attack_on_as_nouns_or_without_a_clause_are_no_cues()
         "The attack on the depot was investigated."
     )
     assert not [s.cue for s in suggest(text)]
+
+
+def test_a_capitalised_cue_in_a_name_is_no_headline_cue():
+    assert not suggest("The Islamic State Says Nothing\nThe group was quiet.")

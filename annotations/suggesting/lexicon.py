@@ -144,7 +144,8 @@ SPEAKER_NOUNS = word_set(
     "allies rivals politicians insiders delegates superdelegates conservatives liberals "
     "progressives donors unions protesters operatives backers workers fans traders "
     "students parents veterans investors participants candidates lobbyists consultants "
-    "pollsters diplomats attendees employees companies organizations outlets"
+    "pollsters diplomats attendees employees companies organizations outlets records "
+    "filings figures numbers estimates results tallies"
 )
 DETERMINERS = word_set(
     "the a an his her their its our my your this that these those some many most several "
@@ -261,8 +262,9 @@ def cue_index(masked: str) -> list[tuple[int, int, str]]:
         s, e = m.span()
         if masked[s].isupper() and low != "according":
             before = masked[max(0, s - 3) : s]
-            if low not in INVERTED or before.strip() and before.rstrip()[-1:] not in ".!?\n":
-                continue  # "Islamic State", "United States", headline case
+            inverted = low in INVERTED and (not before.strip() or before.rstrip()[-1:] in ".!?\n")
+            if not inverted and not (low in HEADLINE_CUES and headline_case(masked, s, e)):
+                continue  # "Islamic State", "United States"
         if s and masked[s - 1] in "-'\u2019" or e < n and masked[e] in "-'\u2019":
             continue
         if low == "according":
@@ -275,6 +277,33 @@ def cue_index(masked: str) -> list[tuple[int, int, str]]:
     return cues
 
 
+def headline_case(masked: str, s: int, e: int) -> bool:
+    """Whether the cue at ``masked[s:e]`` stands in a line written in Title Case between
+    two capitalised words (``Christie Says He Would Issue A Quarantine``)."""
+    line_start = masked.rfind("\n", 0, s) + 1
+    line_end = masked.find("\n", e)
+    words = LETTERS.findall(masked, line_start, line_end if line_end >= 0 else len(masked))
+    if len(words) < 4 or any(w.isupper() and len(w) > 3 for w in words):
+        return False  # too short to tell, or in capitals
+    before = LETTERS.findall(masked, max(line_start, s - 40), s)
+    after = LETTERS.match(masked, e + 1) if e + 1 < len(masked) else None
+    long_words = [w for w in words if len(w) > 3]
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return (
+        bool(before)
+        and before[-1][0].isupper()
+        and after is not None
+        and after.group()[0].isupper()
+        and capitalised >= 0.8 * len(long_words)
+    )
+
+
+# cues that stand in Title Case headlines: "New Poll Shows ...", "Ryan Says ..."
+HEADLINE_CUES = word_set(
+    "says said tells claims warns urges vows admits slams blasts endorses announces reveals "
+    "praises calls wants thinks believes insists denies accuses predicts suggests shows "
+    "show rips"
+)
 # cues that may open a sentence before their speaker: "Said Comey, “...”"
 INVERTED = word_set("said says added asked wrote")
 TRAILING_AUX = word_set(

@@ -1101,6 +1101,20 @@ CASES = [
         kind="indirect",
     ),
     case(
+        "a-stance-cue-with-a-doubled-consonant",
+        "The union slammed the decision to close the depot.",
+        "the decision to close the depot",
+        "The union",
+        kind="indirect",
+    ),
+    case(
+        "echoed-reports-what-someone-said-before",
+        "Governor Lena Ruud echoed the view of the council.",
+        "the view of the council",
+        "Lena Ruud",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

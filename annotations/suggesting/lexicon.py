@@ -58,7 +58,9 @@ SPEECH = verb_forms(
     # from the cues of quoted statements in annotated news
     "chant thank answer interject proclaim bark bemoan grouse retweet opine retaliate chide "
     "demur ponder fume gush plead implore gripe marvel scold exult rave rubbish "
-    "read:reads:reading sing:sings:sang:singing:sung"
+    "read:reads:reading sing:sings:sang:singing:sung "
+    # cues of reported statements in annotated news (only the forms that are seldom nouns)
+    "echo:echoes:echoed:echoing voiced:voiced emailed:emailed imply:implies:implied"
 )
 # Verbs of thinking, finding and wanting: reported content without quotation marks.
 COGNITION = verb_forms(
@@ -74,7 +76,11 @@ STANCE = verb_forms(
     "slam blast dismiss welcome embrace decry denounce challenge mock ridicule highlight "
     "refuse decline seek:seeks:sought:seeking plan:plans:planned:planning push favor "
     "call:calls:called:calling refer:refers:referred:referring back target tout lambaste "
-    "question acknowledge recommend request demand express discuss mention"
+    "question acknowledge recommend request demand express discuss mention "
+    # from the cues of annotated news, with only the forms that are seldom nouns
+    "portray slam:slams:slammed:slamming assail liken invoke deem encourage "
+    "listed:listed documented:documented referenced:referenced ordered:ordered "
+    "offered:offered championed:championed"
 )
 # "New York state", "the Rust Belt states": in news these forms are the noun
 for _noun in ("state", "states"):

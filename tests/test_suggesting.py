@@ -1115,6 +1115,29 @@ CASES = [
         kind="indirect",
     ),
     case(
+        "a-statement-as-the-rest-of-a-relative-clause",
+        "Fares rose again, which commuters say could push more people into cars.",
+        "could push more people into cars",
+        "commuters",
+        kind="indirect",
+    ),
+    case(
+        "what-someone-said-was",
+        "The council approved what planners said was the cheapest route.",
+        "was the cheapest route",
+        "planners",
+        kind="indirect",
+    ),
+    case(
+        "a-relative-clause-before-a-trailing-cue-is-no-content",
+        "Mayor Tove Berg of Bergen, a Liberal who has refused to back the plan, said the "
+        "budget was too small.",
+        "the budget was too small",
+        "Tove Berg",
+        kind="indirect",
+        alone=False,
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

@@ -29,12 +29,16 @@ from .names import clean_outlet, is_cap, name_tokens
 from .patterns import (
     ABBREV_ANY,
     CLAUSE_END,
+    CLAUSE_VERB,
     CONTRACTED_PRONOUN,
     INTRO,
     LEAD_INTRO,
     NAME_APPOSITION,
     NAME_RUN,
     PARTICIPLE_AFTER,
+    PREDICATE_NEXT,
+    RELATIVE_END,
+    RELATIVE_SUBJECT,
     SUBJECT_NP,
     TIME_AFTER_CUE,
     VIA_ACCORDING,
@@ -98,6 +102,8 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
         return None, 0, 0
     if any(CUE_FORMS.get(c[2]) in SPEECH for c in doc.cues_in(lo + last_comma, cue_span.start)):
         return None, 0, 0  # "..., said when he called on Boyle": the first cue attributes
+    if relative_before(doc, lo + last_comma, cue_span.start) >= 0:
+        return None, 0, 0  # "Kasich, a Republican who has refused to ...": a relative clause
     opening = masked[lo : lo + last_comma].strip()
     if MASK not in opening and len(name_tokens(opening)) >= 2 and NAME_RUN.fullmatch(opening):
         return None, 0, 0  # "Sam Lau, the director for the party said": a name, no content
@@ -164,6 +170,9 @@ def ends_clause(doc: ArticleText, mention: Mention, end: int) -> bool:
     pairs = zip(words, words[1:], strict=False)
     if any(w.islower() and w.endswith("ed") and is_cap(prev) for prev, w in pairs):
         return False  # "said Ms. Brainard conveyed a sense of empathy"
+    relative = re.search(r"\b(?:who|which|that|whose)\b", mention.text)
+    if CLAUSE_VERB.search(mention.text, 0, relative.start() if relative else len(mention.text)):
+        return False  # "said the Khan family deserved better"
     rest = doc.masked[mention.span.end : end]
     if not rest.strip() or rest.lstrip()[:1] in ",(":
         return True
@@ -233,6 +242,34 @@ def relative_before(doc: ArticleText, lo: int, cue_start: int) -> int:
     if not k or toks[k - 1][2].lower() not in RELATIVES:
         return -1
     return toks[k - 1][0]
+
+
+def relative_statement(
+    doc: ArticleText, lo: int, hi: int, cue_span: Span
+) -> tuple[Mention, int, int] | None:
+    """``a surge of independents, which Democrats say could be aiding Sanders`` / ``the
+    kind of job that many economists say is the future``: the rest of the relative clause
+    is the statement, the phrase between its pronoun and the cue the speaker."""
+    masked = doc.masked
+    rm = RELATIVE_SUBJECT.search(masked, max(lo, cue_span.start - 120), cue_span.start)
+    if rm is None or not PREDICATE_NEXT.match(masked, cue_span.end, hi):
+        return None
+    if rm.group("np").split()[0].lower() in AUX:
+        return None  # "which has said"
+    mention = np_left(masked, rm.start("np"), cue_span.start)
+    words = rm.group("np").split()
+    if mention is None and len(words) <= 4 and words[-1].isalpha():
+        # "which commuters say": any short phrase is the subject of the pronoun's clause
+        s, e = doc.trim(rm.start("np"), cue_span.start)
+        mention = Mention(Span(s, e), masked[s:e])
+    if mention is None or mention.span.start != rm.start("np"):
+        return None
+    start = cue_span.end
+    end_m = RELATIVE_END.search(masked, start, hi)
+    s, e = doc.trim(start, end_m.start() if end_m else hi)
+    if len(masked[s:e].split()) < 2 or MASK in masked[s:e]:
+        return None
+    return mention, s, e
 
 
 def relative_antecedent(doc: ArticleText, lo: int, cue_start: int) -> Mention | None:

@@ -60,7 +60,8 @@ SPEECH = verb_forms(
     "demur ponder fume gush plead implore gripe marvel scold exult rave rubbish "
     "read:reads:reading sing:sings:sang:singing:sung "
     # cues of reported statements in annotated news (only the forms that are seldom nouns)
-    "echo:echoes:echoed:echoing voiced:voiced emailed:emailed imply:implies:implied"
+    "echo:echoes:echoed:echoing voiced:voiced emailed:emailed imply:implies:implied "
+    "disclose repeating:repeating forecast:forecasts:forecasting"
 )
 # Verbs of thinking, finding and wanting: reported content without quotation marks.
 COGNITION = verb_forms(
@@ -68,7 +69,7 @@ COGNITION = verb_forms(
     "hope expect fear worry doubt show:shows:showed:showing:shown "
     "find:finds:found:finding see:sees:saw:seeing:seen consider want wish "
     "understand:understands:understood:understanding assume suspect recognize realize "
-    "imagine decide:decides:decided:deciding intend aim"
+    "imagine decide:decides:decided:deciding intend aim remember learn:learns:learned:learning"
 )
 # Verbs of stance towards something: the content is their object ("endorsed Kasich").
 STANCE = verb_forms(
@@ -80,7 +81,7 @@ STANCE = verb_forms(
     # from the cues of annotated news, with only the forms that are seldom nouns
     "portray slam:slams:slammed:slamming assail liken invoke deem encourage "
     "listed:listed documented:documented referenced:referenced ordered:ordered "
-    "offered:offered championed:championed"
+    "offered:offered championed:championed prefer:prefers:preferred:preferring"
 )
 # "New York state", "the Rust Belt states": in news these forms are the noun
 for _noun in ("state", "states"):
@@ -286,9 +287,10 @@ def cue_index(masked: str) -> list[tuple[int, int, str]]:
 def headline_case(masked: str, s: int, e: int) -> bool:
     """Whether the cue at ``masked[s:e]`` stands in a line written in Title Case between
     two capitalised words (``Christie Says He Would Issue A Quarantine``)."""
-    line_start = masked.rfind("\n", 0, s) + 1
-    line_end = masked.find("\n", e)
-    words = LETTERS.findall(masked, line_start, line_end if line_end >= 0 else len(masked))
+    # the line around the cue, at most 200 characters either side
+    line_start = masked.rfind("\n", max(0, s - 200), s) + 1 or max(0, s - 200)
+    line_end = masked.find("\n", e, e + 200)
+    words = LETTERS.findall(masked, line_start, line_end if line_end >= 0 else e + 200)
     if len(words) < 4 or any(w.isupper() and len(w) > 3 for w in words):
         return False  # too short to tell, or in capitals
     before = LETTERS.findall(masked, max(line_start, s - 40), s)

@@ -62,7 +62,16 @@ NAME_RUN = re.compile(
 )
 # "Mr. Prasad, a former official at the fund": a name and its description, no content
 NAME_APPOSITION = re.compile(
-    rf"{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}},\s+(?:a|an|the|one|another)\s+[^,;:]{{1,80}}"
+    rf"{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}}(?:\s+of\s+{CAP_WORD}(?:\s+{CAP_WORD}){{0,2}})?,"
+    r"\s+(?:a|an|the|one|another)\s+[^,;:]{1,80}"
+)
+# "said the Khan family deserved better": a verb after the subject of a clause
+CLAUSE_VERB = re.compile(
+    r"\b(?!(?:named|called|known|dubbed|based|involved|familiar|close|briefed|quoted|"
+    r"affiliated|associated|allied|tied|connected|aligned|elected|retired|registered|"
+    r"authorized|interviewed|surveyed|polled|asked|concerned|related|charged|tasked|"
+    r"identified)\b)[a-z]+ed\s+(?!(?:in|on|at|with|to|by|as|for|from|of|about|under|"
+    r"over|into|who|and)\b)[\w\u2019'$-]"
 )
 # ", adding ..." / ", drawing applause": the speaker goes on, no parenthetical remark
 PARTICIPLE_AFTER = re.compile(r",\s+[a-z]+ing\b")
@@ -189,3 +198,14 @@ QUOTE_CLAUSE = re.compile(
     r"(?:[;\u2014]|,\s+(?:and|but|while|as|with|where|when)\b|\b(?:when|where|while|with|"
     r"because|after)\b)\s*"
 )
+# "which Democrats say could be ...", "what analysts said was ...": the pronoun, the speaker
+RELATIVE_SUBJECT = re.compile(
+    r"\b(?P<rel>which|that|what|who|whom)\s+(?P<np>(?:[\w\u2019'.&%-]+\s+){1,8}?)$"
+)
+# a verb right after the cue: the statement's own predicate
+PREDICATE_NEXT = re.compile(
+    r"\s+(?:is|was|are|were|will|would|could|can|should|might|may|must|had|has|have|did|does|"
+    r"do|remains?|remained|poses?|posed|amounts?|amounted|represents?|represented|includes?|"
+    r"included|helped|helps|led|leads|lacks?|lacked|made|makes|came|comes)\b"
+)
+RELATIVE_END = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s")

@@ -17,6 +17,7 @@ from .clauses import (
     make,
     relative_antecedent,
     relative_before,
+    relative_statement,
     reporter_before,
     subordinate_end,
     trailing,
@@ -26,6 +27,7 @@ from .clauses import (
 )
 from .lexicon import (
     AMBIGUOUS,
+    COGNITION,
     CUE_FORMS,
     IMPRESSION,
     INTENT,
@@ -270,6 +272,18 @@ def apostrophe_attribution(doc: ArticleText, cue: Cue) -> Answer:
     return apostrophe_quote(doc, cue.lo, cue.hi, cue.span, cue.si)
 
 
+def relative_attribution(doc: ArticleText, cue: Cue) -> Answer:
+    """``independents, which Democrats say could be aiding Sanders``: the statement is the
+    rest of the relative clause (see :func:`.clauses.relative_statement`)."""
+    if cue.lemma not in SPEECH and cue.lemma not in COGNITION:
+        return None
+    found = relative_statement(doc, cue.lo, cue.hi, cue.span)
+    if found is None:
+        return None
+    mention, s, e = found
+    return make(doc, cue.si, s, e, mention, cue.text(doc), cue.span) or NO_READING
+
+
 def trailing_attribution(doc: ArticleText, cue: Cue) -> Answer:
     """``“...,” SPEAKER said.`` / ``..., said SPEAKER.`` / ``..., SPEAKER said.``: the content
     precedes the cue."""
@@ -353,6 +367,7 @@ RULES = [
     asked_by,
     noun_or_infinitive,
     apostrophe_attribution,
+    relative_attribution,
     trailing_attribution,
     inverted_attribution,
     parenthetical,

@@ -1138,6 +1138,13 @@ CASES = [
         alone=False,
     ),
     case(
+        "a-headline-source-before-a-colon-and-single-quotes",
+        "Harbour Board: ‘No More Ferries After Ten’\nThe board met on Monday.",
+        "‘No More Ferries After Ten’",
+        "Harbour Board",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

@@ -126,7 +126,9 @@ CLAUSE_OPEN = re.compile(
     r"|\b(?:but|although|though|while|because|since)\b)\s*"
 )
 CLAUSE_CLOSE = re.compile(r"[;\u2014]|,\s+(?:but|and|while|although|though|which|as)\b")
-COLON_LEAD = re.compile(r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z])")
+COLON_LEAD = re.compile(
+    r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z\u2018'])"
+)
 # "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
 INTRO = re.compile(
     r"\s*(?:(?:Instead|Later|Earlier|Meanwhile|However|Still|Also|Then|Now|Yet|Indeed|Again|"

@@ -530,7 +530,7 @@ def colon_lead(doc: ArticleText, si: int, lo: int, hi: int) -> Reading | None:
     if m is None or m.group("who").split()[0].lower() in NOT_LEADS:
         return None
     s, e = doc.trim(m.end(), hi)
-    if len(masked[s:e].split()) < 4 or MASK in masked[s:e]:
+    if len(masked[s:e].split()) < 3 or MASK in masked[s:e]:
         return None
     mention = Mention(Span(m.start("who"), m.end("who")), m.group("who"))
     colon = Span(m.end("who"), m.end("who") + 1)

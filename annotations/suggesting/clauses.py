@@ -369,8 +369,13 @@ def make(
         return Reading("mixed", [Span(s, e)], mention, cue, cue_span, sentence=si)
     words = doc.work[s:e].split()
     stance = CUE_FORMS.get(cue.lower()) in STANCE
-    if len(words) < 2 and not (stance and words and (is_cap(words[0]) or words[0] in OBJ)):
-        return None  # one word only as the object of a stance: "endorsed Trump"
+    one_word_ok = bool(words) and (
+        stance
+        and (is_cap(words[0]) or words[0] in OBJ)  # "endorsed Trump"
+        or words[0].lower().strip(".,!") in ("yes", "no")  # "most voters said yes"
+    )
+    if len(words) < 2 and not one_word_ok:
+        return None
     return Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si)
 
 

@@ -96,6 +96,12 @@ LABELLING = frozenset(
 )
 # Cues whose content may start with a preposition ("accused of", "declined to comment").
 TAKES_PREPOSITION = word_set("accuse decline refuse warn urge ask tell charge blame")
+# Cues that make a statement of their own inside another one ("X said that Y alleged that
+# ..."); other cues there are mostly the writer's words or an action.
+NESTED_SPEECH = word_set(
+    "say tell allege claim insist acknowledge argue write add note warn admit deny report "
+    "suggest predict"
+)
 # Cues of intention: "wants to build a wall", "plans to return" (the infinitive is the content).
 INTENT = word_set(
     "want plan hope expect seek vow pledge promise threaten decide wish intend refuse decline "

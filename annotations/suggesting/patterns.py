@@ -170,7 +170,9 @@ TOPIC_CUE = re.compile(
     r"(?:claims?|assertion|argument|view|belief|idea|notion|allegations?|suggestion|promise|"
     r"pledge|warning|fears?|hopes?|concerns?|charge|insistence|statement|message|reports?|"
     r"evidence|sense|impression|perception|admission|conclusion|contention|assurance|"
-    r"prediction|accusations?|assessment|theory|argument|complaint|criticism)\s+that)\b"
+    r"prediction|accusations?|assessment|theory|argument|complaint|criticism)\s+that|"
+    # "made it clear that ...", "has made clear his opposition"
+    r"(?:made|make|makes|making)\s+(?:it\s+)?(?:very\s+|abundantly\s+)?clear(?:\s+that)?)\b"
 )
 # where a statement ends and the speaker goes on: "..., though he added", "and questioned"
 SECOND_PREDICATE = re.compile(

@@ -32,6 +32,7 @@ from .lexicon import (
     IMPRESSION,
     INTENT,
     NEEDS_THAT,
+    NESTED_SPEECH,
     NOT_CONTENT,
     NOT_LEADS,
     PARTICLES,
@@ -128,8 +129,8 @@ def read_cues(doc: ArticleText, si: int, lo: int, hi: int, nested: bool = False)
     one answers."""
     found: list[Reading] = []
     for cue in cues_of(doc, si, lo, hi):
-        if nested and cue.lemma not in SPEECH and cue.form != "according to":
-            continue  # inside a statement only speech is a statement of its own
+        if nested and cue.lemma not in NESTED_SPEECH and cue.form != "according to":
+            continue  # inside a statement only a statement is one of its own
         for rule in RULES:
             answer = rule(doc, cue)
             if answer is None:

@@ -683,6 +683,7 @@ CASES = [
         ),
         "Now that I don’t have to be politically correct anymore, | it was demoralizing to work for Obama.",
         "Norman Ham",
+        alone=False,  # "made it clear he had misgivings" is a statement too
     ),
     case(
         "a-plural-subject-is-kept-whole-before-a-participle",

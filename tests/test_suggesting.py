@@ -1686,3 +1686,18 @@ def test_state_maintain_and_attack_on_as_nouns_or_without_a_clause_are_no_cues()
 
 def test_a_capitalised_cue_in_a_name_is_no_headline_cue():
     assert not suggest("The Islamic State Says Nothing\nThe group was quiet.")
+
+
+def test_only_a_verb_of_saying_takes_its_speaker_after_it():
+    text = (
+        "Tom Berg, the older and far more cautious brother of the famous mountain guide "
+        "Ola Berg, endorsed the harbour plan in November."
+    )
+    found = suggest(text)
+    assert [frag_texts(text, s) for s in found] == [["the harbour plan in November"]]
+
+
+def test_a_named_description_after_said_is_its_speaker():
+    text = "Fares will rise in May, said lobbyist and harbour strategist Ann Lie, a former aide."
+    found = suggest(text)
+    assert [frag_texts(text, s) for s in found] == [["Fares will rise in May"]]

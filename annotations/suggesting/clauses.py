@@ -130,7 +130,12 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
             return None, 0, 0
         mention = np_left(masked, lo + last_comma + 1, cue_span.start)
     else:
+        if CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower()) not in SPEECH:
+            return None, 0, 0  # "Howard, an actor, endorsed Cruz": only speech inverts
         mention = np_right(masked, cue_span.end, hi)
+        if mention is None and any(is_cap(w) for w in tail.split()):
+            # "..., said lobbyist and GOP strategist Charlie Black, ...": a named description
+            mention = np_right(masked, cue_span.end, cue_span.end + len(tail), lenient=True)
         if mention is not None and not ends_clause(doc, mention, cue_span.end + len(tail)):
             return None, 0, 0  # "X, an expert, says Libya is ...": X is the subject
     if mention is None:

@@ -63,7 +63,7 @@ NAME_RUN = re.compile(
 # "Mr. Prasad, a former official at the fund": a name and its description, no content
 NAME_APPOSITION = re.compile(
     rf"{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}}(?:\s+of\s+{CAP_WORD}(?:\s+{CAP_WORD}){{0,2}})?,"
-    r"\s+(?:a|an|the|one|another)\s+[^,;:]{1,80}"
+    r"\s+(?:a|an|the|one|another)\s+[^,;:]{1,120}"
 )
 # "said the Khan family deserved better": a verb after the subject of a clause
 CLAUSE_VERB = re.compile(

@@ -1176,6 +1176,13 @@ CASES = [
         kind="indirect",
     ),
     case(
+        "in-favor-of-gives-the-object-and-the-subject-before-the-verb",
+        "The mayor spoke in favor of a new bridge.",
+        "a new bridge",
+        "The mayor",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

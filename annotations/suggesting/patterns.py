@@ -171,6 +171,11 @@ TOPIC_CUE = re.compile(
     r"pledge|warning|fears?|hopes?|concerns?|charge|insistence|statement|message|reports?|"
     r"evidence|sense|impression|perception|admission|conclusion|contention|assurance|"
     r"prediction|accusations?|assessment|theory|argument|complaint|criticism)\s+that|"
+    # nouns of a stance with their object: "in favor of", "her supporters of", "praise for"
+    r"in\s+favou?r\s+of|supporters?\s+of|advocat(?:e|es|ed|ing)\s+for|mentions?\s+of|"
+    r"(?:paid|pay|pays|paying)\s+(?:little\s+|no\s+|more\s+|close\s+)?attention\s+to|"
+    r"positions?\s+on|praise\s+for|opinions?\s+(?:on|of|about)|remarks\s+about|"
+    r"criticism\s+(?:for|over)|"
     # "made it clear that ...", "has made clear his opposition"
     r"(?:made|make|makes|making)\s+(?:it\s+)?(?:very\s+|abundantly\s+)?clear(?:\s+that)?)\b"
 )

@@ -517,6 +517,9 @@ def topics(doc: ArticleText, si: int, lo: int, hi: int) -> list[Reading]:
             continue
         cue_span = Span(m.start(), m.end())
         mention = np_left(masked, lo, m.start()) if m.start() > lo else None
+        verb = main_verb(doc, lo, m.start()) if mention is not None else None
+        if verb is not None and mention.span.end == verb[1]:
+            mention = np_left(masked, lo, verb[0])  # "The mayor spoke in favor of": the mayor
         cue = " ".join(masked[m.start() : m.end()].split())
         out.append(Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si))
     return out

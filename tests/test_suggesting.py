@@ -1183,6 +1183,27 @@ CASES = [
         kind="indirect",
     ),
     case(
+        "said-with-several-circumstances-before-that",
+        "The mayor said in a radio interview on Monday night that the ferry will stop.",
+        "the ferry will stop",
+        "The mayor",
+        kind="indirect",
+    ),
+    case(
+        "it-was-reported-that-has-no-speaker",
+        "It was reported that the ferry will stop in June.",
+        "the ferry will stop in June",
+        "",
+        kind="indirect",
+    ),
+    case(
+        "a-view-is-that",
+        "The mayor's view is that the ferry must stop.",
+        "the ferry must stop",
+        "The mayor",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

@@ -176,6 +176,12 @@ TOPIC_CUE = re.compile(
     r"(?:paid|pay|pays|paying)\s+(?:little\s+|no\s+|more\s+|close\s+)?attention\s+to|"
     r"positions?\s+on|praise\s+for|opinions?\s+(?:on|of|about)|remarks\s+about|"
     r"criticism\s+(?:for|over)|"
+    # "it was reported that ...": a statement without a source
+    r"[Ii]t\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|previously\s+)?(?:reported|"
+    r"said|believed|claimed|alleged|rumou?red|thought|known)\s+that|"
+    # "the mayor's view is that ..."
+    r"(?:view|position|argument|belief|contention|message|point|hope|fear|concern|claim)\s+"
+    r"(?:is|was|has\s+been)\s+that|"
     # "made it clear that ...", "has made clear his opposition"
     r"(?:made|make|makes|making)\s+(?:it\s+)?(?:very\s+|abundantly\s+)?clear(?:\s+that)?)\b"
 )

@@ -409,8 +409,10 @@ def content_after(doc: ArticleText, cue: Cue) -> tuple[int, int, list[str]] | No
     ``endorsed X``) and the outlets that relayed it."""
     masked, lo, hi, lemma = doc.masked, cue.lo, cue.hi, cue.lemma
     start = cue.end
-    tm = TIME_AFTER_CUE.match(masked, start, hi)
-    if tm and tm.end() > start:
+    for _ in range(3):  # "said in a radio interview on Monday night that"
+        tm = TIME_AFTER_CUE.match(masked, start, hi)
+        if not tm or tm.end() == start:
+            break
         start = tm.end()
     if lemma in SPEECH:
         # "wrote to his 20,000 Twitter followers, “...”": the addressee is no content
@@ -520,6 +522,9 @@ def topics(doc: ArticleText, si: int, lo: int, hi: int) -> list[Reading]:
         verb = main_verb(doc, lo, m.start()) if mention is not None else None
         if verb is not None and mention.span.end == verb[1]:
             mention = np_left(masked, lo, verb[0])  # "The mayor spoke in favor of": the mayor
+        if mention is not None and mention.text.endswith(("'s", "\u2019s")):
+            end = mention.span.end - 2  # "The mayor's view is that": the mayor
+            mention = Mention(Span(mention.span.start, end), masked[mention.span.start : end])
         cue = " ".join(masked[m.start() : m.end()].split())
         out.append(Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si))
     return out

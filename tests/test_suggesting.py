@@ -1204,6 +1204,13 @@ CASES = [
         kind="indirect",
     ),
     case(
+        "a-stance-object-ends-at-a-dash",
+        "The union backed the plan - the first time it has taken sides in a vote.",
+        "the plan",
+        "The union",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

@@ -188,6 +188,9 @@ def test_no_plan_reads_the_whole_quote_table(filled, django_db_blocker, name):
         query = cases(filled)[name]
         params = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in query.items()}
         queryset = QuoteFilter(params, queryset=quote_queryset()).qs.order_by("id")[: PAGE + 1]
+        if queryset.query.is_empty():
+            assert name in SELECTIVE  # nothing matched, so the page needs no query at all
+            return
         plan = json.loads(queryset.explain(format="json"))[0]["Plan"]
     quote_scans = [
         node for node in _scans(plan) if node.get("Relation Name") == "annotations_quote"

@@ -101,9 +101,14 @@ class QuoteFilter(filters.FilterSet):
         return queryset.through_outlet(value, speaker=self.form.cleaned_data.get("speaker"))
 
     def filter_published(self, queryset, name, value):
-        if name == "published_after":
-            return queryset.published(after=value)
-        return queryset.published(before=value)
+        # Both bounds at once: a range is one index range, where each bound alone may match
+        # most quotes.
+        if name == "published_before" and self.form.cleaned_data.get("published_after"):
+            return queryset  # filter_published for published_after took this bound too
+        return queryset.published(
+            after=self.form.cleaned_data.get("published_after"),
+            before=self.form.cleaned_data.get("published_before"),
+        )
 
     def search(self, queryset, name, value):
         return queryset.search(value)

@@ -244,16 +244,31 @@ class QuoteQuerySet(models.QuerySet):
         (cheap when matches are common, ruinous when they are few or all at the far end of
         the order, which the planner cannot know: it assumes them spread evenly), or
         collect the matching ids through their index first and read the page from those in
-        order. The planner's estimate of the matches decides: under ``COLLECT_BELOW`` they
-        are collected (at worst that many ids), otherwise the page is walked (on even
-        spread, at most ``100 / share`` rows, a share of at least 1 in 100 at a million)."""
+        order. Walking costs about ``100 / share`` rows on even spread (``share`` the
+        matches' part of all quotes), collecting about as many as match, so the planner's
+        estimate of the matches decides: under the square root of 100 times the quotes
+        (10,000 at a million, 1,414 at 20,000) they are collected, otherwise the page is
+        walked.
+
+        Collected ids stay on the server, as an array made by a subquery. Sent back as a
+        constant, the plan would know their number (of a subquery's array it assumes ten,
+        which on a small table may join and sort them all before keeping a page), but at
+        a million quotes their round trip costs more than that saves."""
         matches = condition(Quote.all_objects.using(self.db)).order_by().values("pk")
         plan = json.loads(matches.explain(format="json"))[0]["Plan"]
-        if plan["Plan Rows"] >= self.COLLECT_BELOW:
+        if plan["Plan Rows"] ** 2 >= self.WALK_PAGE * self._estimated_quotes():
             return condition(self)
         return self.filter(_IdAmong(matches))
 
-    COLLECT_BELOW = 10_000
+    WALK_PAGE = 100
+
+    def _estimated_quotes(self) -> int:
+        """The planner's count of quote rows (as of the last ``ANALYZE``), at least 1."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Quote._meta.db_table]
+            )
+            return max(int(cursor.fetchone()[0]), 1)
 
 
 SEARCH_CONFIG = "english"

@@ -30,6 +30,11 @@ def apostrophe_quote(doc: ArticleText, lo: int, hi: int, cue_span: Span, si: int
     the speaker is the phrase between the closing marks and the cue, or right after the
     cue; anything may follow the attribution."""
     masked = doc.masked
+    if (
+        masked.find("''", lo, cue_span.start) < 0
+        and masked.find("\u2019\u2019", lo, cue_span.start) < 0
+    ):
+        return None
     left = masked[lo : cue_span.start]
     closes = list(CLOSING.finditer(left))
     if not closes:

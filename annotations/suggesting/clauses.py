@@ -240,13 +240,19 @@ def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | 
 
 def relative_before(doc: ArticleText, lo: int, cue_start: int) -> int:
     """Where the relative pronoun of ``who (has) (largely) supports`` starts, else -1."""
-    toks = word_tokens(doc.masked, max(lo, cue_start - 80), cue_start)
-    k = len(toks)
-    while k and (toks[k - 1][2].lower() in AUX or toks[k - 1][2].endswith("ly")):
+    masked = doc.masked
+    start = max(lo, cue_start - 60)
+    words = masked[start:cue_start].split()
+    k = len(words)
+    while k and (words[k - 1].lower() in AUX or words[k - 1].endswith("ly")):
         k -= 1  # "which largely supports"
-    if not k or toks[k - 1][2].lower() not in RELATIVES:
+    if not k or words[k - 1].lower() not in RELATIVES:
         return -1
-    return toks[k - 1][0]
+    # where that word starts: count back over the words after it
+    pos = cue_start
+    for word in reversed(words[k - 1 :]):
+        pos = masked.rindex(word, start, pos)
+    return pos
 
 
 def relative_statement(
@@ -256,8 +262,10 @@ def relative_statement(
     kind of job that many economists say is the future``: the rest of the relative clause
     is the statement, the phrase between its pronoun and the cue the speaker."""
     masked = doc.masked
+    if not PREDICATE_NEXT.match(masked, cue_span.end, hi):
+        return None
     rm = RELATIVE_SUBJECT.search(masked, max(lo, cue_span.start - 120), cue_span.start)
-    if rm is None or not PREDICATE_NEXT.match(masked, cue_span.end, hi):
+    if rm is None:
         return None
     if rm.group("np").split()[0].lower() in AUX:
         return None  # "which has said"
@@ -374,12 +382,14 @@ def make(
         return Reading("mixed", [Span(s, e)], mention, cue, cue_span, sentence=si)
     words = doc.work[s:e].split()
     stance = CUE_FORMS.get(cue.lower()) in STANCE
-    one_word_ok = bool(words) and (
-        stance
-        and (is_cap(words[0]) or words[0] in OBJ)  # "endorsed Trump"
-        or words[0].lower().strip(".,!") in ("yes", "no")  # "most voters said yes"
-    )
-    if len(words) < 2 and not one_word_ok:
+    if len(words) < 2 and not (
+        words
+        and (
+            stance
+            and (is_cap(words[0]) or words[0] in OBJ)  # "endorsed Trump"
+            or words[0].lower().strip(".,!") in ("yes", "no")  # "most voters said yes"
+        )
+    ):
         return None
     return Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si)
 

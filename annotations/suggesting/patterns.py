@@ -189,13 +189,15 @@ TOPIC_CUE = re.compile(
 )
 # where a statement ends and the speaker goes on: "..., though he added", "and questioned"
 SECOND_PREDICATE = re.compile(
-    r",?\s+(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told|noted|"
+    r";|,?\s+(?:"
+    r"(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told|noted|"
     r"questioned|argued|insisted|warned|called|urged|acknowledged|suggested|recalled)\b|"
-    r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according)\b|"
     # "said prices would rise and predicted that ...": a second statement of the speaker
-    r",?\s+and\s+(?:also\s+|later\s+|then\s+)?(?:[a-z]+ly\s+)?[a-z]+ed\s+(?:[a-z]+ly\s+)?that\b|"
+    r"and\s+(?:also\s+|later\s+|then\s+)?(?:[a-z]+ly\s+)?[a-z]+ed\s+(?:[a-z]+ly\s+)?that\b|"
     # "said yes, compared with 23 percent who ...": the writer's comparison
-    r",?\s+compared\s+(?:with|to)\b|,\s+meaning\b|;"
+    r"compared\s+(?:with|to)\b)|"
+    r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according|"
+    r"meaning)\b"
 )
 CIRCUMSTANCE = re.compile(
     r"(?:in|on|at|during)\s+(?:a|an|the|his|her|their|its)?\s*(?:[\w-]+\s+){0,2}?"

@@ -38,6 +38,7 @@ from .lexicon import (
     PARTICLES,
     PASSIVE,
     QUESTION_WORDS,
+    RELATIVES,
     SPEECH,
     STANCE,
     TAKES_OBJECT,
@@ -59,6 +60,7 @@ from .patterns import (
     LEAD_INTRO,
     OBJECT_END,
     PLACE_INTRO,
+    PREDICATE_NEXT,
     SECOND_PREDICATE,
     SUBJECT_NP,
     SUBORDINATE,
@@ -86,6 +88,7 @@ class Cue:
     lemma: str  # "say"; "" for "according to" and impressions ("seems")
     intro_end: int  # the end of an introductory phrase of place or medium, else -1
     memo: dict[str, Mention | None] = field(default_factory=dict)
+    apostrophes: bool = False  # two apostrophes (a quote's marks) in its range
 
     @property
     def span(self) -> Span:
@@ -112,6 +115,7 @@ def cues_of(doc: ArticleText, si: int, lo: int, hi: int) -> list[Cue]:
     masked = doc.masked
     intro = PLACE_INTRO.match(masked, lo, hi)
     intro_end = intro.end() if intro else -1
+    marks = masked.find("''", lo, hi) >= 0 or masked.find("\u2019\u2019", lo, hi) >= 0
     cues = []
     for start, word_end, form in doc.cues_in(lo, hi):
         lemma = CUE_FORMS.get(form, "")
@@ -120,7 +124,9 @@ def cues_of(doc: ArticleText, si: int, lo: int, hi: int) -> list[Cue]:
         pm = re.match(rf"\s+{particle}\b", masked[word_end:hi]) if particle else None
         if pm:
             end += pm.end()
-        cues.append(Cue(si, lo, hi, start, word_end, end, form, lemma, intro_end))
+        cues.append(
+            Cue(si, lo, hi, start, word_end, end, form, lemma, intro_end, apostrophes=marks)
+        )
     return cues
 
 
@@ -148,11 +154,9 @@ def read_cues(doc: ArticleText, si: int, lo: int, hi: int, nested: bool = False)
 def quoted_cue(doc: ArticleText, cue: Cue) -> Answer:
     """``''As she has said, we will win,'' Mr. Merrill said``: a cue inside a quote in two
     apostrophes is part of the quote (a statement nested in it is found in its content)."""
-    if "''" not in doc.masked[cue.lo : cue.start] or not inside_quote(
-        doc, cue.lo, cue.hi, cue.start
-    ):
+    if not cue.apostrophes or doc.masked.find("''", cue.lo, cue.start) < 0:
         return None
-    return NO_READING
+    return NO_READING if inside_quote(doc, cue.lo, cue.hi, cue.start) else None
 
 
 def according_to(doc: ArticleText, cue: Cue) -> Answer:
@@ -268,7 +272,7 @@ def noun_or_infinitive(doc: ArticleText, cue: Cue) -> Answer:
 def apostrophe_attribution(doc: ArticleText, cue: Cue) -> Answer:
     """``''We won,'' Smith, the mayor, said. ''We will win again.''``: a quote in two
     apostrophes before a speech cue (see :mod:`.apostrophes`)."""
-    if cue.lemma not in SPEECH:
+    if cue.lemma not in SPEECH or not cue.apostrophes:
         return None
     return apostrophe_quote(doc, cue.lo, cue.hi, cue.span, cue.si)
 
@@ -278,6 +282,8 @@ def relative_attribution(doc: ArticleText, cue: Cue) -> Answer:
     rest of the relative clause (see :func:`.clauses.relative_statement`)."""
     if cue.lemma not in SPEECH and cue.lemma not in COGNITION:
         return None
+    if not PREDICATE_NEXT.match(doc.masked, cue.end, cue.hi):
+        return None  # the cue is not followed by a verb of its statement
     found = relative_statement(doc, cue.lo, cue.hi, cue.span)
     if found is None:
         return None
@@ -346,7 +352,11 @@ def leading_attribution(doc: ArticleText, cue: Cue) -> Answer:
     if content is None:
         return NO_READING
     s, e, via = content
-    if relative_before(doc, cue.lo, cue.start) >= 0:
+    if (
+        # "Trump, who has ...": words between the subject and the cue, or the pronoun itself
+        (doc.masked[mention.span.end : cue.start].strip() or mention.text.lower() in RELATIVES)
+        and relative_before(doc, cue.lo, cue.start) >= 0
+    ):
         # "Trump, who has criticized X, won": the relative clause ends at its comma
         comma = doc.masked.find(",", s, e)
         s, e = doc.trim(s, comma) if comma > s else (s, e)

@@ -1736,3 +1736,8 @@ def test_a_named_description_after_said_is_its_speaker():
     text = "Fares will rise in May, said lobbyist and harbour strategist Ann Lie, a former aide."
     found = suggest(text)
     assert [frag_texts(text, s) for s in found] == [["Fares will rise in May"]]
+
+
+def test_cues_inside_a_sentence_quoted_in_two_apostrophes_are_part_of_the_quote():
+    text = "Mr. Lund spoke. ''That does not seem fair if we want a vote.'' The party disagreed."
+    assert not suggest(text)

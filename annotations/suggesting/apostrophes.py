@@ -19,6 +19,8 @@ from .speakers import np_left, np_right
 OPENING = re.compile(r"(?:^|(?<=[\s(\u2014]))(?:''|\u2019\u2019|\u2018\u2018)(?=\w)")
 # a quote's closing marks after the comma, question or exclamation mark that ends it
 CLOSING = re.compile(r"[,?!\u2014-]\s?(?:''|\u2019\u2019)(?=\s|$)")
+# closing marks of any kind: after a word, a comma or a full stop
+CLOSE_ANY = re.compile(r"(?:''|\u2019\u2019)(?!\w)")
 # what may follow an attribution before the quote goes on: ", ''..." in the same sentence
 GOES_ON = re.compile(r"\s*,\s*(?:''|\u2019\u2019)")
 # a whole sentence of the quote going on, ending with its closing marks
@@ -126,3 +128,14 @@ def inside_quote(doc: ArticleText, lo: int, hi: int, pos: int) -> bool:
             continue  # the range is the quote itself: a statement nested in it
         return True
     return False
+
+
+def in_open_quote(doc: ArticleText, lo: int, pos: int) -> bool:
+    """Whether ``pos`` follows the opening marks of a quote in two apostrophes in
+    ``masked[lo:pos]`` that have not closed yet (``''That doesn't seem right.''``: the quote
+    is someone's statement, its cues part of it)."""
+    masked = doc.masked
+    last = None
+    for last in OPENING.finditer(masked, lo, pos):  # noqa: B007 - the last one is wanted
+        pass
+    return last is not None and CLOSE_ANY.search(masked, last.end(), pos) is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .apostrophes import apostrophe_quote, inside_quote
+from .apostrophes import apostrophe_quote, in_open_quote, inside_quote
 from .article import ArticleText
 from .clauses import (
     after_possessive,
@@ -89,6 +89,7 @@ class Cue:
     intro_end: int  # the end of an introductory phrase of place or medium, else -1
     memo: dict[str, Mention | None] = field(default_factory=dict)
     apostrophes: bool = False  # two apostrophes (a quote's marks) in its range
+    nested: bool = False  # the range is a statement's content
 
     @property
     def span(self) -> Span:
@@ -137,6 +138,7 @@ def read_cues(doc: ArticleText, si: int, lo: int, hi: int, nested: bool = False)
     for cue in cues_of(doc, si, lo, hi):
         if nested and cue.lemma not in NESTED_SPEECH and cue.form != "according to":
             continue  # inside a statement only a statement is one of its own
+        cue.nested = nested
         for rule in RULES:
             answer = rule(doc, cue)
             if answer is None:
@@ -156,6 +158,8 @@ def quoted_cue(doc: ArticleText, cue: Cue) -> Answer:
     apostrophes is part of the quote (a statement nested in it is found in its content)."""
     if not cue.apostrophes or doc.masked.find("''", cue.lo, cue.start) < 0:
         return None
+    if not cue.nested and in_open_quote(doc, cue.lo, cue.start):
+        return NO_READING  # "''That doesn't seem right.''": a quote's own words
     return NO_READING if inside_quote(doc, cue.lo, cue.hi, cue.start) else None
 
 

@@ -1211,6 +1211,20 @@ CASES = [
         kind="indirect",
     ),
     case(
+        "agreed-with-and-a-speaker-at-an-outlet",
+        "Dan Lee at the Harbour Herald agreed with the mayor about the ferry.",
+        "the mayor about the ferry",
+        "Dan Lee",
+        kind="indirect",
+    ),
+    case(
+        "spoke-out-against",
+        "The bishop spoke out against the new curfew.",
+        "the new curfew",
+        "The bishop",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

@@ -184,6 +184,9 @@ TOPIC_CUE = re.compile(
     # "the mayor's view is that ..."
     r"(?:view|position|argument|belief|contention|message|point|hope|fear|concern|claim)\s+"
     r"(?:is|was|has\s+been)\s+that|"
+    # "spoke out against ...", "sided with ...", "agreed with ..."
+    r"(?:spoke|speaks|speaking|spoken|speak)\s+(?:out|up)\s+(?:against|about|for|on)|"
+    r"(?:sided|sides|siding|agreed|agrees|agree|disagreed|disagrees|disagree)\s+with|"
     # "made it clear that ...", "has made clear his opposition"
     r"(?:made|make|makes|making)\s+(?:it\s+)?(?:very\s+|abundantly\s+)?clear(?:\s+that)?)\b"
 )

@@ -47,7 +47,7 @@ from .lexicon import (
     WHAT_WORDS,
 )
 from .marks import MASK, OPENERS
-from .names import is_cap, outlet_name
+from .names import is_cap, looks_like_name, outlet_name
 from .patterns import (
     ADDRESSEE,
     ASKED,
@@ -536,6 +536,11 @@ def topics(doc: ArticleText, si: int, lo: int, hi: int) -> list[Reading]:
         verb = main_verb(doc, lo, m.start()) if mention is not None else None
         if verb is not None and mention.span.end == verb[1]:
             mention = np_left(masked, lo, verb[0])  # "The mayor spoke in favor of": the mayor
+        if mention is not None:
+            link = re.search(r"\s(?:at|of|from)\s*$", masked[lo : mention.span.start])
+            outer = np_left(masked, lo, lo + link.start()) if link else None
+            if outer is not None and looks_like_name(outer.text):
+                mention = outer  # "Dan Lee at the National Review agreed with": Dan Lee
         if mention is not None and mention.text.endswith(("'s", "\u2019s")):
             end = mention.span.end - 2  # "The mayor's view is that": the mayor
             mention = Mention(Span(mention.span.start, end), masked[mention.span.start : end])

@@ -1225,6 +1225,13 @@ CASES = [
         kind="indirect",
     ),
     case(
+        "a-question-a-few-words-after-asked",
+        "Asked on Monday whether the ferry would run, the mayor shook her head.",
+        "whether the ferry would run",
+        "",
+        kind="indirect",
+    ),
+    case(
         "a-plural-subject-of-people-before-say",
         "Local traders say the new tax will close half of the market stalls.",
         "the new tax will close half of the market stalls",

@@ -214,8 +214,12 @@ ADDRESSEE = re.compile(
     rf"\s*(?:to|on|in|at|during|before)\s+[^,:;\ue000{OPENING_MARKS}]{{1,60}}?(?=\s*[,:]\s*"
     rf"[{OPENING_MARKS}]|\s+that\b)"
 )
+# "Asked whether ...", "when asked by host John Dickerson on Sunday whether ...": the
+# question may come a few words after the cue
 ASKED = re.compile(
-    r"\b[Aa]sked\s+(?:about\s+(?P<q>\S)|(?P<w>(?:whether|if|what|why|how|who|when)\b))"
+    r"\b[Aa]sked(?:\s+(?!about\b|whether\b|if\b|what\b|why\b|how\b|who\b|when\b|which\b)"
+    r"[\w.'\u2019-]+){0,7}?\s+(?:about\s+(?P<q>\S)|(?P<w>(?:whether|if|what|why|how|who|"
+    r"when|which)\b))"
 )
 ABBREV_WORD = re.compile(ABBREV_TITLE)
 STATE_LIKE = re.compile(r"(?:[DRI]-[A-Z]|[A-Z][a-z]{1,4}\.$|[A-Z]\.[A-Z]\.$|\d)")

@@ -224,6 +224,47 @@ CASES = [
         "Sanders",
     ),
     case(
+        "surname-of-an-organisation-is-the-person-named-before",
+        (
+            "Drew Heiserman teaches in Chicago. "
+            "“We are not going to wait for the board,” said Heiserman of the CORE Teachers."
+        ),
+        "We are not going to wait for the board,",
+        "Drew Heiserman",
+        alone=False,
+    ),
+    case(
+        "hours-later-opens-an-introductory-phrase",
+        (
+            "Hours later, Trump returned the compliment to Adelson, telling Reuters, "
+            "“Sheldon and I have been friends for a long time.”"
+        ),
+        "Sheldon and I have been friends for a long time.",
+        "Trump",
+        via=["Reuters"],
+    ),
+    case(
+        "object-of-a-preposition-is-no-subject",
+        (
+            "Glenn Beck spoke on Sunday.\n\nBeck, who has in the past described Trump as "
+            "“a pathological narcissistic sociopath,” clearly intended the comparison."
+        ),
+        "Trump as “a pathological narcissistic sociopath,” clearly intended the comparison",
+        "Glenn Beck",
+        alone=False,
+    ),
+    case(
+        "dash-and-name-ending-the-quote-paragraph",
+        (
+            "Readers wrote to us after the debate.\n\n"
+            "“He has said hateful things time and again about our communities.” ― Carlos Raúl\n"
+            "“Maybe we can build a wall around the whole campaign.” ― Steve Quinlan.\n"
+        ),
+        "Maybe we can build a wall around the whole campaign.",
+        "Steve Quinlan",
+        alone=False,
+    ),
+    case(
         "participle-after-an-introductory-phrase",
         (
             "Instead, the Vermont senator is sticking to his message, "
@@ -927,6 +968,13 @@ CASES = [
         role="spokesman",
     ),
     case(
+        "an-official-described-by-a-nationality-is-no-speaker",
+        "An Israeli official said the talks would resume on Monday.",
+        "the talks would resume on Monday",
+        "",
+        role="official",
+    ),
+    case(
         "a-statement-published-is-no-speaker",
         "A statement published on Monday said the ship would sail.",
         "the ship would sail",
@@ -1412,6 +1460,13 @@ def test_offsets_are_code_points_with_emoji_and_accents():
         ("Sen. Ted Cruz (R-Texas), who is running for president", "Ted Cruz"),
         ("Former Secretary of State Hillary Clinton", "Hillary Clinton"),
         ("Joel Pollak of Breitbart California", "Joel Pollak"),
+        (
+            "Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report",
+            "Stu Rothenberg",
+        ),
+        ("Phil Musser of digital consulting firm IMGE", "Phil Musser"),
+        ("Mr. Morgan of the Sierra Club", "Morgan"),
+        ("Secretary of State John Kerry", "John Kerry"),
         ("the former secretary of state", "the former secretary of state"),
         ("he", "he"),
         ("  Mr.  Donald J. Trump ", "Donald J. Trump"),

@@ -86,8 +86,9 @@ holding the colon: ``When Wallace died, President Clinton released the following
 statement:``); ``Philip Bump: “...”``; ``Rubio fired back forcefully: “...”`` (the
 subject of the clause before a colon or comma);
 ``As The Post's Dana Milbank puts it, “...”``; a ``- Sanders.`` line right after the
-quote. Otherwise the quote's own sentence decides when it holds more than the quote,
-whatever its verb: the subject of the clause that holds the quote (``Huckabee, for his
+quote, or a dash and a name ending the quote's own paragraph (``“...” ― Jorge Falcon``).
+Otherwise the quote's own sentence decides when it holds more than the quote, whatever its
+verb: the subject of the clause that holds the quote (``Huckabee, for his
 part, is labeling Obama's actions “...”``; the clause nearest the quote first, appositions
 skipped), or a short clause after a quote ending with a comma, question or exclamation mark
 (``“...,” the senator grumbled.`` / ``“...,” sniffed the Plain Dealer.``). Failing that,

@@ -120,8 +120,8 @@ NAME_COLON = re.compile(
     r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?):\s*$"
 )
 DASH_NAME = re.compile(
-    r"\s*[-\u2014\u2013]+\s*(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)"
-    r"[\s.,]"
+    r"\s*[-\u2014\u2013\u2015]+\s*"
+    r"(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)[\s.,]"
 )
 CLAUSE_OPEN = re.compile(
     r"(?:[;:\u2014]|,\s+(?:but|and|while|although|though|as)\b"
@@ -134,13 +134,16 @@ COLON_LEAD = re.compile(
 # "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
 INTRO = re.compile(
     r"\s*(?:(?:Instead|Later|Earlier|Meanwhile|However|Still|Also|Then|Now|Yet|Indeed|Again|"
-    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?|(?:In|On|At|After|Before|"
+    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?"
+    r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier)"
+    r"|(?:In|On|At|After|Before|"
     r"During|Amid|Since|Speaking|With|Last|This)\s+[^,]{1,40}?),\s+"
 )
 LEAD_INTRO = re.compile(
     r"\s*(?:(?:In|On|At|After|Before|During|Amid|Since|While|When|As|With|Without|Though|"
     r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
     r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There|Alongside|Shortly)\b"
+    r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier|after|before)\b"
     r"|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
 )
 # a second introductory phrase, after a first: "On Thursday, after remaining neutral, ..."

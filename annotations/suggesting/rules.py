@@ -235,11 +235,14 @@ def not_a_cue(doc: ArticleText, cue: Cue) -> Answer:
 
 def participle(doc: ArticleText, cue: Cue) -> Answer:
     """``SPEAKER endorsed Clinton, saying ...`` / ``SPEAKER issued a statement saying ...``:
-    the subject of the sentence is the speaker."""
+    the subject of the sentence is the speaker; ``..., telling Reuters`` relays through
+    Reuters."""
     if not cue.form.endswith("ing") or cue.lemma == "think":
         return None
     found = participle_reading(doc, cue.si, cue.lo, cue.hi, cue.span, cue.lemma)
     if found is not None:
+        told = told_outlet(doc, cue)  # "..., telling Reuters, “...”"
+        found.via = ([told] if told else []) + found.via
         return found
     if cue.lemma in SPEECH or cue.lemma not in STANCE:
         return NO_READING

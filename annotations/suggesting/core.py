@@ -52,7 +52,13 @@ The approach is rules over surface text, in four passes:
    ``59 percent said``). A description after the cue keeps its modifiers up to a comma or
    the circumstances (``said one Democrat familiar with the talks in an interview``).
    Newspapers that write quotes as ``''...''`` get their sentence breaks there too (the
-   marks stay ordinary text, as the reference corpus treats them).
+   marks stay ordinary text, as the reference corpus treats them): ``''A,'' X said.
+   ''B.''`` is one indirect statement from mark to mark in two fragments, and cues inside
+   such a quote are part of it (:mod:`.apostrophes`). A relative clause holds a statement
+   (``Trump, who has criticized X, ...``: the antecedent speaks, up to the clause's comma;
+   ``independents, which Democrats say could ...``: the rest of the clause), a Title Case
+   headline has its cues (``Board Says ...``), and inside a content only verbs of saying
+   (``NESTED_SPEECH``) make a nested statement.
 
    The speaker is the noun phrase next to the cue (appositions and titles removed, see
    :func:`speaker_name_from_source`). In ``X, <apposition>, said`` the name that comes

@@ -4,6 +4,7 @@ reference scorer's own."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,19 @@ def test_command_takes_another_scorer(corpus3, tmp_path, capsys):
     scorer.write_text(f"import sys\nprint('scored', sys.argv[1] == {str(corpus3)!r})\n")
     call_command("evaluate_suggestions", str(corpus3), "--scorer", str(scorer))
     assert capsys.readouterr().out == "scored True\n"
+
+
+@pytest.mark.corpus
+def test_command_finds_polnear_splits_by_name(corpus3, tmp_path, settings, capsys):
+    polnear = tmp_path / "shared/eval/polnear"
+    shutil.copytree(corpus3, polnear / "train")
+    settings.BASE_DIR = tmp_path / "project"
+    scorer = tmp_path / "scorer.py"
+    scorer.write_text("import sys\nprint('scored', sys.argv[1])\n")
+    call_command("evaluate_suggestions", "train", "--scorer", str(scorer))
+    assert capsys.readouterr().out == f"scored {polnear / 'train'}\n"
+    with pytest.raises(CommandError, match="not a corpus split"):
+        call_command("evaluate_suggestions", "dev", "--scorer", str(scorer))
 
 
 def test_command_refuses_a_folder_that_is_no_split(tmp_path):

@@ -7,6 +7,7 @@ quote names its article and revision models as strings."""
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -263,12 +264,28 @@ class QuoteQuerySet(models.QuerySet):
     WALK_PAGE = 100
 
     def _estimated_quotes(self) -> int:
-        """The planner's count of quote rows (as of the last ``ANALYZE``), at least 1."""
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Quote._meta.db_table]
-            )
-            return max(int(cursor.fetchone()[0]), 1)
+        """The planner's count of quote rows (as of the last ``ANALYZE``), at least 1: read
+        at most once a minute for each database, since it moves slowly and reading it costs
+        a round trip to the database in every filtered request."""
+        now = time.monotonic()
+        known = _QUOTE_COUNTS.get(self.db)
+        if known is None or now - known[0] > 60:
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                    [Quote._meta.db_table],
+                )
+                known = _QUOTE_COUNTS[self.db] = (now, max(int(cursor.fetchone()[0]), 1))
+        return known[1]
+
+
+# database alias -> (when read, the planner's count of quotes)
+_QUOTE_COUNTS: dict[str, tuple[float, int]] = {}
+
+
+def forget_quote_counts() -> None:
+    """Read the planner's count of quotes afresh next time (after an ``ANALYZE``)."""
+    _QUOTE_COUNTS.clear()
 
 
 SEARCH_CONFIG = "english"

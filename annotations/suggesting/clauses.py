@@ -11,9 +11,11 @@ from .lexicon import (
     AUX,
     CUE_FORMS,
     DETERMINERS,
+    DOCUMENT_WORDS,
     NOT_VERBS,
     OBJ,
     POSSESSIVES,
+    RELATIVES,
     RIGHT_STOP,
     SPEAKER_NOUNS,
     SPEECH,
@@ -27,10 +29,16 @@ from .names import clean_outlet, is_cap, name_tokens
 from .patterns import (
     ABBREV_ANY,
     CLAUSE_END,
+    CLAUSE_VERB,
     CONTRACTED_PRONOUN,
     INTRO,
     LEAD_INTRO,
+    NAME_APPOSITION,
     NAME_RUN,
+    PARTICIPLE_AFTER,
+    PREDICATE_NEXT,
+    RELATIVE_END,
+    RELATIVE_SUBJECT,
     SUBJECT_NP,
     TIME_AFTER_CUE,
     VIA_ACCORDING,
@@ -94,14 +102,19 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
         return None, 0, 0
     if any(CUE_FORMS.get(c[2]) in SPEECH for c in doc.cues_in(lo + last_comma, cue_span.start)):
         return None, 0, 0  # "..., said when he called on Boyle": the first cue attributes
+    if relative_before(doc, lo + last_comma, cue_span.start) >= 0:
+        return None, 0, 0  # "Kasich, a Republican who has refused to ...": a relative clause
     opening = masked[lo : lo + last_comma].strip()
     if MASK not in opening and len(name_tokens(opening)) >= 2 and NAME_RUN.fullmatch(opening):
         return None, 0, 0  # "Sam Lau, the director for the party said": a name, no content
+    if not zone.strip() and MASK not in opening and NAME_APPOSITION.fullmatch(opening):
+        return None, 0, 0  # "Mr. Prasad, a former official, said ...": the subject
     if (
         zone.strip()
         and rest.startswith(",")
         and (len(rest.split()) > 3 or MASK in rest)
         and not VIA_TAIL.match(rest)
+        and not PARTICIPLE_AFTER.match(rest)
     ):
         return None, 0, 0  # "In the end, Smith said, voters ...": parenthetical
     if zone.strip():
@@ -117,7 +130,12 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
             return None, 0, 0
         mention = np_left(masked, lo + last_comma + 1, cue_span.start)
     else:
+        if CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower()) not in SPEECH:
+            return None, 0, 0  # "Howard, an actor, endorsed Cruz": only speech inverts
         mention = np_right(masked, cue_span.end, hi)
+        if mention is None and any(is_cap(w) for w in tail.split()):
+            # "..., said lobbyist and GOP strategist Charlie Black, ...": a named description
+            mention = np_right(masked, cue_span.end, cue_span.end + len(tail), lenient=True)
         if mention is not None and not ends_clause(doc, mention, cue_span.end + len(tail)):
             return None, 0, 0  # "X, an expert, says Libya is ...": X is the subject
     if mention is None:
@@ -154,6 +172,12 @@ def ends_clause(doc: ArticleText, mention: Mention, end: int) -> bool:
     words = mention.text.split()
     if any(w in VERBISH or w.endswith(("n't", "n\u2019t")) for w in words[1:]):
         return False  # "said Ivanka Trump's statement didn't clarify the matter"
+    pairs = zip(words, words[1:], strict=False)
+    if any(w.islower() and w.endswith("ed") and is_cap(prev) for prev, w in pairs):
+        return False  # "said Ms. Brainard conveyed a sense of empathy"
+    relative = re.search(r"\b(?:who|which|that|whose)\b", mention.text)
+    if CLAUSE_VERB.search(mention.text, 0, relative.start() if relative else len(mention.text)):
+        return False  # "said the Khan family deserved better"
     rest = doc.masked[mention.span.end : end]
     if not rest.strip() or rest.lstrip()[:1] in ",(":
         return True
@@ -202,9 +226,89 @@ def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | 
     if not before or before[-1].lower() not in ("and", "but"):
         return None
     m = SUBJECT_NP.match(doc.masked, lo, cue_start)
-    if m is None:
+    if m is not None:
+        return Mention(Span(m.start(1), m.end(1)), m.group(1))
+    # "Brian Fallon, a spokesman for the campaign, called on ... and said": the subject
+    # of the sentence's first verb, past its appositions
+    intro = LEAD_INTRO.match(doc.masked, lo, cue_start)
+    start = intro.end() if intro else lo
+    verb = main_verb(doc, start, cue_start)
+    if verb is None:
         return None
-    return Mention(Span(m.start(1), m.end(1)), m.group(1))
+    return np_left(doc.masked, start, verb[0])
+
+
+def relative_before(doc: ArticleText, lo: int, cue_start: int) -> int:
+    """Where the relative pronoun of ``who (has) (largely) supports`` starts, else -1."""
+    masked = doc.masked
+    start = max(lo, cue_start - 60)
+    words = masked[start:cue_start].split()
+    k = len(words)
+    while k and (words[k - 1].lower() in AUX or words[k - 1].endswith("ly")):
+        k -= 1  # "which largely supports"
+    if not k or words[k - 1].lower() not in RELATIVES:
+        return -1
+    # where that word starts: count back over the words after it
+    pos = cue_start
+    for word in reversed(words[k - 1 :]):
+        pos = masked.rindex(word, start, pos)
+    return pos
+
+
+def relative_statement(
+    doc: ArticleText, lo: int, hi: int, cue_span: Span
+) -> tuple[Mention, int, int] | None:
+    """``a surge of independents, which Democrats say could be aiding Sanders`` / ``the
+    kind of job that many economists say is the future``: the rest of the relative clause
+    is the statement, the phrase between its pronoun and the cue the speaker."""
+    masked = doc.masked
+    if not PREDICATE_NEXT.match(masked, cue_span.end, hi):
+        return None
+    rm = RELATIVE_SUBJECT.search(masked, max(lo, cue_span.start - 120), cue_span.start)
+    if rm is None:
+        return None
+    if rm.group("np").split()[0].lower() in AUX:
+        return None  # "which has said"
+    mention = np_left(masked, rm.start("np"), cue_span.start)
+    words = rm.group("np").split()
+    if mention is None and len(words) <= 4 and words[-1].isalpha():
+        # "which commuters say": any short phrase is the subject of the pronoun's clause
+        s, e = doc.trim(rm.start("np"), cue_span.start)
+        mention = Mention(Span(s, e), masked[s:e])
+    if mention is None or mention.span.start != rm.start("np"):
+        return None
+    start = cue_span.end
+    end_m = RELATIVE_END.search(masked, start, hi)
+    s, e = doc.trim(start, end_m.start() if end_m else hi)
+    if len(masked[s:e].split()) < 2 or MASK in masked[s:e]:
+        return None
+    return mention, s, e
+
+
+def relative_antecedent(doc: ArticleText, lo: int, cue_start: int) -> Mention | None:
+    """``Trump, who has insulted ...`` / ``the county, which voted for ...``: the phrase a
+    relative pronoun right before the cue stands for."""
+    masked = doc.masked
+    rel = relative_before(doc, lo, cue_start)
+    if rel < 0:
+        return None
+    word = masked[rel:cue_start].split()[0].lower()
+    end = rel
+    while end > lo and masked[end - 1] in " ,":
+        end -= 1
+    if end <= lo:
+        return None
+    if word == "that" and masked[end:rel].strip():
+        return None  # "..., that supports": no relative clause after a comma
+    antecedent = np_left(masked, lo, end)
+    if antecedent is None or antecedent.text.lower() in OBJ | {"it", "this", "that"}:
+        return None
+    if word == "that" and not (
+        is_cap(antecedent.text.split()[-1])
+        or antecedent.text.split()[-1].lower() in SPEAKER_NOUNS | DOCUMENT_WORDS
+    ):
+        return None  # "the idea that ...": "that" opens a clause, not a relative one
+    return antecedent
 
 
 def has_attribution(doc: ArticleText, lo: int, hi: int) -> bool:
@@ -278,8 +382,15 @@ def make(
         return Reading("mixed", [Span(s, e)], mention, cue, cue_span, sentence=si)
     words = doc.work[s:e].split()
     stance = CUE_FORMS.get(cue.lower()) in STANCE
-    if len(words) < 2 and not (stance and words and (is_cap(words[0]) or words[0] in OBJ)):
-        return None  # one word only as the object of a stance: "endorsed Trump"
+    if len(words) < 2 and not (
+        words
+        and (
+            stance
+            and (is_cap(words[0]) or words[0] in OBJ)  # "endorsed Trump"
+            or words[0].lower().strip(".,!") in ("yes", "no")  # "most voters said yes"
+        )
+    ):
+        return None
     return Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si)
 
 

@@ -52,7 +52,13 @@ The approach is rules over surface text, in four passes:
    ``59 percent said``). A description after the cue keeps its modifiers up to a comma or
    the circumstances (``said one Democrat familiar with the talks in an interview``).
    Newspapers that write quotes as ``''...''`` get their sentence breaks there too (the
-   marks stay ordinary text, as the reference corpus treats them).
+   marks stay ordinary text, as the reference corpus treats them): ``''A,'' X said.
+   ''B.''`` is one indirect statement from mark to mark in two fragments, and cues inside
+   such a quote are part of it (:mod:`.apostrophes`). A relative clause holds a statement
+   (``Trump, who has criticized X, ...``: the antecedent speaks, up to the clause's comma;
+   ``independents, which Democrats say could ...``: the rest of the clause), a Title Case
+   headline has its cues (``Board Says ...``), and inside a content only verbs of saying
+   (``NESTED_SPEECH``) make a nested statement.
 
    The speaker is the noun phrase next to the cue (appositions and titles removed, see
    :func:`speaker_name_from_source`). In ``X, <apposition>, said`` the name that comes
@@ -80,8 +86,9 @@ holding the colon: ``When Wallace died, President Clinton released the following
 statement:``); ``Philip Bump: “...”``; ``Rubio fired back forcefully: “...”`` (the
 subject of the clause before a colon or comma);
 ``As The Post's Dana Milbank puts it, “...”``; a ``- Sanders.`` line right after the
-quote. Otherwise the quote's own sentence decides when it holds more than the quote,
-whatever its verb: the subject of the clause that holds the quote (``Huckabee, for his
+quote, or a dash and a name ending the quote's own paragraph (``“...” ― Jorge Falcon``).
+Otherwise the quote's own sentence decides when it holds more than the quote, whatever its
+verb: the subject of the clause that holds the quote (``Huckabee, for his
 part, is labeling Obama's actions “...”``; the clause nearest the quote first, appositions
 skipped), or a short clause after a quote ending with a comma, question or exclamation mark
 (``“...,” the senator grumbled.`` / ``“...,” sniffed the Plain Dealer.``). Failing that,

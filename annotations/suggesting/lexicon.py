@@ -58,7 +58,10 @@ SPEECH = verb_forms(
     # from the cues of quoted statements in annotated news
     "chant thank answer interject proclaim bark bemoan grouse retweet opine retaliate chide "
     "demur ponder fume gush plead implore gripe marvel scold exult rave rubbish "
-    "read:reads:reading sing:sings:sang:singing:sung"
+    "read:reads:reading sing:sings:sang:singing:sung "
+    # cues of reported statements in annotated news (only the forms that are seldom nouns)
+    "echo:echoes:echoed:echoing voiced:voiced emailed:emailed imply:implies:implied "
+    "disclose repeating:repeating forecast:forecasts:forecasting"
 )
 # Verbs of thinking, finding and wanting: reported content without quotation marks.
 COGNITION = verb_forms(
@@ -66,7 +69,7 @@ COGNITION = verb_forms(
     "hope expect fear worry doubt show:shows:showed:showing:shown "
     "find:finds:found:finding see:sees:saw:seeing:seen consider want wish "
     "understand:understands:understood:understanding assume suspect recognize realize "
-    "imagine decide:decides:decided:deciding intend aim"
+    "imagine decide:decides:decided:deciding intend aim remember learn:learns:learned:learning"
 )
 # Verbs of stance towards something: the content is their object ("endorsed Kasich").
 STANCE = verb_forms(
@@ -74,8 +77,15 @@ STANCE = verb_forms(
     "slam blast dismiss welcome embrace decry denounce challenge mock ridicule highlight "
     "refuse decline seek:seeks:sought:seeking plan:plans:planned:planning push favor "
     "call:calls:called:calling refer:refers:referred:referring back target tout lambaste "
-    "question acknowledge recommend request demand express discuss mention"
+    "question acknowledge recommend request demand express discuss mention "
+    # from the cues of annotated news, with only the forms that are seldom nouns
+    "portray slam:slams:slammed:slamming assail liken invoke deem encourage "
+    "listed:listed documented:documented referenced:referenced ordered:ordered "
+    "offered:offered championed:championed prefer:prefers:preferred:preferring"
 )
+# "New York state", "the Rust Belt states": in news these forms are the noun
+for _noun in ("state", "states"):
+    del SPEECH[_noun]
 CUE_FORMS: dict[str, str] = {**STANCE, **COGNITION, **SPEECH}
 # Cues that name or label something: a short quote after them is a label, not a statement.
 LABELLING = frozenset(
@@ -86,6 +96,12 @@ LABELLING = frozenset(
 )
 # Cues whose content may start with a preposition ("accused of", "declined to comment").
 TAKES_PREPOSITION = word_set("accuse decline refuse warn urge ask tell charge blame")
+# Cues that make a statement of their own inside another one ("X said that Y alleged that
+# ..."); other cues there are mostly the writer's words or an action.
+NESTED_SPEECH = word_set(
+    "say tell allege claim insist acknowledge argue write add note warn admit deny report "
+    "suggest predict"
+)
 # Cues of intention: "wants to build a wall", "plans to return" (the infinitive is the content).
 INTENT = word_set(
     "want plan hope expect seek vow pledge promise threaten decide wish intend refuse decline "
@@ -97,10 +113,13 @@ AMBIGUOUS = word_set(
     "hope wish find begin concern doubt point blame demand pledge vow joke signal see "
     "known seen mention continue remark advise remind "
     "inform tout agree consider chant answer rave read reading challenge challenges plan plans "
-    "states"
+    "states "
+    # nouns and adverbs in annotated news far more often than cues: "the Paris attacks",
+    # "beat back", "his comments", "pledged delegates"
+    "attack attacks back comments remarks pledged"
 )
 # Cues that need "that" or a quote right after them (too loose otherwise).
-NEEDS_THAT = word_set("continue begin point agree indicate signal")
+NEEDS_THAT = word_set("continue begin point agree indicate signal maintain")
 # Cues whose direct object comes before the content ("told reporters that ...").
 TAKES_OBJECT = word_set("tell ask warn remind assure inform urge advise counsel")
 PARTICLES = {"point": "(?:out|to)", "go": "on", "shoot": "back", "fire": "back"}
@@ -132,7 +151,14 @@ SPEAKER_NOUNS = word_set(
     "paper website memo letter document documents emails filing lawsuit complaint "
     "commission council board team staff family friend friends colleague colleagues "
     "neighbor neighbors woman man women men mother father son daughter wife husband side "
-    "camp host anchor author writer reporter"
+    "camp host anchor author writer reporter "
+    # plural heads of the sources of reported statements in annotated news (plural only:
+    # a singular description would stand for "he" or "she" in the place of a name)
+    "allies rivals politicians insiders delegates superdelegates conservatives liberals "
+    "progressives donors unions protesters operatives backers workers fans traders "
+    "students parents veterans investors participants candidates lobbyists consultants "
+    "pollsters diplomats attendees employees companies organizations outlets records "
+    "filings figures numbers estimates results tallies"
 )
 DETERMINERS = word_set(
     "the a an his her their its our my your this that these those some many most several "
@@ -175,6 +201,8 @@ ABBREVIATIONS = word_set(
 # "unleashed a series of tweets early Friday saying", "issued a statement Monday saying"
 # what a speaker issues, posts or sends: it speaks for them
 DOCUMENTS = word_set("statement letter memo report release tweet video message note email post ad")
+# relative pronouns whose clause may hold a cue: "Trump, who has insulted ..."
+RELATIVES = word_set("who which that")
 WHAT_WORDS = word_set("nothing everything anything something what whatever")
 QUESTION_WORDS = word_set("why what whether if how when where who which about")
 # Who speaks for someone else: "a Nordfrakt spokesman" is Nordfrakt speaking, in that role.
@@ -247,8 +275,9 @@ def cue_index(masked: str) -> list[tuple[int, int, str]]:
         s, e = m.span()
         if masked[s].isupper() and low != "according":
             before = masked[max(0, s - 3) : s]
-            if low not in INVERTED or before.strip() and before.rstrip()[-1:] not in ".!?\n":
-                continue  # "Islamic State", "United States", headline case
+            inverted = low in INVERTED and (not before.strip() or before.rstrip()[-1:] in ".!?\n")
+            if not inverted and not (low in HEADLINE_CUES and headline_case(masked, s, e)):
+                continue  # "Islamic State", "United States"
         if s and masked[s - 1] in "-'\u2019" or e < n and masked[e] in "-'\u2019":
             continue
         if low == "according":
@@ -261,6 +290,34 @@ def cue_index(masked: str) -> list[tuple[int, int, str]]:
     return cues
 
 
+def headline_case(masked: str, s: int, e: int) -> bool:
+    """Whether the cue at ``masked[s:e]`` stands in a line written in Title Case between
+    two capitalised words (``Christie Says He Would Issue A Quarantine``)."""
+    # the line around the cue, at most 200 characters either side
+    line_start = masked.rfind("\n", max(0, s - 200), s) + 1 or max(0, s - 200)
+    line_end = masked.find("\n", e, e + 200)
+    words = LETTERS.findall(masked, line_start, line_end if line_end >= 0 else e + 200)
+    if len(words) < 4 or any(w.isupper() and len(w) > 3 for w in words):
+        return False  # too short to tell, or in capitals
+    before = LETTERS.findall(masked, max(line_start, s - 40), s)
+    after = LETTERS.match(masked, e + 1) if e + 1 < len(masked) else None
+    long_words = [w for w in words if len(w) > 3]
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return (
+        bool(before)
+        and before[-1][0].isupper()
+        and after is not None
+        and after.group()[0].isupper()
+        and capitalised >= 0.8 * len(long_words)
+    )
+
+
+# cues that stand in Title Case headlines: "New Poll Shows ...", "Ryan Says ..."
+HEADLINE_CUES = word_set(
+    "says said tells claims warns urges vows admits slams blasts endorses announces reveals "
+    "praises calls wants thinks believes insists denies accuses predicts suggests shows "
+    "show rips"
+)
 # cues that may open a sentence before their speaker: "Said Comey, “...”"
 INVERTED = word_set("said says added asked wrote")
 TRAILING_AUX = word_set(

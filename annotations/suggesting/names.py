@@ -21,8 +21,23 @@ from .lexicon import (
     SPOKES_ROLES,
     TITLES,
     TRAILING_AUX,
+    word_set,
 )
 from .patterns import NAME_RUN, OUTLET_WORDS_END
+
+# titles that only ever stand before a person's name
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "prof", "rev"})
+
+
+# adjectives of a country, people or party: "an Israeli official" names no issuer
+NATIONALITIES = word_set(
+    "american israeli chinese japanese mexican russian british french german iranian syrian "
+    "iraqi afghan pakistani indian turkish saudi egyptian palestinian ukrainian canadian "
+    "european korean cuban arab muslim christian jewish kurdish libyan yemeni qatari emirati "
+    "italian spanish greek brazilian venezuelan australian nigerian malaysian indonesian "
+    "filipino vietnamese polish dutch swedish belgian swiss austrian irish scottish lebanese "
+    "jordanian taiwanese western foreign democratic republican"
+)
 
 
 def strip_possessive(word: str) -> str:
@@ -106,14 +121,18 @@ def speaker_name_from_source(source: str) -> str:
     if " of " in chosen:
         head, _, tail = chosen.partition(" of ")
         head_tokens = head.split()
+        honorific = len(head_tokens) >= 2 and head_tokens[-2].lower().rstrip(".") in HONORIFICS
         if (
             len(head_tokens) >= 2
             and all(is_cap(t) for t in head_tokens[-2:])
-            and (is_cap(tail) or tail.startswith("the ") and is_cap(tail[4:]))
-            and head_tokens[-2].lower().rstrip(".") not in TITLES
+            # "Stu Rothenberg of the non-partisan Rothenberg-Gonzales Political Report",
+            # "Phil Musser of digital consulting firm IMGE": the person, not the firm
+            and any(is_cap(t) for t in tail.split())
+            and head_tokens[-2].lower() != "the"
+            and (head_tokens[-2].lower().rstrip(".") not in TITLES or honorific)
             and head_tokens[-1].lower().rstrip(".") not in TITLES  # "Chief of Staff X"
         ):
-            chosen = head
+            chosen = head  # "Mr. Morgan of the Sierra Club" too
     tokens = name_tokens(chosen)
     if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
         return " ".join(tokens)
@@ -235,6 +254,8 @@ def issuer_and_role(source: str) -> tuple[str, str] | None:
             run.append(w)
         while run and not is_cap(run[-1]):
             run.pop()
+    if len(run) == 1 and run[0].lower() in NATIONALITIES:
+        run = []  # "an Israeli official", "one Democratic source": no one is named
     issuer = " ".join(strip_possessive(w) for w in run)
     return issuer, strip_possessive(words[head].lower())
 

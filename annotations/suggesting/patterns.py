@@ -9,9 +9,10 @@ from annotations.text import DOUBLE_QUOTATION_MARKS
 
 from .lexicon import DOCUMENTS, OUTLET_WORDS, ROLE_HEADS
 
+# where the object of a stance or a topic ends: the clause goes on after a comma or a
+# conjunction, not after a preposition ("blasted Clinton for promoting fracking abroad")
 OBJECT_END = re.compile(
-    r",|;|\s(?:on|at|during|after|before|when|while|because|since|as|in|for|and|but|"
-    r"amid|over|despite|with)\s"
+    r",|;|\s[-\u2013\u2014]\s|\u2014|\s(?:when|while|because|since|but|amid|despite|until)\s"
 )
 UPPER = "".join(ch for ch in map(chr, range(0x41, 0x530)) if ch.isupper() and ch not in "[]\\^-")
 ABBREV_TITLE = (
@@ -61,6 +62,21 @@ SUBJECT_NP = re.compile(
 NAME_RUN = re.compile(
     rf"{CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{CAP_WORD})*"
 )
+# "Mr. Prasad, a former official at the fund": a name and its description, no content
+NAME_APPOSITION = re.compile(
+    rf"{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}}(?:\s+of\s+{CAP_WORD}(?:\s+{CAP_WORD}){{0,2}})?,"
+    r"\s+(?:a|an|the|one|another)\s+[^,;:]{1,120}"
+)
+# "said the Khan family deserved better": a verb after the subject of a clause
+CLAUSE_VERB = re.compile(
+    r"\b(?!(?:named|called|known|dubbed|based|involved|familiar|close|briefed|quoted|"
+    r"affiliated|associated|allied|tied|connected|aligned|elected|retired|registered|"
+    r"authorized|interviewed|surveyed|polled|asked|concerned|related|charged|tasked|"
+    r"identified)\b)[a-z]+ed\s+(?!(?:in|on|at|with|to|by|as|for|from|of|about|under|"
+    r"over|into|who|and)\b)[\w\u2019'$-]"
+)
+# ", adding ..." / ", drawing applause": the speaker goes on, no parenthetical remark
+PARTICIPLE_AFTER = re.compile(r",\s+[a-z]+ing\b")
 TRAILING_CUT = re.compile(
     r",?\s+(?:according\s+to\b|as\s+(?:reported|quoted)\s+by\b|a\s+(?:claim|charge|view|"
     r"position|statement|suggestion|notion|sentiment|point|reference|move|comment)\b|"
@@ -104,25 +120,30 @@ NAME_COLON = re.compile(
     r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?):\s*$"
 )
 DASH_NAME = re.compile(
-    r"\s*[-\u2014\u2013]+\s*(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)"
-    r"[\s.,]"
+    r"\s*[-\u2014\u2013\u2015]+\s*"
+    r"(?P<name>(?:[A-Z][\w.\u2019'-]*[ \t\u00a0]+){0,3}[A-Z][\w\u2019'-]*)[\s.,]"
 )
 CLAUSE_OPEN = re.compile(
     r"(?:[;:\u2014]|,\s+(?:but|and|while|although|though|as)\b"
     r"|\b(?:but|although|though|while|because|since)\b)\s*"
 )
 CLAUSE_CLOSE = re.compile(r"[;\u2014]|,\s+(?:but|and|while|although|though|which|as)\b")
-COLON_LEAD = re.compile(r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z])")
+COLON_LEAD = re.compile(
+    r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z\u2018'])"
+)
 # "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
 INTRO = re.compile(
     r"\s*(?:(?:Instead|Later|Earlier|Meanwhile|However|Still|Also|Then|Now|Yet|Indeed|Again|"
-    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?|(?:In|On|At|After|Before|"
+    r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?"
+    r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier)"
+    r"|(?:In|On|At|After|Before|"
     r"During|Amid|Since|Speaking|With|Last|This)\s+[^,]{1,40}?),\s+"
 )
 LEAD_INTRO = re.compile(
     r"\s*(?:(?:In|On|At|After|Before|During|Amid|Since|While|When|As|With|Without|Though|"
     r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
     r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There|Alongside|Shortly)\b"
+    r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier|after|before)\b"
     r"|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
 )
 # a second introductory phrase, after a first: "On Thursday, after remaining neutral, ..."
@@ -145,7 +166,7 @@ TOPIC_CUE = re.compile(
     r"(?:critical|criticism|critique|proud|wary|supportive|skeptical|dismissive|spoke|speaks|"
     r"boasted|accusations?|allegations?|endorsement|sick|tired)\s+of|"
     r"(?:focus|focused|focuses|focusing|commented|comments|commenting|remarks|weighed\s+in|"
-    r"insisted|insists|agreed|agrees|disagreed|disagrees|called|calls|calling|attacks?|"
+    r"insisted|insists|agreed|agrees|disagreed|disagrees|called|calls|calling|attacks|"
     r"touched|split|divided|pushed\s+back|reflecting|views)\s+on|"
     r"(?:railed|rails|railing|protested|protests|fought|fights|campaigned|campaigns|"
     r"voted|votes|warned|warns)\s+against|"
@@ -154,13 +175,35 @@ TOPIC_CUE = re.compile(
     r"(?:claims?|assertion|argument|view|belief|idea|notion|allegations?|suggestion|promise|"
     r"pledge|warning|fears?|hopes?|concerns?|charge|insistence|statement|message|reports?|"
     r"evidence|sense|impression|perception|admission|conclusion|contention|assurance|"
-    r"prediction|accusations?|assessment|theory|argument|complaint|criticism)\s+that)\b"
+    r"prediction|accusations?|assessment|theory|argument|complaint|criticism)\s+that|"
+    # nouns of a stance with their object: "in favor of", "her supporters of", "praise for"
+    r"in\s+favou?r\s+of|supporters?\s+of|advocat(?:e|es|ed|ing)\s+for|mentions?\s+of|"
+    r"(?:paid|pay|pays|paying)\s+(?:little\s+|no\s+|more\s+|close\s+)?attention\s+to|"
+    r"positions?\s+on|praise\s+for|opinions?\s+(?:on|of|about)|remarks\s+about|"
+    r"criticism\s+(?:for|over)|"
+    # "it was reported that ...": a statement without a source
+    r"[Ii]t\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|previously\s+)?(?:reported|"
+    r"said|believed|claimed|alleged|rumou?red|thought|known)\s+that|"
+    # "the mayor's view is that ..."
+    r"(?:view|position|argument|belief|contention|message|point|hope|fear|concern|claim)\s+"
+    r"(?:is|was|has\s+been)\s+that|"
+    # "spoke out against ...", "sided with ...", "agreed with ..."
+    r"(?:spoke|speaks|speaking|spoken|speak)\s+(?:out|up)\s+(?:against|about|for|on)|"
+    r"(?:sided|sides|siding|agreed|agrees|agree|disagreed|disagrees|disagree)\s+with|"
+    # "made it clear that ...", "has made clear his opposition"
+    r"(?:made|make|makes|making)\s+(?:it\s+)?(?:very\s+|abundantly\s+)?clear(?:\s+that)?)\b"
 )
 # where a statement ends and the speaker goes on: "..., though he added", "and questioned"
 SECOND_PREDICATE = re.compile(
-    r",?\s+(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told|noted|"
+    r";|,?\s+(?:"
+    r"(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told|noted|"
     r"questioned|argued|insisted|warned|called|urged|acknowledged|suggested|recalled)\b|"
-    r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according)\b"
+    # "said prices would rise and predicted that ...": a second statement of the speaker
+    r"and\s+(?:also\s+|later\s+|then\s+)?(?:[a-z]+ly\s+)?[a-z]+ed\s+(?:[a-z]+ly\s+)?that\b|"
+    # "said yes, compared with 23 percent who ...": the writer's comparison
+    r"compared\s+(?:with|to)\b)|"
+    r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according|"
+    r"meaning)\b"
 )
 CIRCUMSTANCE = re.compile(
     r"(?:in|on|at|during)\s+(?:a|an|the|his|her|their|its)?\s*(?:[\w-]+\s+){0,2}?"
@@ -174,8 +217,12 @@ ADDRESSEE = re.compile(
     rf"\s*(?:to|on|in|at|during|before)\s+[^,:;\ue000{OPENING_MARKS}]{{1,60}}?(?=\s*[,:]\s*"
     rf"[{OPENING_MARKS}]|\s+that\b)"
 )
+# "Asked whether ...", "when asked by host John Dickerson on Sunday whether ...": the
+# question may come a few words after the cue
 ASKED = re.compile(
-    r"\b[Aa]sked\s+(?:about\s+(?P<q>\S)|(?P<w>(?:whether|if|what|why|how|who|when)\b))"
+    r"\b[Aa]sked(?:\s+(?!about\b|whether\b|if\b|what\b|why\b|how\b|who\b|when\b|which\b)"
+    r"[\w.'\u2019-]+){0,7}?\s+(?:about\s+(?P<q>\S)|(?P<w>(?:whether|if|what|why|how|who|"
+    r"when|which)\b))"
 )
 ABBREV_WORD = re.compile(ABBREV_TITLE)
 STATE_LIKE = re.compile(r"(?:[DRI]-[A-Z]|[A-Z][a-z]{1,4}\.$|[A-Z]\.[A-Z]\.$|\d)")
@@ -184,3 +231,14 @@ QUOTE_CLAUSE = re.compile(
     r"(?:[;\u2014]|,\s+(?:and|but|while|as|with|where|when)\b|\b(?:when|where|while|with|"
     r"because|after)\b)\s*"
 )
+# "which Democrats say could be ...", "what analysts said was ...": the pronoun, the speaker
+RELATIVE_SUBJECT = re.compile(
+    r"\b(?P<rel>which|that|what|who|whom)\s+(?P<np>(?:[\w\u2019'.&%-]+\s+){1,8}?)$"
+)
+# a verb right after the cue: the statement's own predicate
+PREDICATE_NEXT = re.compile(
+    r"\s+(?:is|was|are|were|will|would|could|can|should|might|may|must|had|has|have|did|does|"
+    r"do|remains?|remained|poses?|posed|amounts?|amounted|represents?|represented|includes?|"
+    r"included|helped|helps|led|leads|lacks?|lacked|made|makes|came|comes)\b"
+)
+RELATIVE_END = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .apostrophes import apostrophe_quote, in_open_quote, inside_quote
 from .article import ArticleText
 from .clauses import (
     after_possessive,
@@ -14,6 +15,9 @@ from .clauses import (
     has_attribution,
     main_verb,
     make,
+    relative_antecedent,
+    relative_before,
+    relative_statement,
     reporter_before,
     subordinate_end,
     trailing,
@@ -23,15 +27,18 @@ from .clauses import (
 )
 from .lexicon import (
     AMBIGUOUS,
+    COGNITION,
     CUE_FORMS,
     IMPRESSION,
     INTENT,
     NEEDS_THAT,
+    NESTED_SPEECH,
     NOT_CONTENT,
     NOT_LEADS,
     PARTICLES,
     PASSIVE,
     QUESTION_WORDS,
+    RELATIVES,
     SPEECH,
     STANCE,
     TAKES_OBJECT,
@@ -40,7 +47,7 @@ from .lexicon import (
     WHAT_WORDS,
 )
 from .marks import MASK, OPENERS
-from .names import is_cap, outlet_name
+from .names import is_cap, looks_like_name, outlet_name
 from .patterns import (
     ADDRESSEE,
     ASKED,
@@ -53,6 +60,7 @@ from .patterns import (
     LEAD_INTRO,
     OBJECT_END,
     PLACE_INTRO,
+    PREDICATE_NEXT,
     SECOND_PREDICATE,
     SUBJECT_NP,
     SUBORDINATE,
@@ -80,6 +88,8 @@ class Cue:
     lemma: str  # "say"; "" for "according to" and impressions ("seems")
     intro_end: int  # the end of an introductory phrase of place or medium, else -1
     memo: dict[str, Mention | None] = field(default_factory=dict)
+    apostrophes: bool = False  # two apostrophes (a quote's marks) in its range
+    nested: bool = False  # the range is a statement's content
 
     @property
     def span(self) -> Span:
@@ -106,6 +116,7 @@ def cues_of(doc: ArticleText, si: int, lo: int, hi: int) -> list[Cue]:
     masked = doc.masked
     intro = PLACE_INTRO.match(masked, lo, hi)
     intro_end = intro.end() if intro else -1
+    marks = masked.find("''", lo, hi) >= 0 or masked.find("\u2019\u2019", lo, hi) >= 0
     cues = []
     for start, word_end, form in doc.cues_in(lo, hi):
         lemma = CUE_FORMS.get(form, "")
@@ -114,7 +125,9 @@ def cues_of(doc: ArticleText, si: int, lo: int, hi: int) -> list[Cue]:
         pm = re.match(rf"\s+{particle}\b", masked[word_end:hi]) if particle else None
         if pm:
             end += pm.end()
-        cues.append(Cue(si, lo, hi, start, word_end, end, form, lemma, intro_end))
+        cues.append(
+            Cue(si, lo, hi, start, word_end, end, form, lemma, intro_end, apostrophes=marks)
+        )
     return cues
 
 
@@ -123,6 +136,9 @@ def read_cues(doc: ArticleText, si: int, lo: int, hi: int, nested: bool = False)
     one answers."""
     found: list[Reading] = []
     for cue in cues_of(doc, si, lo, hi):
+        if nested and cue.lemma not in NESTED_SPEECH and cue.form != "according to":
+            continue  # inside a statement only a statement is one of its own
+        cue.nested = nested
         for rule in RULES:
             answer = rule(doc, cue)
             if answer is None:
@@ -135,6 +151,16 @@ def read_cues(doc: ArticleText, si: int, lo: int, hi: int, nested: bool = False)
 
 
 # --------------------------------------------------------------------------- the rules
+
+
+def quoted_cue(doc: ArticleText, cue: Cue) -> Answer:
+    """``''As she has said, we will win,'' Mr. Merrill said``: a cue inside a quote in two
+    apostrophes is part of the quote (a statement nested in it is found in its content)."""
+    if not cue.apostrophes or doc.masked.find("''", cue.lo, cue.start) < 0:
+        return None
+    if not cue.nested and in_open_quote(doc, cue.lo, cue.start):
+        return NO_READING  # "''That doesn't seem right.''": a quote's own words
+    return NO_READING if inside_quote(doc, cue.lo, cue.hi, cue.start) else None
 
 
 def according_to(doc: ArticleText, cue: Cue) -> Answer:
@@ -209,11 +235,14 @@ def not_a_cue(doc: ArticleText, cue: Cue) -> Answer:
 
 def participle(doc: ArticleText, cue: Cue) -> Answer:
     """``SPEAKER endorsed Clinton, saying ...`` / ``SPEAKER issued a statement saying ...``:
-    the subject of the sentence is the speaker."""
+    the subject of the sentence is the speaker; ``..., telling Reuters`` relays through
+    Reuters."""
     if not cue.form.endswith("ing") or cue.lemma == "think":
         return None
     found = participle_reading(doc, cue.si, cue.lo, cue.hi, cue.span, cue.lemma)
     if found is not None:
+        told = told_outlet(doc, cue)  # "..., telling Reuters, “...”"
+        found.via = ([told] if told else []) + found.via
         return found
     if cue.lemma in SPEECH or cue.lemma not in STANCE:
         return NO_READING
@@ -245,6 +274,28 @@ def noun_or_infinitive(doc: ArticleText, cue: Cue) -> Answer:
     ):
         return NO_READING
     return None
+
+
+def apostrophe_attribution(doc: ArticleText, cue: Cue) -> Answer:
+    """``''We won,'' Smith, the mayor, said. ''We will win again.''``: a quote in two
+    apostrophes before a speech cue (see :mod:`.apostrophes`)."""
+    if cue.lemma not in SPEECH or not cue.apostrophes:
+        return None
+    return apostrophe_quote(doc, cue.lo, cue.hi, cue.span, cue.si)
+
+
+def relative_attribution(doc: ArticleText, cue: Cue) -> Answer:
+    """``independents, which Democrats say could be aiding Sanders``: the statement is the
+    rest of the relative clause (see :func:`.clauses.relative_statement`)."""
+    if cue.lemma not in SPEECH and cue.lemma not in COGNITION:
+        return None
+    if not PREDICATE_NEXT.match(doc.masked, cue.end, cue.hi):
+        return None  # the cue is not followed by a verb of its statement
+    found = relative_statement(doc, cue.lo, cue.hi, cue.span)
+    if found is None:
+        return None
+    mention, s, e = found
+    return make(doc, cue.si, s, e, mention, cue.text(doc), cue.span) or NO_READING
 
 
 def trailing_attribution(doc: ArticleText, cue: Cue) -> Answer:
@@ -308,6 +359,14 @@ def leading_attribution(doc: ArticleText, cue: Cue) -> Answer:
     if content is None:
         return NO_READING
     s, e, via = content
+    if (
+        # "Trump, who has ...": words between the subject and the cue, or the pronoun itself
+        (doc.masked[mention.span.end : cue.start].strip() or mention.text.lower() in RELATIVES)
+        and relative_before(doc, cue.lo, cue.start) >= 0
+    ):
+        # "Trump, who has criticized X, won": the relative clause ends at its comma
+        comma = doc.masked.find(",", s, e)
+        s, e = doc.trim(s, comma) if comma > s else (s, e)
     f = make(doc, cue.si, s, e, mention, cue.text(doc), cue.span)
     if f is None:
         return NO_READING
@@ -318,12 +377,15 @@ def leading_attribution(doc: ArticleText, cue: Cue) -> Answer:
 
 # The rules a cue goes down, in order: the first that answers decides.
 RULES = [
+    quoted_cue,
     according_to,
     impression,
     not_a_cue,
     participle,
     asked_by,
     noun_or_infinitive,
+    apostrophe_attribution,
+    relative_attribution,
     trailing_attribution,
     inverted_attribution,
     parenthetical,
@@ -352,6 +414,8 @@ def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:
     mention = np_left(doc.masked, cue.lo, cue.start)
     if mention is None:
         mention = coordinated_subject(doc, cue.lo, cue.start)
+    if mention is None:
+        mention = relative_antecedent(doc, cue.lo, cue.start)
     if mention is None or mention.text.split()[0].lower() in WHAT_WORDS:
         return None
     return mention
@@ -362,8 +426,10 @@ def content_after(doc: ArticleText, cue: Cue) -> tuple[int, int, list[str]] | No
     ``endorsed X``) and the outlets that relayed it."""
     masked, lo, hi, lemma = doc.masked, cue.lo, cue.hi, cue.lemma
     start = cue.end
-    tm = TIME_AFTER_CUE.match(masked, start, hi)
-    if tm and tm.end() > start:
+    for _ in range(3):  # "said in a radio interview on Monday night that"
+        tm = TIME_AFTER_CUE.match(masked, start, hi)
+        if not tm or tm.end() == start:
+            break
         start = tm.end()
     if lemma in SPEECH:
         # "wrote to his 20,000 Twitter followers, “...”": the addressee is no content
@@ -470,6 +536,17 @@ def topics(doc: ArticleText, si: int, lo: int, hi: int) -> list[Reading]:
             continue
         cue_span = Span(m.start(), m.end())
         mention = np_left(masked, lo, m.start()) if m.start() > lo else None
+        verb = main_verb(doc, lo, m.start()) if mention is not None else None
+        if verb is not None and mention.span.end == verb[1]:
+            mention = np_left(masked, lo, verb[0])  # "The mayor spoke in favor of": the mayor
+        if mention is not None:
+            link = re.search(r"\s(?:at|of|from)\s*$", masked[lo : mention.span.start])
+            outer = np_left(masked, lo, lo + link.start()) if link else None
+            if outer is not None and looks_like_name(outer.text):
+                mention = outer  # "Dan Lee at the National Review agreed with": Dan Lee
+        if mention is not None and mention.text.endswith(("'s", "\u2019s")):
+            end = mention.span.end - 2  # "The mayor's view is that": the mayor
+            mention = Mention(Span(mention.span.start, end), masked[mention.span.start : end])
         cue = " ".join(masked[m.start() : m.end()].split())
         out.append(Reading("indirect", [Span(s, e)], mention, cue, cue_span, sentence=si))
     return out
@@ -484,7 +561,7 @@ def colon_lead(doc: ArticleText, si: int, lo: int, hi: int) -> Reading | None:
     if m is None or m.group("who").split()[0].lower() in NOT_LEADS:
         return None
     s, e = doc.trim(m.end(), hi)
-    if len(masked[s:e].split()) < 4 or MASK in masked[s:e]:
+    if len(masked[s:e].split()) < 3 or MASK in masked[s:e]:
         return None
     mention = Mention(Span(m.start("who"), m.end("who")), m.group("who"))
     colon = Span(m.end("who"), m.end("who") + 1)

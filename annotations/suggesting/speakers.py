@@ -32,6 +32,7 @@ from .lexicon import (
     SPEAKER_NOUNS,
     STOP_LEFT,
     TIME_WORDS,
+    word_set,
 )
 from .marks import ALL_MARKS, MASK
 from .names import is_cap, looks_like_name, name_tokens, speaker_name_from_source, strip_possessive
@@ -47,6 +48,12 @@ from .patterns import (
 )
 from .sentences import word_tokens
 from .spans import Mention, Span
+
+# prepositions of place, time and topic: what follows one is not a subject ("in the past")
+PLACE_TIME_PREPOSITIONS = word_set(
+    "in on during over under into against between among within without through "
+    "throughout across despite amid"
+)
 
 # How far back from a cue its subject is looked for (quotes not counted): further than any
 # apposition reaches, short enough that a run-on sentence costs a bounded amount a cue.
@@ -170,6 +177,21 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
         k -= 1
         if low in PRONOUNS and len(words) == 1:
             break
+    if (
+        words
+        and k >= 0
+        and toks[k][2].lower() in PLACE_TIME_PREPOSITIONS
+        and not (k > 0 and is_cap(toks[k - 1][2]) and is_cap(words[-1][2]))
+        and not words[-1][2][:1].isdigit()  # "4 in 10 say"
+        and words[-1][2].lower() not in QUANTITY
+    ):
+        # "Beck, who has in the past described", "winning Ohio in the Republican primary,
+        # Gov. John Kasich said": the object of a preposition is no subject (but "Council
+        # on American-Islamic Relations" and "Sophie in 't Veld" are names); the subject is
+        # the name or pronoun before it, when there is one ("A footnote in the report" stays)
+        before = np_left(masked, lo, toks[k][0])
+        if before is not None and (before.text.lower() in PRONOUNS or looks_like_name(before.text)):
+            return before
     if words and words[-1][2] == "of" and k >= 0 and toks[k][2] == ",":
         return np_left(masked, lo, toks[k][1])  # "Smith, 29, of Ames, said"
     if (
@@ -325,6 +347,9 @@ def speaker_from_mention(
 ) -> str:
     low = raw.lower()
     if low not in PRONOUNS:
+        head = raw.split(" of ", 1)[0].split() if " of " in raw else []
+        if len(head) == 1 and is_cap(head[0]) and head[0].lower() in doc.names.by_last:
+            return doc.names.canonical(head[0])  # "Heiserman of the CORE Teachers"
         return doc.names.canonical(speaker_name_from_source(raw))
     want = {"he": "m", "she": "f"}.get(low)
     k = bisect_left(antecedents, (pos, "", ""))

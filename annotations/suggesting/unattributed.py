@@ -245,14 +245,23 @@ def paragraph_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
 
 
 def dash_line(doc: ArticleText, o: int, c: int) -> Attribution | None:
-    """``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``"""
+    """``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``, or by
+    the dash and the name ending the quote's own paragraph (``“...” ― Jorge Falcon``)."""
     _, before = text_before(doc, o)
     if before.strip():
         return None
     masked, work = doc.masked, doc.work
     nxt = work.find("\n", c)
-    if nxt < 0 or masked[c + 1 : nxt].strip(" .,"):
-        return None
+    if nxt < 0:
+        nxt = len(work)
+    if masked[c + 1 : nxt].strip(" .,"):
+        # the dash on the quote's own line: the name must end the paragraph
+        dm = DASH_NAME.match(work, c + 1)
+        if not dm or work[dm.end("name") : nxt].strip(" .,\t"):
+            return None
+        if not looks_like_name(dm.group("name")):
+            return None
+        return Mention(Span(dm.start("name"), dm.end("name")), dm.group("name")), "", None
     dm = DASH_NAME.match(work, nxt)
     if not dm or not looks_like_name(dm.group("name")):
         return None

@@ -16,7 +16,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         shared = Path(settings.BASE_DIR).parent / "shared"
         parser.add_argument(
-            "split", nargs="?", default=str(shared / "eval/polnear/dev"), help="corpus split dir"
+            "split",
+            nargs="?",
+            default=str(shared / "eval/polnear/dev"),
+            help="corpus split dir, or the name of one of PolNeAR's (train, dev)",
         )
         parser.add_argument(
             "--scorer",
@@ -27,6 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, split: str, scorer: str, predictions: str | None, **options):
         split_dir = Path(split)
+        if not split_dir.is_dir() and split_dir.name == split:  # "dev": PolNeAR's own
+            split_dir = Path(settings.BASE_DIR).parent / "shared/eval/polnear" / split
         if not (split_dir / "text").is_dir() or not (split_dir / "attributions").is_dir():
             raise CommandError(
                 f"{split_dir} is not a corpus split: it needs text/ and attributions/."

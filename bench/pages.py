@@ -13,7 +13,7 @@ always measured beside the 1,000-quote one in the same process, turn about:
 1. *server*: the article page rendered through Django's test client, median of N runs
    (default 7), with the number of SQL queries (which must not grow with the quotes);
    goal: the 1,000-quote page in at most 3x the 10-quote page;
-2. *browser*, median of N/2 rounds (at least 3): *interactive*, from navigation to the first
+2. *browser*, median of N/2 rounds (at least 7): *interactive*, from navigation to the first
    frame after the load event with the main thread free (goal 1.5x); *save*, from pressing
    Save on a new quote's form to its highlight and list entry shown and the form gone (goal
    1.3x); *accept*, from pressing Accept on a suggestion in the list to its entry and
@@ -425,7 +425,7 @@ def measure(args, url: str, client, articles: dict) -> int:
         if not Path(CHROMIUM).exists():
             print(f"Chromium not found at {CHROMIUM}: browser check not run")
             return 1
-        rounds = max(3, args.runs // 2)
+        rounds = max(7, args.runs // 2)
         pair = {low: articles[low], high: articles[high]}
         results = measure_browser(pair, client.cookies["sessionid"].value, rounds)
         print(f"Chromium, {low} and {high} quotes in turn, median of {rounds} rounds (s):")

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from annotations.evaluation import weights_json
 from annotations.suggesting import Span, Suggestion, speaker_name_from_source, suggest
+from annotations.suggesting.acceptance import WEIGHTS_FILE, accept, probability
 from annotations.suggesting.case import VOCABULARY_FILE, needs_restoring, restore_case
 from annotations.text import inside_quotation_marks
 
@@ -1762,10 +1764,75 @@ def test_case_is_restored_only_for_texts_mostly_in_capitals():
     assert restored == "Igor Konashenkov said that the strikes went on."
 
 
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """What ``manage.py train_suggester`` builds from PolNeAR's train split, once."""
+    out = tmp_path_factory.mktemp("trained")
+    call_command(
+        "train_suggester", "--output-dir", str(out), stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    return out
+
+
 @pytest.mark.corpus
-def test_shipped_vocabulary_is_what_train_suggester_builds(tmp_path):
-    call_command("train_suggester", "--output-dir", str(tmp_path), stdout=io.StringIO())
-    assert (tmp_path / VOCABULARY_FILE.name).read_bytes() == VOCABULARY_FILE.read_bytes()
+def test_shipped_vocabulary_is_what_train_suggester_builds(trained):
+    assert (trained / VOCABULARY_FILE.name).read_bytes() == VOCABULARY_FILE.read_bytes()
+
+
+@pytest.mark.corpus
+def test_shipped_acceptance_weights_are_what_train_suggester_builds(trained):
+    pytest.importorskip("sklearn", reason="training the acceptance filter needs scikit-learn")
+    assert (trained / WEIGHTS_FILE.name).read_bytes() == WEIGHTS_FILE.read_bytes()
+
+
+def _weights(tmp_path, weights, threshold=0.5):
+    path = tmp_path / f"weights-{len(list(tmp_path.iterdir()))}.json"  # read once per path
+    path.write_text(json.dumps({"direct": {"threshold": threshold, "weights": weights}}))
+    return path
+
+
+def _direct(text, found):
+    return [[text[f.start : f.end] for f in s.fragments] for s in found if s.kind == "direct"]
+
+
+def test_acceptance_filter_drops_the_direct_quotes_it_scores_under_the_threshold(tmp_path):
+    text = (
+        '"We will build a new bridge over the river," the mayor said, and later added: '
+        '"It will not come cheap." The mayor said that the council would pay for it.'
+    )
+    found = suggest(text, filtered=False)
+    assert _direct(text, found) == [
+        ["We will build a new bridge over the river,", "It will not come cheap."]
+    ]
+    # a statement's later fragments score low, everything else high
+    path = _weights(tmp_path, {"bias": 5.0, "later_fragment": -10.0})
+    kept = accept(text, suggest(text, filtered=False), path)
+    assert _direct(text, kept) == [["We will build a new bridge over the river,"]]
+    # a statement that loses every fragment goes; the others stay
+    kept = accept(text, suggest(text, filtered=False), _weights(tmp_path, {"bias": -5.0}))
+    assert _direct(text, kept) == []
+    assert [s.kind for s in kept] == [s.kind for s in found if s.kind != "direct"]
+
+
+def test_acceptance_filter_keeps_everything_without_weights(tmp_path):
+    text = 'Lau said: "The harbour will reopen on Monday morning."'
+    found = suggest(text, filtered=False)
+    assert accept(text, list(found), tmp_path / "missing.json") == found
+
+
+def test_acceptance_filter_is_a_dot_product_and_a_sigmoid():
+    assert probability({"bias": 1.0, "log_words": 2.0}, {"bias": 0.5, "log_words": -0.25}) == 0.5
+    assert probability({"bias": 1.0}, {"bias": 1000.0}) > 0.99
+    assert probability({"other": 1.0}, {"bias": 3.0}) == 0.5
+
+
+def test_shipped_acceptance_weights_are_readable_and_stable():
+    model = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["direct"]
+    assert 0 < model["threshold"] < 1
+    assert set(model["weights"]) >= {"bias", "log_words", "many_paragraphs", "title_like"}
+    assert WEIGHTS_FILE.read_text(encoding="utf-8") == weights_json(
+        json.loads(WEIGHTS_FILE.read_text())
+    )
 
 
 def test_nouns_and_adverbs_that_look_like_stance_cues_are_no_cues():

@@ -130,6 +130,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .acceptance import accept
 from .article import ArticleText
 from .case import needs_restoring, restore_case
 from .lexicon import PRONOUNS
@@ -145,17 +146,21 @@ def suggest(
     *,
     skip: Sequence[tuple[int, int]] = (),
     known_speakers: Mapping[str, Sequence[str]] | None = None,
+    filtered: bool = True,
 ) -> list[Suggestion]:
     """Propose the attributed statements of ``text``, sorted by where they start.
 
     ``skip``: ranges not to propose anything in (boilerplate). ``known_speakers``: canonical
-    name -> aliases; a mention matching one yields the canonical name.
+    name -> aliases; a mention matching one yields the canonical name. ``filtered``: pass
+    the proposals through the learned acceptance filter (:mod:`.acceptance`); training reads
+    them unfiltered.
     """
     if not text.strip():
         return []
     if needs_restoring(text):
         text = restore_case(text)  # "KONASHENKOV SAID": read as "Konashenkov said"
-    return run(ArticleText(text, skip, known_speakers))
+    found = run(ArticleText(text, skip, known_speakers))
+    return accept(text, found) if filtered else found
 
 
 def run(doc: ArticleText) -> list[Suggestion]:

@@ -213,7 +213,9 @@ def app_connections(database: str) -> int:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            # clients only: an autovacuum worker after a fresh fill is no connection of the app
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
             [database],
         )
         return cursor.fetchone()[0]

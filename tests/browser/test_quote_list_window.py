@@ -15,6 +15,7 @@ from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFa
 from .conftest import log_in_as
 from .devices import axe_audit, log_in, open_page
 from .test_editor_loop import SELECT_RANGE
+from .test_page_patches import ENTRIES, in_text_order
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +23,6 @@ SENTENCE = 'Speaker {0} said: "Line {0:02d} is long enough to read." Then a paus
 COUNT = 16
 WINDOW = 10
 
-ENTRIES = (
-    "() => Array.from(document.querySelectorAll('#quote-list .quote-item'), e => +e.dataset.quote)"
-)
 DESCRIBED = """() => [...document.querySelectorAll("#article-text mark")].map((m) =>
     m.getAttribute("aria-describedby").split(" ")
      .map((id) => document.getElementById(id)?.textContent || "").join("; "))"""
@@ -46,15 +44,6 @@ def long_article(transactional_db, monkeypatch):
             status=Quote.Status.SUGGESTED if i == COUNT - 2 else Quote.Status.CONFIRMED,
         )
     return article
-
-
-def in_text_order(article) -> list[int]:
-    return list(
-        Quote.objects.filter(article=article)
-        .exclude(status=Quote.Status.REJECTED)
-        .order_by("start", "end", "id")
-        .values_list("pk", flat=True)
-    )
 
 
 def open_long(page, editor, article):

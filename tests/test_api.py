@@ -993,11 +993,30 @@ def test_schema_is_valid_openapi_and_describes_every_endpoint(client, analyst):
     assert "/api/v1/quotes/{id}/restore/" in paths
     assert "/api/v1/articles/{id}/suggest/" in paths
     quote_params = {p["name"] for p in paths["/api/v1/quotes/"]["get"]["parameters"]}
+    # id filters keep their help text beside the schema their class gives
+    speaker = next(
+        p for p in paths["/api/v1/quotes/"]["get"]["parameters"] if p["name"] == "speaker"
+    )
+    assert speaker["schema"]["minimum"] == 1 and speaker["description"]
     assert quote_params >= {"article", "speaker", "outlet", "kind", "status",
                             "published_after", "published_before", "q", "cursor", "page_size"}  # fmt: skip
     patch_params = {p["name"] for p in paths["/api/v1/quotes/{id}/"]["patch"]["parameters"]}
     assert "If-Match" in patch_params
     assert {"ArticleStatusEnum", "QuoteStatusEnum"} <= set(schema["components"]["schemas"])
+
+
+@pytest.mark.parametrize("name", ["outlets", "speakers"])
+def test_schema_gives_the_wikidata_filter_the_pattern_it_holds_to(client, analyst, name):
+    client.force_login(analyst)
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    parameters = schema["paths"][f"/api/v1/{name}/"]["get"]["parameters"]
+    wikidata = next(p for p in parameters if p["name"] == "wikidata_id")
+    assert wikidata["schema"]["pattern"] == "^Q[1-9][0-9]*$"
+    assert "Q42" in wikidata["description"]
+    # what the pattern allows, the filter takes; what it refuses, the filter refuses
+    assert client.get(f"/api/v1/{name}/", {"wikidata_id": "Q42"}).status_code == 200
+    for bad in ("Q0", "q42", "42", "Q4 2", "\u0661Q42"):
+        assert client.get(f"/api/v1/{name}/", {"wikidata_id": bad}).status_code == 400
 
 
 def test_docs_load_without_internet_or_inline_script(client, analyst):

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.drainage import get_override, set_override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -26,8 +27,19 @@ MAX_SEARCH_CHARS = 200
 _BIGINT_MAX = 2**63 - 1
 
 
+class _Described:
+    """A filter whose class gives its schema (``extend_schema_field``) and whose help text
+    still describes it there (a schema given that way carries no description of its own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        help_text = self.extra.get("help_text")
+        if help_text:
+            set_override(self, "field", {**get_override(self, "field"), "description": help_text})
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": _BIGINT_MAX})
-class IdFilter(filters.Filter):
+class IdFilter(_Described, filters.Filter):
     """An id: a whole number (``NumberFilter`` would take decimals and huge values)."""
 
     field_class = forms.IntegerField
@@ -35,6 +47,15 @@ class IdFilter(filters.Filter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", _BIGINT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": WIKIDATA_ID.regex.pattern})
+class WikidataIdFilter(_Described, filters.CharFilter):
+    """A Wikidata id, ``Q42``: the schema gives clients the pattern the filter holds to."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [WIKIDATA_ID])
         super().__init__(*args, **kwargs)
 
 
@@ -154,10 +175,7 @@ class _NameSearch(filters.FilterSet):
         "yet; false: only the others."
     )
 
-    wikidata_id = filters.CharFilter(
-        validators=[WIKIDATA_ID],
-        help_text="The Wikidata id (Q42): those that carry it.",
-    )
+    wikidata_id = WikidataIdFilter(help_text="The Wikidata id (Q42): those that carry it.")
 
     def search(self, queryset, name, value):
         return queryset.matching(value)

@@ -330,7 +330,7 @@ CASES = [
         "a-share-of-voters-as-the-source",
         "Two in three said they are less likely to vote for the party in November.",
         "they are less likely to vote for the party in November",
-        "three",
+        "Two in three",
     ),
     case(
         "description-after-the-cue-keeps-its-modifiers",
@@ -977,6 +977,24 @@ CASES = [
         role="official",
     ),
     case(
+        "a-share-of-people-is-one-speaker",
+        "Six in ten residents said the new bridge was a waste of money.",
+        "the new bridge was a waste of money",
+        "Six in ten residents",
+    ),
+    case(
+        "a-share-in-figures-is-one-speaker",
+        "Nearly 4 in 10 voters said they had not decided.",
+        "they had not decided",
+        "4 in 10 voters",
+    ),
+    case(
+        "a-share-out-of-a-whole-is-one-speaker",
+        "Four out of five doctors said the drug was safe.",
+        "the drug was safe",
+        "Four out of five doctors",
+    ),
+    case(
         "a-statement-published-is-no-speaker",
         "A statement published on Monday said the ship would sail.",
         "the ship would sail",
@@ -1470,6 +1488,13 @@ def test_offsets_are_code_points_with_emoji_and_accents():
         ("Mr. Morgan of the Sierra Club", "Morgan"),
         ("Secretary of State John Kerry", "John Kerry"),
         ("the former secretary of state", "the former secretary of state"),
+        ("a lawyer based in Oslo", "a lawyer based in Oslo"),
+        ("the president of France", "the president of France"),
+        (
+            "two officials at the Pentagon, who asked not to be named",
+            "two officials at the Pentagon",
+        ),
+        ("the Pentagon's Steven Warren", "Steven Warren"),
         ("he", "he"),
         ("  Mr.  Donald J. Trump ", "Donald J. Trump"),
     ],

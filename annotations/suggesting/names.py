@@ -134,9 +134,31 @@ def speaker_name_from_source(source: str) -> str:
         ):
             chosen = head  # "Mr. Morgan of the Sierra Club" too
     tokens = name_tokens(chosen)
+    if tokens and described_with_a_place(chosen, tokens):
+        return whole.split(",")[0].strip()  # "a lawyer based in Oslo": not Oslo
     if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
         return " ".join(tokens)
     return chosen
+
+
+# what links a person described to a place or a body named after them
+PLACE_LINKS = word_set("in at from of for near on by with across outside inside")
+
+
+def described_with_a_place(phrase: str, tokens: Sequence[str]) -> bool:
+    """Whether ``phrase`` describes someone unnamed and the only name in it (``tokens``, at
+    its end) is where they are or what they belong to: "a lawyer based in Oslo", "the
+    president of France", "two officials at the Pentagon"."""
+    words = phrase.split()
+    before = words[: len(words) - len(tokens)]
+    while len(before) > 2 and before[-1].lower() in DETERMINERS:
+        before.pop()  # "at the Pentagon"
+    return (
+        len(before) >= 2
+        and before[0].lower() in DETERMINERS
+        and before[-1] in PLACE_LINKS
+        and not any(is_cap(w) for w in before[1:])
+    )
 
 
 class Names:

@@ -55,6 +55,14 @@ PLACE_TIME_PREPOSITIONS = word_set(
     "throughout across despite amid"
 )
 
+COUNT_WORDS = word_set("one two three four five six seven eight nine ten")
+
+
+def is_count(word: str) -> bool:
+    """A small whole number, in figures or words: one side of "six in ten"."""
+    return word.isdigit() or word.lower() in COUNT_WORDS
+
+
 # How far back from a cue its subject is looked for (quotes not counted): further than any
 # apposition reaches, short enough that a run-on sentence costs a bounded amount a cue.
 LEFT_WINDOW = 500
@@ -177,6 +185,17 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
         k -= 1
         if low in PRONOUNS and len(words) == 1:
             break
+    # "Six in ten residents", "4 in 10 voters", "four out of five": a share is one phrase
+    share = 2 if k >= 1 and toks[k][2].lower() == "in" else 3
+    if (
+        words
+        and k >= share - 1
+        and (share == 2 or [t[2].lower() for t in toks[k - 1 : k + 1]] == ["out", "of"])
+        and is_count(words[-1][2])
+        and is_count(toks[k - share + 1][2])
+    ):
+        words.extend(reversed(toks[k - share + 1 : k + 1]))
+        k -= share
     if (
         words
         and k >= 0

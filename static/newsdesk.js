@@ -249,12 +249,20 @@
     });
   });
 
+  /* A button pressed by its key: htmx gives a button that an answer has just put on the
+   * page its request only when the answer settles, so a key pressed in between would find
+   * a button that does nothing; process it first (a second time changes nothing). */
+  function press(button) {
+    if (window.htmx) window.htmx.process(button);
+    button.click();
+  }
+
   function clickAction(name) {
     if (!current) return false;
     var item = document.getElementById("quote-" + current);
     var button = item && item.querySelector('[data-action="' + name + '"]');
     if (!button) return false;
-    button.click();
+    press(button);
     return true;
   }
 
@@ -510,7 +518,7 @@
         break;
       case "f":
         var add = document.querySelector("[data-add-fragment] button");
-        if (add) add.click();
+        if (add) press(add);
         else say("Choose a quote, then select the text to add to it.");
         break;
       case "j":
@@ -542,7 +550,7 @@
         break;
       case "u":
         var undo = document.querySelector('[data-action="undo"]');
-        if (undo) undo.click();
+        if (undo) press(undo);
         else handled = false;
         break;
       default:

@@ -131,6 +131,20 @@ def test_rejecting_removes_entry_and_highlight_and_undo_brings_them_back(page, e
     assert page.evaluate(ENTRIES) == in_text_order(article)
 
 
+def test_undo_key_works_before_the_answer_settles(page, editor, article):
+    ben = Quote.objects.get(article=article, speaker__name="Ben Example")
+    open_article(page, editor, article)
+    # A long settle: the undo button the answer brings is on the page well before htmx
+    # would have given it its request.
+    page.evaluate("() => { htmx.config.defaultSettleDelay = 3000; }")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.click(f'#quote-{ben.pk} [data-action="reject"]')
+    page.wait_for_selector('#undo-bar [data-action="undo"]')
+    with page.expect_response(lambda r: r.request.method == "POST", timeout=2500):
+        page.keyboard.press("u")
+    page.wait_for_selector(f"#quote-{ben.pk}.is-suggested")
+
+
 def test_deleting_then_undo_from_the_message_restores_in_place(page, editor, article):
     anna = Quote.objects.get(article=article, speaker__name="Anna Example")
     open_article(page, editor, article)

@@ -150,6 +150,10 @@
     initial.set(form, refused ? "\u0000refused" : serialize(form));
   }
 
+  // As soon as the form is on the page, not when htmx settles it 20 ms later: what is
+  // typed in between is a change too.
+  document.addEventListener("htmx:afterSwap", remember);
+  document.addEventListener("htmx:oobAfterSwap", remember);
   document.addEventListener("htmx:afterSettle", remember);
 
   document.addEventListener("htmx:beforeRequest", function (event) {

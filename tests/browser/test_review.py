@@ -303,6 +303,20 @@ def open_edit_form(page, quote):
     return form
 
 
+def test_a_change_typed_before_the_form_settles_is_a_change(page):
+    editor = UserFactory(username="eddie")
+    article = ArticleFactory()
+    quote = Quote.create(article, kind="indirect", fragments=[(0, 10)], cue="said", by=editor)
+    log_in_as(page, editor)
+    page.goto(article.get_absolute_url())
+    page.evaluate("() => { htmx.config.defaultSettleDelay = 3000; }")
+    form = open_edit_form(page, quote)
+    form.locator('[name="note"]').fill("typed at once")
+    page.keyboard.press("Escape")
+    assert page.dialogs == [LEAVE]
+    expect(form.locator('[name="note"]')).to_have_value("typed at once")
+
+
 def test_leaving_a_changed_quote_form_asks_first(page):
     editor = UserFactory(username="eddie")
     article = ArticleFactory()

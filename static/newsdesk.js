@@ -644,13 +644,26 @@
   document.addEventListener(
     "toggle",
     function (event) {
-      var details = event.target;
-      var field = details.open && details.querySelector && details.querySelector("[data-body-of-text]");
-      var el = textEl();
-      if (field && el && !field.value) field.value = el.textContent;
+      if (event.target.open) fillBody(event.target);
     },
     true
   );
+  // Filled as it opens, too: the toggle event comes a task later, after the box is shown.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var summary = event.target instanceof Element && event.target.closest("summary");
+      var details = summary && summary.parentElement;
+      if (details && details.tagName === "DETAILS" && !details.open) fillBody(details);
+    },
+    true
+  );
+
+  function fillBody(details) {
+    var field = details.querySelector && details.querySelector("[data-body-of-text]");
+    var el = textEl();
+    if (field && el && !field.value) field.value = el.textContent;
+  }
 
   window.addEventListener("hashchange", chooseFromHash);
   document.addEventListener("DOMContentLoaded", chooseFromHash);

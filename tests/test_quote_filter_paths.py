@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from annotations.api.filters import QuoteFilter
 from annotations.api.views import quote_queryset
 from annotations.models import Quote, ViaHop
-from annotations.models.quotes import forget_quote_counts
+from annotations.models.quote_filters import forget_quote_counts
 
 POSTGRES = connection.vendor == "postgresql"
 PAGE = 100

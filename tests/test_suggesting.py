@@ -1306,6 +1306,79 @@ CASES = [
         "Local traders",
         kind="indirect",
     ),
+    case(
+        "a-subordinate-content-ends-at-the-dash-before-the-main-attribution",
+        (
+            "When the auditor noted that the port had not paid its levy ― as was true for "
+            "three years running ― Director Jan Holt retorted, “That makes us efficient.”"
+        ),
+        "That makes us efficient.",
+        "Jan Holt",
+        kind="direct",
+        cue="retorted",
+        alone=False,
+    ),
+    case(
+        "footage-of-a-person-saying",
+        (
+            "The advert ends with footage of Mayor Ruth Adler saying during the hearing, "
+            "“We will not close a single library.”"
+        ),
+        "We will not close a single library.",
+        "Ruth Adler",
+        cue="saying",
+    ),
+    case(
+        "a-clip-of-a-person-asking",
+        "The advert opens with a clip of Tomas Lind asking, “Where did the ferry money go?”",
+        "Where did the ferry money go?",
+        "Tomas Lind",
+        kind="direct",
+        cue="asking",
+    ),
+    case(
+        "a-later-quote-of-a-paragraph-ending-with-a-dash-and-a-name",
+        (
+            "Readers wrote to us after the debate.\n\n"
+            "“The bridge is a disgrace to the whole valley.” ― Ana Ruiz\n"
+            "“Nobody asked the farmers what they need.” And that is all the council has "
+            "“for every single village in the county.” ― Lena Park.\n"
+        ),
+        "for every single village in the county.",
+        "Lena Park",
+        alone=False,
+    ),
+    case(
+        "a-time-ago-opens-the-sentence-before-its-speaker",
+        "Several weeks ago, Mayor Ines Vogel stated that the ferry would run again in spring.",
+        "the ferry would run again in spring",
+        "Ines Vogel",
+        cue="stated",
+    ),
+    case(
+        "a-subject-before-an-aside-between-dashes",
+        (
+            "The levy has become the issue of the race, with Karin Moe — who has called for "
+            "lower fares on the islands — attacking the council’s budget plan."
+        ),
+        "the council’s budget plan",
+        "Karin Moe",
+        cue="attacking",
+        alone=False,
+    ),
+    case(
+        "a-quote-after-a-sentence-about-a-named-person",
+        (
+            "Mayor Ruth Adler said the vote was fair.\n\n"
+            "On “Morning Report,” Sen. Per Dahl, who lost the vote, named the closures "
+            "as the reason for his anger. “The islands are paying for the city again, and "
+            "nobody asked them.”"
+        ),
+        "The islands are paying for the city again, and nobody asked them.",
+        "Per Dahl",
+        kind="direct",
+        alone=False,
+    ),
 ]
 
 

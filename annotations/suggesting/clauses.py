@@ -49,15 +49,20 @@ from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right
 
 
+# what closes a subordinate clause before the main one: a comma, or a dash
+CLAUSE_BREAKS = (",", "\u2015", "\u2014", "\u2013")
+
+
 def subordinate_end(doc: ArticleText, start: int, end: int) -> int:
     """Where the content of a cue in a subordinate clause ends: at the comma before the
     main clause's own attribution (``When Beck asked him who would win, D’Souza
-    replied, “...”``)."""
+    replied, “...”``), or at the dash before it (``When Clinton noted that ... ― Trump
+    boasted, “...”``)."""
     masked = doc.masked
     for cs, _ce, low in doc.cues_in(start, end):
         if CUE_FORMS.get(low) not in SPEECH:
             continue
-        comma = masked.rfind(",", start, cs)
+        comma = max(masked.rfind(mark, start, cs) for mark in CLAUSE_BREAKS)
         if comma <= start:
             continue
         subject = np_left(masked, comma + 1, cs)

@@ -62,6 +62,11 @@ SUBJECT_NP = re.compile(
 NAME_RUN = re.compile(
     rf"{CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{CAP_WORD})*"
 )
+# "footage of Hillary Clinton asking": who is shown speaking
+SHOWN_SPEAKING = re.compile(
+    r"\b(?:footage|video|videos|clip|clips|tape|recording|audio|images|photos|pictures)"
+    rf"\s+(?:of|showing)\s+(?P<who>{NAME_RUN.pattern})\s*$"
+)
 # "Mr. Prasad, a former official at the fund": a name and its description, no content
 NAME_APPOSITION = re.compile(
     rf"{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}}(?:\s+of\s+{CAP_WORD}(?:\s+{CAP_WORD}){{0,2}})?,"
@@ -132,10 +137,17 @@ COLON_LEAD = re.compile(
     r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z\u2018'])"
 )
 # "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
+# "Several weeks ago", "Two years ago", "Months ago": a time before the statement
+AGO = (
+    r"(?:(?:A|An|Several|A\s+few|Some|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+)\s+)?"
+    r"(?:[Mm]oments?|[Mm]inutes?|[Hh]ours?|[Dd]ays?|[Ww]eeks?|[Mm]onths?|[Yy]ears?|[Dd]ecades?)"
+    r"\s+ago\b"
+)
 INTRO = re.compile(
     r"\s*(?:(?:Instead|Later|Earlier|Meanwhile|However|Still|Also|Then|Now|Yet|Indeed|Again|"
     r"Separately|Today|Yesterday)(?:\s+(?:this|last|that)\s+\w+)?"
     r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier)"
+    rf"|{AGO}"
     r"|(?:In|On|At|After|Before|"
     r"During|Amid|Since|Speaking|With|Last|This)\s+[^,]{1,40}?),\s+"
 )
@@ -144,6 +156,7 @@ LEAD_INTRO = re.compile(
     r"Although|If|Asked|Speaking|Despite|Unlike|Like|Following|Under|For|But|And|Still|Yet|"
     r"Instead|Later|Earlier|Meanwhile|However|Indeed|Here|There|Alongside|Shortly)\b"
     r"|(?:Moments|Minutes|Hours|Days|Weeks|Months|Years)\s+(?:later|earlier|after|before)\b"
+    rf"|{AGO}"
     r"|[A-Z][a-z]+ing\b)[^,\ue000]{0,80},\s+"
 )
 # a second introductory phrase, after a first: "On Thursday, after remaining neutral, ..."

@@ -62,6 +62,7 @@ from .patterns import (
     PLACE_INTRO,
     PREDICATE_NEXT,
     SECOND_PREDICATE,
+    SHOWN_SPEAKING,
     SUBJECT_NP,
     SUBORDINATE,
     THAT,
@@ -244,6 +245,8 @@ def participle(doc: ArticleText, cue: Cue) -> Answer:
         told = told_outlet(doc, cue)  # "..., telling Reuters, “...”"
         found.via = ([told] if told else []) + found.via
         return found
+    if shown_speaking(doc, cue) is not None:
+        return None  # "footage of Trump saying ...": read as Trump's own cue
     if cue.lemma in SPEECH or cue.lemma not in STANCE:
         return NO_READING
     return None  # "the super PAC supporting Jeb Bush": a stance with its object, read on
@@ -410,7 +413,21 @@ def told_outlet(doc: ArticleText, cue: Cue) -> str | None:
     return outlet_name(m.group("whom")) if m else None
 
 
+def shown_speaking(doc: ArticleText, cue: Cue) -> Mention | None:
+    """``footage of Trump saying``, ``a video showing Clinton asking``: the one shown is the
+    speaker of a cue in ``-ing``, not the footage or whoever shows it."""
+    if not cue.form.endswith("ing"):
+        return None
+    m = SHOWN_SPEAKING.search(doc.masked, cue.lo, cue.start)
+    if m is None:
+        return None
+    return Mention(Span(m.start("who"), m.end("who")), m.group("who"))
+
+
 def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:
+    shown = shown_speaking(doc, cue)
+    if shown is not None:
+        return shown
     mention = np_left(doc.masked, cue.lo, cue.start)
     if mention is None:
         mention = coordinated_subject(doc, cue.lo, cue.start)

@@ -55,6 +55,8 @@ PLACE_TIME_PREPOSITIONS = word_set(
     "throughout across despite amid"
 )
 
+DASHES = ("\u2014", "\u2013", "\u2015", "--")
+
 COUNT_WORDS = word_set("one two three four five six seven eight nine ten")
 
 
@@ -97,6 +99,11 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
         toks.pop()
     if not toks:
         return None
+    if toks[-1][2] in DASHES:
+        # "Hillary Clinton — who’s called for tax hikes — lambasting": the subject is before
+        # the aside between the dashes
+        opening = [t for t in toks[-30:-1] if t[2] in DASHES]
+        return np_left(masked, lo, opening[-1][0]) if opening else None
     if toks[-1][2] == ")":  # "Sen. Ted Cruz (R-Texas) said"
         depth = 0
         while toks:

@@ -9,11 +9,12 @@ from itertools import accumulate
 
 from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
 from .clauses import main_verb
-from .lexicon import CUE_FORMS, LABELLING, PRONOUNS, SPEECH
-from .marks import MASK
+from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH
+from .marks import MASK, OPENERS
 from .names import is_cap, looks_like_name
 from .patterns import (
     ABBREV_ANY,
+    CAP_WORD,
     AS_PUT_IT,
     AS_PUT_IT_AFTER,
     CLAUSE_END,
@@ -139,6 +140,11 @@ def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]
             add(f, si)
             continue
         near = neighbour(doc, neighbours, o)
+        if near is None or not doc.same_paragraph(near.fragments[0].start, o):
+            subject = subject_before(doc, o, si)
+            if subject is not None:
+                add(Reading("direct", [span], subject, "", None, sentence=si), si)
+                continue
         if near is None and title_like(doc, span):
             continue
         if near is None:
@@ -248,15 +254,23 @@ def dash_line(doc: ArticleText, o: int, c: int) -> Attribution | None:
     """``“...”`` followed by a paragraph ``- Sanders.`` / ``— Michelle Marks, Ohio.``, or by
     the dash and the name ending the quote's own paragraph (``“...” ― Jorge Falcon``)."""
     _, before = text_before(doc, o)
-    if before.strip():
+    # a later quote of a paragraph that opens with one: “...” And “...” ― Name
+    later = before.strip()[:1] in OPENERS
+    if before.strip() and not later:
         return None
     masked, work = doc.masked, doc.work
     nxt = work.find("\n", c)
     if nxt < 0:
         nxt = len(work)
+    if later and not masked[c + 1 : nxt].strip(" .,"):
+        return None
     if masked[c + 1 : nxt].strip(" .,"):
-        # the dash on the quote's own line: the name must end the paragraph
+        # the dash on the quote's own line: the name must end the paragraph, right after
+        # the quote or after the rest of what is quoted there (“...” And “...” ― Name)
         dm = DASH_NAME.match(work, c + 1)
+        if not dm:
+            dash = max(work.rfind(d, c + 1, nxt) for d in "\u2014\u2013\u2015")
+            dm = DASH_NAME.match(work, dash) if dash > c and MASK in masked[c + 1 : dash] else None
         if not dm or work[dm.end("name") : nxt].strip(" .,\t"):
             return None
         if not looks_like_name(dm.group("name")):
@@ -412,6 +426,37 @@ def neighbour(doc: ArticleText, neighbours: Neighbours, pos: int) -> Reading | N
     if best is not None:
         return best
     return neighbours.first_after(pos, para_end)
+
+
+# "On “Face the Nation,” Sen. Bernie Sanders ...": a programme's title as the intro
+SHOW_INTRO = re.compile(
+    rf"\s*(?:In|On|At|During)\s+(?:[^,\ue000]{{0,40}}\s)?[{''.join(sorted(OPENERS))}]{MASK}+"
+    r"[\"\u201d],?\s+"
+)
+
+# a sentence's subject that is a name, with a party tag: "Sen. Bernie Sanders (Vt.), who"
+NAMED_SUBJECT = re.compile(
+    rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{1,4}})(?:\s+\([^)\ue000]{{1,15}}\))?"
+    r"(?=,|\s+[a-z][\w-]*\s+(?![A-Z]))"
+)
+
+
+def subject_before(doc: ArticleText, o: int, si: int) -> Mention | None:
+    """``Sen. Bernie Sanders, who lost the primaries, identified ... “...”``: a quote that
+    opens its sentence, after a sentence of its paragraph whose subject is a named person,
+    is that person's (before borrowing a speaker from another paragraph)."""
+    lo, _ = doc.sentences[si]
+    if si == 0 or doc.masked[lo:o].strip() or not doc.same_paragraph(doc.sentences[si - 1][0], o):
+        return None
+    plo, phi = doc.sentences[si - 1]
+    intro = LEAD_INTRO.match(doc.masked, plo, phi) or SHOW_INTRO.match(doc.masked, plo, phi)
+    m = NAMED_SUBJECT.match(doc.masked, intro.end() if intro else plo, phi)
+    if m is None or MASK in m.group("name") or not looks_like_name(m.group("name")):
+        return None
+    tokens = m.group("name").split()
+    if len(tokens) < 2 or tokens[0].lower() in NOT_NAMES or tokens[-1].lower() in NOT_NAMES:
+        return None
+    return Mention(Span(m.start("name"), m.end("name")), m.group("name"))
 
 
 def far_neighbour(neighbours: Neighbours, pos: int) -> Reading | None:

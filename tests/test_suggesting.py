@@ -1403,6 +1403,33 @@ def test_statement(case: Case):
         assert case.text[s.speaker_mention.start : s.speaker_mention.end] == case.mention
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pence said on CNN’s “State of the Union” that the tax plan was fair.",
+        "On Tuesday’s episode of “The Harbour Morning Show,” the mayor said the ferry would run.",
+        "Dahl was once host of “The Nightly Ferry with Per Dahl.”",
+        "The two mayors are also taking part in “Ferry Day for the Islands,” a day of events.",
+    ],
+)
+def test_a_programme_or_event_title_is_no_quote(text):
+    quoted = text[text.index("“") + 1 : text.index("”")].rstrip(",.")
+    for s in suggest(text):
+        assert all(quoted not in text[f.start : f.end] for f in s.fragments), frag_texts(text, s)
+
+
+def test_a_cue_in_a_relative_clause_with_its_own_subject_takes_no_content_before_it():
+    text = (
+        "Both mayors want a new ferry levy for the islands, an idea which Mayor Ruth Adler "
+        "championed. “It is about time the islands were heard,” Per Dahl said."
+    )
+    found = suggest(text)
+    assert [s.cue for s in found if s.speaker_name == "Ruth Adler"] == []
+    assert (["It is about time the islands were heard,"], "Per Dahl") in [
+        (frag_texts(text, s), s.speaker_name) for s in found
+    ]
+
+
 def test_direct_quote_before_its_attribution():
     text = "“We will rebuild the bridge before winter,” Mayor Anna Berg said on Monday."
     s = only(text)

@@ -24,7 +24,7 @@ from .lexicon import (
     TAKES_OBJECT,
     VERBISH,
 )
-from .marks import ALL_MARKS, MASK
+from .marks import ALL_MARKS, MASK, OPENERS
 from .names import clean_outlet, is_cap, name_tokens
 from .patterns import (
     ABBREV_ANY,
@@ -47,6 +47,46 @@ from .patterns import (
 from .sentences import word_tokens
 from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right
+
+
+# "..., which Mr. Obama championed": a relative clause whose pronoun is the cue's object
+OBJECT_RELATIVE = re.compile(r"\b(?:which|whom|that)\s+\S")
+# what names a programme, a film or a show just before its title: "CNN’s", "episode of"
+PROGRAMME_BEFORE = re.compile(
+    r"(?:\b[A-Z]{2,6}(?:-TV)?[\u2019']s|\b(?:episode|edition|broadcast|segment)s?\s+of|"
+    r"\b(?:movie|film|show|program|programme|series|sitcom|documentary))\s*$"
+)
+TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for by with from as vs".split())
+TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def title_case(doc: ArticleText, span: Span) -> bool:
+    """Two words or more, each capitalised but for small words: ``State of the Union``."""
+    words = TITLE_WORD.findall(doc.work[span.start : span.end])
+    if len(words) < 2 or not words[0][0].isupper():
+        return False
+    return all(w[0].isupper() or w.lower() in TITLE_SMALL_WORDS for w in words)
+
+
+def word_before_quote(doc: ArticleText, span: Span) -> str:
+    """The text just before the quotation mark that opens ``span``."""
+    before = doc.work[max(0, span.start - 48) : span.start].rstrip().rstrip("".join(OPENERS))
+    return before.rstrip()
+
+
+def programme_title(doc: ArticleText, span: Span) -> bool:
+    """A quote that names a programme rather than states anything: words in Title Case right
+    after a broadcaster's possessive or a word for a show (``on CNN’s “State of the
+    Union,”``, ``Tuesday’s episode of “The Steve Harvey Morning Show,”``)."""
+    return title_case(doc, span) and bool(PROGRAMME_BEFORE.search(word_before_quote(doc, span)))
+
+
+def named_after_preposition(doc: ArticleText, span: Span) -> bool:
+    """``are participating in “Barack Obama Election Day,”``: a name in Title Case as the
+    object of a preposition."""
+    return title_case(doc, span) and bool(
+        re.search(r"\b(?:in|at|of|on|for|from|into)(?:\s+the)?$", word_before_quote(doc, span))
+    )
 
 
 # what closes a subordinate clause before the main one: a comma, or a dash
@@ -77,6 +117,8 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     left = masked[lo : cue_span.start]
     # right after a quote: “...,” Smith, the former governor, said / “...,” said Smith
     qs = [q for q in doc.quotes_in(lo, cue_span.start)]
+    if qs and programme_title(doc, Span(qs[-1][0] + 1, qs[-1][1])):
+        qs = []  # "On CNN’s “State of the Union,” Pence said ...": the title is no content
     if qs:
         o, c = qs[-1]
         zone = masked[c + 1 : cue_span.start]
@@ -109,6 +151,8 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
         return None, 0, 0  # "..., said when he called on Boyle": the first cue attributes
     if relative_before(doc, lo + last_comma, cue_span.start) >= 0:
         return None, 0, 0  # "Kasich, a Republican who has refused to ...": a relative clause
+    if OBJECT_RELATIVE.search(zone):
+        return None, 0, 0  # "..., such as an overhaul, which Mr. Obama championed.": its object
     opening = masked[lo : lo + last_comma].strip()
     if MASK not in opening and len(name_tokens(opening)) >= 2 and NAME_RUN.fullmatch(opening):
         return None, 0, 0  # "Sam Lau, the director for the party said": a name, no content

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from annotations.text import DOUBLE_QUOTATION_MARKS
+from annotations.text import DOUBLE_MARKS, DOUBLE_QUOTATION_MARKS
 
 from .lexicon import DOCUMENTS, OUTLET_WORDS, ROLE_HEADS
 
@@ -95,8 +95,8 @@ TIME_AFTER_CUE = re.compile(
     r"(?:statement|interview|speech|email|e-mail|letter|tweet|post|release|op-ed|"
     r"column|memo|press\s+conference|news\s+conference|conference\s+call|call|video|"
     r"message|remarks|debate|appearance|rally|town\s+hall)(?:\s+(?:with|on|to)\s+"
-    r"(?:the\s+)?(?:[A-Z][\w.&'\u2019-]*\s*)+)?|on\s+(?:Twitter|Facebook|CNN|Fox|MSNBC|"
-    r"NBC|CBS|ABC|[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*'?s\s+\"?\w+)|"
+    r"(?:the\s+)?(?:[A-Z][\w.&'\u2019-]*\s*)+)?|on\s+(?:(?:Twitter|Facebook|CNN|Fox|MSNBC|"
+    r"NBC|CBS|ABC)(?![\u2019']s\b)|[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*'?s\s+\"?\w+)|"
     r"(?:also|again|later|repeatedly|then|previously|recently|publicly|privately|"
     r"once|often|flatly|simply|firmly|emphatically|openly|bluntly)\b)\s*,?"
 )
@@ -226,9 +226,12 @@ CIRCUMSTANCE = re.compile(
     re.IGNORECASE,
 )
 OPENING_MARKS = re.escape("".join(sorted(DOUBLE_QUOTATION_MARKS)))
+ALL_MARKS_CLASS = re.escape("".join(sorted(DOUBLE_MARKS)))
 ADDRESSEE = re.compile(
-    rf"\s*(?:to|on|in|at|during|before)\s+[^,:;\ue000{OPENING_MARKS}]{{1,60}}?(?=\s*[,:]\s*"
-    rf"[{OPENING_MARKS}]|\s+that\b)"
+    rf"\s*(?:to|on|in|at|during|before)\s+"
+    # a programme's title may be part of it: "said on CNN’s “State of the Union” that"
+    rf"(?:[^,:;\ue000{OPENING_MARKS}]|[{OPENING_MARKS}]\ue000+[{ALL_MARKS_CLASS}]){{1,60}}?"
+    rf"(?=\s*[,:]\s*[{OPENING_MARKS}]|\s+that\b)"
 )
 # "Asked whether ...", "when asked by host John Dickerson on Sunday whether ...": the
 # question may come a few words after the cue

@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate
 
 from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
-from .clauses import main_verb
+from .clauses import main_verb, named_after_preposition, programme_title
 from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH
 from .marks import MASK, OPENERS
 from .names import is_cap, looks_like_name
@@ -134,6 +134,8 @@ def attach_unattributed(doc: ArticleText, found: list[Reading]) -> list[Reading]
             add(Reading("direct", [span], intro[0], intro[1], intro[2], sentence=si), si)
             continue
         own = own_clause(doc, o, c, lo, hi)
+        if own is not None and named_after_preposition(doc, span):
+            continue  # "are participating in “Barack Obama Election Day,”": a name
         if own is not None:
             f = Reading("direct", [span], own[0], own[1], own[2], sentence=si)
             f.nested = True
@@ -468,8 +470,11 @@ def far_neighbour(neighbours: Neighbours, pos: int) -> Reading | None:
 
 
 def label(doc: ArticleText, span: Span, cue: str) -> bool:
-    """A quote of under four words that names rather than states: a title (``the show
-    “The Apprentice,”``) or what something is called (``calling it “absurd.”``)."""
+    """A quote that names rather than states: a programme's title (:func:`programme_title`),
+    or one of under four words that is a title (``the show “The Apprentice,”``) or what
+    something is called (``calling it “absurd.”``)."""
+    if programme_title(doc, span):
+        return True  # "on CNN’s “State of the Union,”": a name, however long
     if doc.words(span) >= MIN_UNATTRIBUTED_WORDS:
         return False
     return (cue.lower().split() or [""])[0] in LABELLING or title_like(doc, span)

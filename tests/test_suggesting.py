@@ -1367,6 +1367,25 @@ CASES = [
         alone=False,
     ),
     case(
+        "first-person-in-a-transcripts-turn-is-the-labelled-speaker",
+        (
+            "The minister was interviewed on Sunday.\n\n"
+            "HOLT: Minister, what about the ferry?\n\n"
+            "DAHL: I think the levy is fair to everyone on the islands."
+        ),
+        "the levy is fair to everyone on the islands",
+        "Dahl",
+        mention="I",
+        alone=False,
+    ),
+    case(
+        "a-contracted-first-person-is-a-pronoun-not-a-name",
+        "HOLT: I’ve said that the levy hurts the islands and the farmers.",
+        "the levy hurts the islands and the farmers",
+        "Holt",
+        mention="I",
+    ),
+    case(
         "a-quote-after-a-sentence-about-a-named-person",
         (
             "Mayor Ruth Adler said the vote was fair.\n\n"

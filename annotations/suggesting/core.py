@@ -137,7 +137,7 @@ from .lexicon import PRONOUNS
 from .names import issuer_and_role, plausible_antecedent
 from .rules import colon_lead, read_cues, topics
 from .spans import Cover, Reading, Span, Suggestion, all_inside, any_overlap
-from .speakers import gender, speaker_from_mention, subject_mentions
+from .speakers import gender, speaker_from_mention, subject_mentions, turn_speaker
 from .unattributed import attach_unattributed, label
 
 
@@ -236,6 +236,11 @@ def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
         if not named.covers(Span(pos, pos + 1)):
             antecedents.append((pos, name, guess))
     antecedents.sort()
+    for f in found:
+        if f.mention is not None and f.mention.text.lower() == "i":
+            turn = turn_speaker(doc, f.mention.span.start)
+            if turn:
+                resolved[id(f)] = turn  # "I" in a transcript's turn: its speaker
     for f in found:
         if f.mention is not None and id(f) not in resolved:
             resolved[id(f)] = speaker_from_mention(

@@ -116,7 +116,15 @@ VIA_ACCORDING = re.compile(
     r"^[\s,;]*according\s+to\s+(?:the\s+)?(?P<outlet>(?:[A-Z][\w.&'\u2019-]*\s*)+?)"
     rf"(?:\s*(?:{OUTLET_WORDS}))?\s*[.!?]?\s*$"
 )
-CONTRACTED_PRONOUN = re.compile(r"(?i)(he|she|it|they)['\u2019](?:s|re)")
+CONTRACTED_PRONOUN = re.compile(
+    r"(?i)(?:(he|she|it|they)['\u2019](?:s|re)|(I|we|they|he|she)['\u2019](?:ve|m|d|ll))"
+)
+# a transcript's turn: "WALLACE: But, Governor Pence, I’ve got to ask you"
+TURN_LABEL = re.compile(
+    rf"^[{re.escape(''.join(sorted(DOUBLE_QUOTATION_MARKS)))}]?\s*"
+    r"(?P<name>[A-Z][A-Z'\u2019.-]+(?:\s+[A-Z][A-Z'\u2019.-]+){0,2}):\s",
+    re.MULTILINE,
+)
 CLAUSE_END = re.compile(r"[;:!?]|\.(?!\w)")  # not the dot of "fivethirtyeight.com"
 # abbreviations whose full stop ends no sentence: "Sen.", "N.C.", "Calif."
 ABBREV_ANY = re.compile(rf"{ABBREV_TITLE}|(?:[A-Z]\.)+|\b[A-Z][a-z]{{1,4}}\.(?=,)")

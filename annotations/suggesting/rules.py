@@ -418,7 +418,8 @@ def shown_speaking(doc: ArticleText, cue: Cue) -> Mention | None:
     speaker of a cue in ``-ing``, not the footage or whoever shows it."""
     if not cue.form.endswith("ing"):
         return None
-    m = SHOWN_SPEAKING.search(doc.masked, cue.lo, cue.start)
+    # the few words before the cue: a bounded read, whatever the sentence's length
+    m = SHOWN_SPEAKING.search(doc.masked, max(cue.lo, cue.start - 120), cue.start)
     if m is None:
         return None
     return Mention(Span(m.start("who"), m.end("who")), m.group("who"))

@@ -45,6 +45,7 @@ from .patterns import (
     PLACE_IN_INTRO,
     STATE_LIKE,
     SUBJECT,
+    TURN_LABEL,
 )
 from .sentences import word_tokens
 from .spans import Mention, Span
@@ -176,7 +177,8 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
             return head
         contracted = CONTRACTED_PRONOUN.fullmatch(w)
         if not words and contracted:
-            words.append((s, s + contracted.end(1), contracted.group(1)))
+            g = contracted.lastindex or 1
+            words.append((s, s + contracted.end(g), contracted.group(g)))
             break  # "He’s claiming": the pronoun alone
         if low in CUE_FORMS and not is_cap(w):
             noun = k > 0 and toks[k - 1][2].lower() in DETERMINERS and low in SPEAKER_NOUNS
@@ -388,6 +390,14 @@ def speaker_from_mention(
             continue  # nor "The New York Times" or "Twitter"
         return name
     return ""
+
+
+def turn_speaker(doc: ArticleText, pos: int) -> str:
+    """The speaker whose turn of a transcript holds ``pos`` (``WALLACE: ... I’ve got to ask
+    you``: "I" is Wallace), else ""."""
+    para = doc.work.rfind("\n", 0, pos) + 1
+    m = TURN_LABEL.match(doc.work, para, pos)
+    return " ".join(w.capitalize() for w in m.group("name").split()) if m else ""
 
 
 def subject_mentions(doc: ArticleText) -> list[tuple[int, str, str]]:

@@ -1386,6 +1386,28 @@ CASES = [
         mention="I",
     ),
     case(
+        "a-party-tag-marks-the-person-before-a-stray-comma",
+        (
+            "After winning Ohio in the primary, Gov. John Kasich (R-OH), said, “We are going "
+            "all the way to Cleveland.”"
+        ),
+        "We are going all the way to Cleveland.",
+        "John Kasich",
+        kind="direct",
+    ),
+    case(
+        "a-colon-after-a-dash-takes-the-speaker-of-its-own-clause",
+        (
+            "That is, when the moderators turned to snark — and how tempting that can be — "
+            "Mayor Ruth Adler called them on it:\n\n"
+            "“These questions show why nobody trusts the debate any more.”"
+        ),
+        "These questions show why nobody trusts the debate any more.",
+        "Ruth Adler",
+        kind="direct",
+        alone=False,
+    ),
+    case(
         "a-quote-after-a-sentence-about-a-named-person",
         (
             "Mayor Ruth Adler said the vote was fair.\n\n"

@@ -56,6 +56,8 @@ PLACE_TIME_PREPOSITIONS = word_set(
     "throughout across despite amid"
 )
 
+# a party tag after a politician's name: "(R-OH)", "(D-Mass.)", "(I-Vt.)"
+PARTY_TAG = re.compile(r"\s*\((?:[RDI]|Rep|Dem|Ind)\.?\s*[-\u2013]\s*[A-Z]")
 DASHES = ("\u2014", "\u2013", "\u2015", "--")
 
 COUNT_WORDS = word_set("one two three four five six seven eight nine ten")
@@ -141,6 +143,12 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
                 or not is_cap(first_inner[0])
                 or bool(STATE_LIKE.match(first_inner[0]))
             )
+            if (
+                inner is not None
+                and PARTY_TAG.match(masked, inner.span.end, toks[-1][0])
+                and looks_like_name(inner.text)
+            ):
+                return inner  # "..., Gov. John Kasich (R-OH), said": the tag marks the person
             if outer is not None and (
                 appositive
                 or looks_like_name(outer.text)

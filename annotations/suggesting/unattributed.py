@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate
 
 from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
-from .clauses import main_verb, named_after_preposition, programme_title
+from .clauses import CLAUSE_BREAKS, main_verb, named_after_preposition, programme_title
 from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH
 from .marks import MASK, OPENERS
 from .names import is_cap, looks_like_name
@@ -383,8 +383,9 @@ def clause_colon_speaker(
     doc: ArticleText, lo: int, hi: int
 ) -> tuple[Mention, str, Span | None] | None:
     """:func:`colon_speaker` of the clause holding the colon first (``When Wallace died,
-    President Clinton released the following statement:``), else of the sentence."""
-    comma = doc.masked.rfind(",", lo, hi)
+    President Clinton released the following statement:``, ``... — Cruz called them on
+    it:``), else of the sentence."""
+    comma = max(doc.masked.rfind(mark, lo, hi) for mark in CLAUSE_BREAKS)
     if comma > lo and len(doc.masked[comma + 1 : hi].split()) >= 3:
         found = colon_speaker(doc, comma + 1 + lead_space(doc.masked, comma + 1, hi), hi)
         if found is not None and found[0].text.lower() not in PRONOUNS | {"it", "this"}:

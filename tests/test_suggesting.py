@@ -1408,6 +1408,16 @@ CASES = [
         alone=False,
     ),
     case(
+        "a-cue-word-after-a-possessive-and-a-noun-is-a-noun",
+        (
+            "During their phone call Tuesday, the two mayors “agreed to keep the ferry "
+            "running all winter,” the council said."
+        ),
+        "agreed to keep the ferry running all winter,",
+        "the council",
+        cue="said",
+    ),
+    case(
         "a-quote-after-a-sentence-about-a-named-person",
         (
             "Mayor Ruth Adler said the vote was fair.\n\n"
@@ -1469,6 +1479,15 @@ def test_a_cue_in_a_relative_clause_with_its_own_subject_takes_no_content_before
     assert (["It is about time the islands were heard,"], "Per Dahl") in [
         (frag_texts(text, s), s.speaker_name) for s in found
     ]
+
+
+def test_cue_words_read_as_adjectives_and_nouns_are_no_cues():
+    text = (
+        "The vote comes ahead of the expected release of a congressional report.\n\n"
+        "“The islands will not be forgotten, not this winter and not the next one.”"
+    )
+    found = suggest(text)
+    assert [(s.cue, s.speaker_name) for s in found] == [("", "")]
 
 
 def test_direct_quote_before_its_attribution():

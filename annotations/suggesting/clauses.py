@@ -249,6 +249,26 @@ def after_possessive(doc: ArticleText, lo: int, cue_start: int) -> bool:
     )
 
 
+# what opens a noun phrase: "their phone call", "the news report", "a conference call"
+NOUN_OPENERS = frozenset("the a an his her their its our my your this that".split())
+
+
+def reads_as_noun(doc: ArticleText, lo: int, cue_start: int, form: str, lemma: str) -> bool:
+    """A cue word that is an adjective or a noun here: "the expected de-classification",
+    "During their phone call", "a congressional report"."""
+    last = doc.masked[lo:cue_start].split()[-2:]
+    if last and last[-1].lower() in ("the", "a", "an") and form.endswith("ed"):
+        return True
+    return (
+        len(last) == 2
+        and last[0].lower() in NOUN_OPENERS
+        and last[1].isalpha()
+        and last[1].islower()
+        and not last[1].endswith("s")
+        and (form == lemma or form in AMBIGUOUS)
+    )
+
+
 def verb_after_subject(doc: ArticleText, lo: int, cue_start: int) -> bool:
     """Whether a noun-or-verb word ("polls show", "he wants") follows a plain subject."""
     toks = doc.masked[lo:cue_start].split()

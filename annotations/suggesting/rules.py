@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from .apostrophes import apostrophe_quote, in_open_quote, inside_quote
 from .article import ArticleText
 from .clauses import (
+    reads_as_noun,
     after_possessive,
     coordinated_subject,
     has_attribution,
@@ -230,6 +231,8 @@ def not_a_cue(doc: ArticleText, cue: Cue) -> Answer:
     if (cue.form == cue.lemma or cue.form.endswith("s")) and after_possessive(doc, lo, cue.start):
         return NO_READING
     if cue.lemma in PARTICLES and cue.end == cue.word_end:
+        return NO_READING
+    if reads_as_noun(doc, lo, cue.start, cue.form, cue.lemma):
         return NO_READING
     return None
 

@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate
 
 from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
-from .clauses import CLAUSE_BREAKS, main_verb, named_after_preposition, programme_title
+from .clauses import CLAUSE_BREAKS, main_verb, reads_as_noun, named_after_preposition, programme_title
 from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH
 from .marks import MASK, OPENERS
 from .names import is_cap, looks_like_name
@@ -302,6 +302,8 @@ def bare_attribution(doc: ArticleText, o: int, c: int) -> Attribution | None:
     for cue_start, cue_end, low in reversed(doc.cues_in(lo, hi)):
         if low not in SPEECH:
             continue
+        if reads_as_noun(doc, lo, cue_start, low, CUE_FORMS.get(low, "")):
+            return None  # "... of a congressional report.": no cue
         tail = masked[cue_end : lo + len(body) - 1]
         if tail.strip() and not TIME_AFTER_CUE.fullmatch(tail):
             return None

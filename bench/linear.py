@@ -27,6 +27,8 @@ ADVERSARIAL = {
     "run-on cues": "he said that ",
     "quote and cue": '"Yes," he said. ',
     "cue-rich paragraph": 'Smith said the plan, which "they back," failed, Jones added, ',
+    # "I" is looked up in a transcript's turn: one paragraph of it, the turn labelled
+    "transcript turn": "HOLT: I said that I said that ",
 }
 
 

@@ -24,6 +24,7 @@ ADVERSARIAL = [
     '"Yes," he said. ',
     'Smith said the plan, which "they back," failed, Jones added, ',
     "\u201cNo way, he said \u201c",
+    "HOLT: I said that I said that ",  # "I" looked up in a transcript's turn
 ]
 
 

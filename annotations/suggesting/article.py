@@ -40,6 +40,7 @@ class ArticleText:
         self.sentences = bounded(self.masked, split_sentences(self.masked, work), self.cue_starts)
         self.names = Names(text, known)
         self.sentence_ends = [e for _, e in self.sentences]
+        self._breaks: list[int] | None = None
 
     def cues_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         k = bisect_left(self.cue_starts, lo)
@@ -69,6 +70,13 @@ class ArticleText:
         while hi > lo and (m[hi - 1].isspace() or m[hi - 1] in ".,;:!?\u2014\u2013-"):
             hi -= 1
         return lo, hi
+
+    def paragraph_start(self, pos: int) -> int:
+        """Where the paragraph holding ``pos`` starts (a search, not a scan back)."""
+        if self._breaks is None:
+            self._breaks = [i for i, ch in enumerate(self.work) if ch == "\n"]
+        k = bisect_left(self._breaks, pos)
+        return self._breaks[k - 1] + 1 if k else 0
 
     def same_paragraph(self, a: int, b: int) -> bool:
         return "\n" not in self.work[a:b]

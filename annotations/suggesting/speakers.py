@@ -403,7 +403,7 @@ def speaker_from_mention(
 def turn_speaker(doc: ArticleText, pos: int) -> str:
     """The speaker whose turn of a transcript holds ``pos`` (``WALLACE: ... I’ve got to ask
     you``: "I" is Wallace), else ""."""
-    para = doc.work.rfind("\n", 0, pos) + 1
+    para = doc.paragraph_start(pos)
     m = TURN_LABEL.match(doc.work, para, pos)
     return " ".join(w.capitalize() for w in m.group("name").split()) if m else ""
 

@@ -1418,6 +1418,27 @@ CASES = [
         cue="said",
     ),
     case(
+        "a-stance-object-ends-at-a-colon",
+        (
+            "Even those who backed the plan sounded unsure: Mayor Ruth Adler called it “the "
+            "least bad option under the circumstances.”"
+        ),
+        "the least bad option under the circumstances.",
+        "Ruth Adler",
+        cue="called",
+        alone=False,
+    ),
+    case(
+        "a-person-of-an-organisation-whose-name-holds-for",
+        (
+            "“A staged weapon is a hard problem for any country,” Jeffrey Lewis of the James "
+            "Martin Center for Nonproliferation Studies wrote in December."
+        ),
+        "A staged weapon is a hard problem for any country,",
+        "Jeffrey Lewis",
+        kind="direct",
+    ),
+    case(
         "a-quote-after-a-sentence-about-a-named-person",
         (
             "Mayor Ruth Adler said the vote was fair.\n\n"

@@ -12,7 +12,7 @@ from .lexicon import DOCUMENTS, OUTLET_WORDS, ROLE_HEADS
 # where the object of a stance or a topic ends: the clause goes on after a comma or a
 # conjunction, not after a preposition ("blasted Clinton for promoting fracking abroad")
 OBJECT_END = re.compile(
-    r",|;|\s[-\u2013\u2014]\s|\u2014|\s(?:when|while|because|since|but|amid|despite|until)\s"
+    r",|;|:\s|\s[-\u2013\u2014]\s|\u2014|\s(?:when|while|because|since|but|amid|despite|until)\s"
 )
 UPPER = "".join(ch for ch in map(chr, range(0x41, 0x530)) if ch.isupper() and ch not in "[]\\^-")
 ABBREV_TITLE = (

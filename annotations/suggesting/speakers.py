@@ -162,12 +162,19 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
         return None
     k = len(toks) - 1
     words: list[tuple[int, int, str]] = []
-    while k >= 0 and len(words) < 8:
+    while k >= 0 and len(words) < (12 if any(w[2] == "of" for w in words) else 8):
         s, e, w = toks[k]
         low = w.lower()
         if w in {",", ";", ":", "(", ")", MASK} or MASK in w or w in ALL_MARKS:
             break
-        if low in STOP_LEFT and not (low == "of" and words):
+        inside_name = (
+            low in ("for", "and")
+            and bool(words)
+            and all(is_cap(t[2]) for t in words)
+            and k > 0
+            and is_cap(toks[k - 1][2])
+        )  # "the James Martin Center for Nonproliferation Studies"
+        if low in STOP_LEFT and not (low == "of" and words) and not inside_name:
             break
         if low in ("who", "which") and words:
             # "Nate Silver, the polling guru who founded the site tweeted"

@@ -1439,6 +1439,17 @@ CASES = [
         kind="direct",
     ),
     case(
+        "said-that-after-a-long-introduction-is-no-trailing-attribution",
+        (
+            "In an interview with Harbour Radio hosts Per Dahl and Ana Ruiz on Monday, Mayor "
+            "Ruth Adler stated that the levy is fair."
+        ),
+        "the levy is fair",
+        "Ruth Adler",
+        cue="stated",
+        alone=False,
+    ),
+    case(
         "a-quote-after-a-sentence-about-a-named-person",
         (
             "Mayor Ruth Adler said the vote was fair.\n\n"

@@ -49,6 +49,10 @@ from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right
 
 
+# "stated that Trump’s comments ...": a content after the cue, not "said that day"
+THAT_CONTENT = re.compile(
+    r"\s+that\s+(?!(?:day|week|month|year|night|morning|afternoon|evening|time)\b)\S"
+)
 # "..., which Mr. Obama championed": a relative clause whose pronoun is the cue's object
 OBJECT_RELATIVE = re.compile(r"\b(?:which|whom|that)\s+\S")
 # what names a programme, a film or a show just before its title: "CNN’s", "episode of"
@@ -140,6 +144,8 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     if last_comma < 0:
         return None, 0, 0
     right = masked[cue_span.end : hi]
+    if THAT_CONTENT.match(right):
+        return None, 0, 0  # "..., the candidate stated that Trump’s ...": the content follows
     tail = re.match(r"[^,;:.!?]*", right).group()
     rest = right[len(tail) :].lstrip()
     # "''It's bad for the party,'' said Stuart Stevens": the closing marks of newspapers

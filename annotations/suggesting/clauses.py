@@ -35,12 +35,16 @@ from .patterns import (
     LEAD_INTRO,
     NAME_APPOSITION,
     NAME_RUN,
+    OBJECT_RELATIVE,
     PARTICIPLE_AFTER,
     PREDICATE_NEXT,
+    PROGRAMME_BEFORE,
     RELATIVE_END,
     RELATIVE_SUBJECT,
     SUBJECT_NP,
+    THAT_CONTENT,
     TIME_AFTER_CUE,
+    TITLE_WORD,
     VIA_ACCORDING,
     VIA_TAIL,
 )
@@ -48,20 +52,26 @@ from .sentences import word_tokens
 from .spans import Mention, Reading, Span
 from .speakers import np_left, np_right
 
-
-# "stated that Trump’s comments ...": a content after the cue, not "said that day"
-THAT_CONTENT = re.compile(
-    r"\s+that\s+(?!(?:day|week|month|year|night|morning|afternoon|evening|time)\b)\S"
+TITLE_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "as",
+        "vs",
+    ]
 )
-# "..., which Mr. Obama championed": a relative clause whose pronoun is the cue's object
-OBJECT_RELATIVE = re.compile(r"\b(?:which|whom|that)\s+\S")
-# what names a programme, a film or a show just before its title: "CNN’s", "episode of"
-PROGRAMME_BEFORE = re.compile(
-    r"(?:\b[A-Z]{2,6}(?:-TV)?[\u2019']s|\b(?:episode|edition|broadcast|segment)s?\s+of|"
-    r"\b(?:movie|film|show|program|programme|series|sitcom|documentary))\s*$"
-)
-TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for by with from as vs".split())
-TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
 def title_case(doc: ArticleText, span: Span) -> bool:
@@ -256,7 +266,9 @@ def after_possessive(doc: ArticleText, lo: int, cue_start: int) -> bool:
 
 
 # what opens a noun phrase: "their phone call", "the news report", "a conference call"
-NOUN_OPENERS = frozenset("the a an his her their its our my your this that".split())
+NOUN_OPENERS = frozenset(
+    ["the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that"]
+)
 
 
 def reads_as_noun(doc: ArticleText, lo: int, cue_start: int, form: str, lemma: str) -> bool:

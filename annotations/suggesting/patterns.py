@@ -266,3 +266,15 @@ PREDICATE_NEXT = re.compile(
     r"included|helped|helps|led|leads|lacks?|lacked|made|makes|came|comes)\b"
 )
 RELATIVE_END = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s")
+# "stated that Trump’s comments ...": a content after the cue, not "said that day"
+THAT_CONTENT = re.compile(
+    r"\s+that\s+(?!(?:day|week|month|year|night|morning|afternoon|evening|time)\b)\S"
+)
+# "..., which Mr. Obama championed": a relative clause whose pronoun is the cue's object
+OBJECT_RELATIVE = re.compile(r"\b(?:which|whom|that)\s+\S")
+# what names a programme, a film or a show just before its title: "CNN’s", "episode of"
+PROGRAMME_BEFORE = re.compile(
+    r"(?:\b[A-Z]{2,6}(?:-TV)?[\u2019']s|\b(?:episode|edition|broadcast|segment)s?\s+of|"
+    r"\b(?:movie|film|show|program|programme|series|sitcom|documentary))\s*$"
+)
+TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")

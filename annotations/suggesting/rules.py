@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from .apostrophes import apostrophe_quote, in_open_quote, inside_quote
 from .article import ArticleText
 from .clauses import (
-    reads_as_noun,
     after_possessive,
     coordinated_subject,
     has_attribution,
     main_verb,
     make,
+    reads_as_noun,
     relative_antecedent,
     relative_before,
     relative_statement,

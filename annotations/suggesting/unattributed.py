@@ -8,15 +8,21 @@ from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate
 
 from .article import MIN_UNATTRIBUTED_WORDS, ArticleText
-from .clauses import CLAUSE_BREAKS, main_verb, reads_as_noun, named_after_preposition, programme_title
+from .clauses import (
+    CLAUSE_BREAKS,
+    main_verb,
+    named_after_preposition,
+    programme_title,
+    reads_as_noun,
+)
 from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH
 from .marks import MASK, OPENERS
 from .names import is_cap, looks_like_name
 from .patterns import (
     ABBREV_ANY,
-    CAP_WORD,
     AS_PUT_IT,
     AS_PUT_IT_AFTER,
+    CAP_WORD,
     CLAUSE_END,
     DASH_NAME,
     LEAD_INTRO,

@@ -1450,6 +1450,17 @@ CASES = [
         alone=False,
     ),
     case(
+        "the-subject-of-a-first-predicate-with-an-irregular-verb-says-the-second",
+        (
+            "Mayor Ruth Adler met families of the 12 people hurt on Thursday and said the "
+            "ferry must run again."
+        ),
+        "the ferry must run again",
+        "Ruth Adler",
+        cue="said",
+        mention="Mayor Ruth Adler",
+    ),
+    case(
         "a-quote-after-a-sentence-about-a-named-person",
         (
             "Mayor Ruth Adler said the vote was fair.\n\n"

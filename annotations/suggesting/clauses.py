@@ -25,7 +25,7 @@ from .lexicon import (
     VERBISH,
 )
 from .marks import ALL_MARKS, MASK, OPENERS
-from .names import clean_outlet, is_cap, name_tokens
+from .names import clean_outlet, is_cap, looks_like_name, name_tokens
 from .patterns import (
     ABBREV_ANY,
     CLAUSE_END,
@@ -312,17 +312,18 @@ def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | 
         before.pop()
     if not before or before[-1].lower() not in ("and", "but"):
         return None
-    m = SUBJECT_NP.match(doc.masked, lo, cue_start)
-    if m is not None:
-        return Mention(Span(m.start(1), m.end(1)), m.group(1))
     # "Brian Fallon, a spokesman for the campaign, called on ... and said": the subject
     # of the sentence's first verb, past its appositions
     intro = LEAD_INTRO.match(doc.masked, lo, cue_start)
     start = intro.end() if intro else lo
     verb = main_verb(doc, start, cue_start)
-    if verb is None:
-        return None
-    return np_left(doc.masked, start, verb[0])
+    first = np_left(doc.masked, start, verb[0]) if verb is not None else None
+    if first is not None and looks_like_name(first.text):
+        return first  # "President Obama met relatives ... and said": not up to "killed"
+    m = SUBJECT_NP.match(doc.masked, lo, cue_start)
+    if m is not None:
+        return Mention(Span(m.start(1), m.end(1)), m.group(1))
+    return first
 
 
 def relative_before(doc: ArticleText, lo: int, cue_start: int) -> int:

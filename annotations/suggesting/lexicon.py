@@ -379,7 +379,8 @@ ROLE_HEAD_SET = frozenset(ROLE_HEADS)
 VERBISH = word_set(
     "has had have is was are were will would did does do can could may might should must "
     "took made gave went spoke knew saw put kept left sent brought thought began ran won "
-    "lost held stood became felt got came"
+    "lost held stood became felt got came met paid sat spent sold built fought drove "
+    "wore heard meant"
 )
 NOT_VERBS = word_set(
     "its his hers ours yours theirs this thus news always perhaps sometimes whereas "

@@ -1473,6 +1473,102 @@ CASES = [
         kind="direct",
         alone=False,
     ),
+    case(
+        "a-cue-word-after-a-possessive-and-an-adjective-is-a-noun",
+        (
+            "Mayor Ruth Adler, speaking on the quay, said of the council's latest request: "
+            "“We will answer it in writing.”"
+        ),
+        "We will answer it in writing.",
+        "Ruth Adler",
+        kind="direct",
+        cue="said",
+    ),
+    case(
+        "another-speakers-clause-after-but-ends-the-content",
+        (
+            "His aide had warned him not to be harsh, to sound “calm,” but Mayor Per Dahl "
+            "said he answered: “A harbour is not built by calm men.”"
+        ),
+        "he answered: “A harbour is not built by calm men.”",
+        "Per Dahl",
+        cue="said",
+        alone=False,
+    ),
+    case(
+        "a-quote-then-and-a-named-subject-is-no-trailing-attribution",
+        (
+            "Ruth Adler accuses the board of “sleeping at the wheel” and Per Dahl says it is "
+            "“losing the harbour,” part of a long quarrel."
+        ),
+        "it is “losing the harbour,” part of a long quarrel",
+        "Per Dahl",
+        kind="mixed",
+        cue="says",
+        alone=False,
+    ),
+    case(
+        "a-subordinate-content-ends-at-the-comma-closing-its-quote",
+        (
+            "After Adler said that small ports might do better with “fewer ferries,” Dahl "
+            "said: “I do not like what she said.”"
+        ),
+        "I do not like what she said.",
+        "Dahl",
+        kind="direct",
+        alone=False,
+    ),
+    case(
+        "while-and-a-named-subject-start-a-second-statement",
+        (
+            "Adler suggested that a port without ferries cannot grow, while Dahl said that "
+            "the “board is asleep at the wheel.”"
+        ),
+        "board is asleep at the wheel.",
+        "Dahl",
+        alone=False,
+    ),
+    case(
+        "to-which-and-a-name-start-a-reply",
+        (
+            "Adler said that the levy was fair and modest, to which Dahl interjected: "
+            "“It is neither fair nor modest.”"
+        ),
+        "It is neither fair nor modest.",
+        "Dahl",
+        kind="direct",
+        cue="interjected",
+        alone=False,
+    ),
+    case(
+        "what-was-tweeted-after-the-cue-is-no-speaker",
+        (
+            "On the other side, Sen. Per Dahl (L-Bergen), a candidate who has made the port "
+            "his cause, tweeted a warning. “Remember in May who closed the ferry.”"
+        ),
+        "Remember in May who closed the ferry.",
+        "Per Dahl",
+        kind="direct",
+        alone=False,
+    ),
+    case(
+        "a-name-with-a-party-tag-before-a-colon",
+        "The hearing went on.\n\nRep. Per Dahl (L-Bergen):“Who told you that figure?”",
+        "Who told you that figure?",
+        "Per Dahl",
+        kind="direct",
+    ),
+    case(
+        "a-role-and-a-name-before-a-colon",
+        (
+            "The hearing went on.\n\nRep. Per Dahl:“Who told you that figure?”\n\n"
+            "Former secretary of state Ruth Adler:“The port authority did.”"
+        ),
+        "The port authority did.",
+        "Ruth Adler",
+        kind="direct",
+        alone=False,
+    ),
 ]
 
 

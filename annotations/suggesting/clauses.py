@@ -12,6 +12,7 @@ from .lexicon import (
     CUE_FORMS,
     DETERMINERS,
     DOCUMENT_WORDS,
+    MESSAGE_NOUNS,
     NOT_VERBS,
     OBJ,
     POSSESSIVES,
@@ -117,12 +118,24 @@ def subordinate_end(doc: ArticleText, start: int, end: int) -> int:
         if CUE_FORMS.get(low) not in SPEECH:
             continue
         comma = max(masked.rfind(mark, start, cs) for mark in CLAUSE_BREAKS)
+        # or the comma that closes a quote: 'might do better at “less advanced schools,”
+        # Trump said: “...”'
+        closing = max(masked.rfind(mark, start, cs) for mark in ("\u201d", '"'))
+        if closing > comma and doc.work[closing - 1] == ",":
+            comma = closing + 1
         if comma <= start:
             continue
         subject = np_left(masked, comma + 1, cs)
         if subject is not None and not masked[comma + 1 : subject.span.start].strip():
             return comma
     return end
+
+
+# a second clause after a quote: "“…” and Donald Trump says", "“…,” but Cruz said"
+COORDINATED = re.compile(
+    r"[\s,]*(?:and|but|while|whereas)\s+(?:(?:[A-Z][\w\u2019'.-]*\s+){1,4}|(?:he|she|they|we|I)\s+)"
+    r"(?:also\s+|later\s+|then\s+)?$"
+)
 
 
 def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mention | None, int, int]:
@@ -136,6 +149,8 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     if qs:
         o, c = qs[-1]
         zone = masked[c + 1 : cue_span.start]
+        if COORDINATED.match(zone) and masked[cue_span.end : hi].strip(" .!?"):
+            return None, 0, 0  # "“…” and Donald Trump says he’s “…”": a clause of its own
         if len(zone.split()) <= 20 and not CLAUSE_END.search(ABBREV_ANY.sub("", zone)):
             if zone.strip(" ,\u2014-") == "":
                 mention = np_right(masked, cue_span.end, hi)
@@ -203,6 +218,8 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
             mention = np_right(masked, cue_span.end, cue_span.end + len(tail), lenient=True)
         if mention is not None and not ends_clause(doc, mention, cue_span.end + len(tail)):
             return None, 0, 0  # "X, an expert, says Libya is ...": X is the subject
+        if mention is not None and what_was_said(mention.text):
+            return None, 0, 0  # "Sen. Ted Cruz, a candidate ..., tweeted a warning.": its object
     if mention is None:
         return None, 0, 0
     if INTRO.fullmatch(masked, lo, lo + last_comma + 2) or INTRO.fullmatch(
@@ -210,6 +227,12 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     ):
         return None, 0, 0  # "Earlier this week, the senator called for ...": no content
     return mention, lo, lo + last_comma
+
+
+def what_was_said(text: str) -> bool:
+    """``a warning``, ``a message``: the object of the cue, no one who speaks."""
+    words = text.split()
+    return len(words) == 2 and words[0].lower() in ("a", "an") and words[1] in MESSAGE_NOUNS
 
 
 def quote_lead(doc: ArticleText, lo: int, o: int) -> int:
@@ -259,7 +282,12 @@ def after_possessive(doc: ArticleText, lo: int, cue_start: int) -> bool:
     prev = prev[-1:]
     if not prev:
         return False
-    low = prev[0].lower()
+    return possessive(prev[0])
+
+
+def possessive(word: str) -> bool:
+    """``his``, ``Chaffetz’s``; not ``he’s``."""
+    low = word.lower()
     return low in POSSESSIVES or (
         low.endswith(("'s", "\u2019s")) and not CONTRACTED_PRONOUN.fullmatch(low)
     )
@@ -277,14 +305,12 @@ def reads_as_noun(doc: ArticleText, lo: int, cue_start: int, form: str, lemma: s
     last = doc.masked[lo:cue_start].split()[-2:]
     if last and last[-1].lower() in ("the", "a", "an") and form.endswith("ed"):
         return True
-    return (
-        len(last) == 2
-        and last[0].lower() in NOUN_OPENERS
-        and last[1].isalpha()
-        and last[1].islower()
-        and not last[1].endswith("s")
-        and (form == lemma or form in AMBIGUOUS)
-    )
+    if len(last) < 2 or not last[1].isalpha() or not last[1].islower() or last[1].endswith("s"):
+        return False
+    if last[0].lower() in NOUN_OPENERS:
+        return form == lemma or form in AMBIGUOUS
+    # "Chaffetz’s latest request"; not "protesters of this week’s convention say"
+    return possessive(last[0]) and (form in AMBIGUOUS or (form == lemma and lemma not in SPEECH))
 
 
 def verb_after_subject(doc: ArticleText, lo: int, cue_start: int) -> bool:

@@ -135,6 +135,11 @@ TIME_WORDS = word_set(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
     "morning evening afternoon night week month year earlier later recently"
 )
+# what is said, not who says it: "tweeted a warning", "posted a message"
+MESSAGE_NOUNS = word_set(
+    "warning message note reminder reply response plea threat apology rebuke tweet post "
+    "question answer challenge retort"
+)
 SPEAKER_NOUNS = word_set(
     "official officials spokesman spokeswoman spokesperson expert experts critic critics "
     "analyst analysts aide aides source sources adviser advisers advisor advisors "

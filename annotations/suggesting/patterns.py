@@ -130,7 +130,14 @@ CLAUSE_END = re.compile(r"[;:!?]|\.(?!\w)")  # not the dot of "fivethirtyeight.c
 ABBREV_ANY = re.compile(rf"{ABBREV_TITLE}|(?:[A-Z]\.)+|\b[A-Z][a-z]{{1,4}}\.(?=,)")
 NAME_COLON = re.compile(
     r"(?:^|\s[-\u2014\u2013]+\s)\s*(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*"
-    r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?):\s*$"
+    r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?)"
+    # a party tag: "Rep. Trey Gowdy (R-S.C.):"
+    r"(?:\s*\([A-Z][\w.-]{0,12}\))?:\s*$"
+)
+# a role before the name: "Former secretary of state Hillary Rodham Clinton:"
+ROLE_NAME_COLON = re.compile(
+    r"^\s*(?P<role>(?:[A-Za-z][a-z.-]*\s+){1,5}?)(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)+"
+    r"[A-Z][\w\u2019'-]*):\s*$"
 )
 DASH_NAME = re.compile(
     r"\s*[-\u2014\u2013\u2015]+\s*"
@@ -223,6 +230,10 @@ SECOND_PREDICATE = re.compile(
     r"and\s+(?:also\s+|later\s+|then\s+)?(?:[a-z]+ly\s+)?[a-z]+ed\s+(?:[a-z]+ly\s+)?that\b|"
     # "said yes, compared with 23 percent who ...": the writer's comparison
     r"compared\s+(?:with|to)\b)|"
+    # "warned him not to ..., but Trump said he responded:": another speaker's statement
+    r"[,\u201d\"]\s+(?:and|but|while|whereas|to\s+which)\s+(?:[A-Z][\w\u2019'.-]*\s+){1,3}"
+    r"(?:interjected|said|says|told|tells|added|adds|"
+    r"responded|replied|countered|insisted|argued|noted)\b|"
     r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according|"
     r"meaning)\b"
 )

@@ -15,7 +15,7 @@ from .clauses import (
     programme_title,
     reads_as_noun,
 )
-from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH
+from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH, TITLES
 from .marks import MASK, OPENERS
 from .names import is_cap, looks_like_name
 from .patterns import (
@@ -29,6 +29,7 @@ from .patterns import (
     NAME_COLON,
     NAME_RUN,
     QUOTE_CLAUSE,
+    ROLE_NAME_COLON,
     SUBJECT_NP,
     TIME_AFTER_CUE,
 )
@@ -204,6 +205,10 @@ def name_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
     """``Philip Bump: “...”`` / ``HEADLINE - Frank Newport: “...”``"""
     para_start, before = text_before(doc, o)
     nm = NAME_COLON.search(before)
+    if nm is None:
+        nm = ROLE_NAME_COLON.match(before)
+        if nm and not set(nm.group("role").lower().split()) <= TITLES | {"of", "the"}:
+            nm = None
     if not nm or CLAUSE_END.search(ABBREV_ANY.sub("", before[: nm.start()])[-2:]):
         return None
     name = nm.group("name")

@@ -1569,6 +1569,30 @@ CASES = [
         kind="direct",
         alone=False,
     ),
+    case(
+        "he-after-a-subject-named-with-an-affiliation-and-a-role",
+        (
+            "Mayor Ruth Adler spoke first.\n\n"
+            "Labour consultant Per Dahl, the party's longest-serving pollster, picked up the "
+            "thread. “The ferries decide this election,” he said."
+        ),
+        "The ferries decide this election,",
+        "Per Dahl",
+        kind="direct",
+        alone=False,
+    ),
+    case(
+        "he-after-a-subject-behind-an-introduction-of-several-commas",
+        (
+            "Mayor Ruth Adler spoke first.\n\n"
+            "At a rally in Bergen, Norway, on Thursday afternoon, Per Dahl toured the ports "
+            "that had lost their ferries. “We are letting the islands go,” he said."
+        ),
+        "We are letting the islands go,",
+        "Per Dahl",
+        kind="direct",
+        alone=False,
+    ),
 ]
 
 

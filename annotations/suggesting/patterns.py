@@ -24,9 +24,14 @@ CAP_WORD = (
     rf"(?:{ABBREV_TITLE}|(?:[{UPPER}]\.)+(?![\w\u2019'])"
     rf"|[{UPPER}][\w\u2019'&-]*(?:\.[{UPPER}][\w\u2019'&-]*)*)"
 )
+# the role words between an affiliation and a name: "Obama consultant Cornell Belcher"
+ROLE_WORDS = "|".join(
+    map(re.escape, ROLE_HEADS + ["campaign", "senior", "pollster", "consultant", "operative"])
+)
 SUBJECT = re.compile(
     r"(?:(?:But|And|Still|Yet|So|Then|Now|Meanwhile|However|Also|In\s+\w+|On\s+\w+|"
     r"Earlier|Later|Last\s+\w+|At\s+\w+),?\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    rf"(?:(?:{CAP_WORD}\s+){{1,3}}(?:(?:{ROLE_WORDS})\s+){{1,3}})?"
     rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,4}})"
     r"(?=(?:\s+\([A-Z][\w.-]{0,12}\))?\s+[a-z]|,|\u2019s|'s)"
 )

@@ -430,10 +430,13 @@ def subject_mentions(doc: ArticleText) -> list[tuple[int, str, str]]:
         intro = LEAD_INTRO.match(masked, lo, hi)
         if intro:
             starts.append(intro.end())
-            # "Speaking in Salem, New Hampshire, Trump went": the intro goes on
-            more = re.match(r"[^,\ue000]{1,40},\s+", masked[intro.end() : hi])
-            if more:
-                starts.append(intro.end() + more.end())
+            # "Speaking in Salem, New Hampshire, Trump went", "At a rally in Portland, Maine,
+            # on Thursday afternoon, Trump included": the intro goes on
+            for _ in range(2):
+                more = re.match(r"[^,\ue000]{1,40},\s+", masked[starts[-1] : hi])
+                if more is None:
+                    break
+                starts.append(starts[-1] + more.end())
         # the subject after the introductory phrase first: "In an interview with
         # Trending Today USA, Ham made it clear"
         for n, start in enumerate(starts[1:] + starts[:1]):

@@ -1593,6 +1593,29 @@ CASES = [
         kind="direct",
         alone=False,
     ),
+    case(
+        "but-said-takes-the-subject-of-the-sentences-first-cue",
+        (
+            "The harbour board said the ferries will still run in summer and that fares will "
+            "rise, but said, “We can no longer promise a winter service.”"
+        ),
+        "We can no longer promise a winter service.",
+        "The harbour board",
+        kind="direct",
+        alone=False,
+    ),
+    case(
+        "a-subject-speaking-to-an-outlet-is-the-speaker",
+        (
+            "The ministry declined to comment. Another port official speaking to Harbour "
+            "Radio said, “The ferries were never safe.”"
+        ),
+        "The ferries were never safe.",
+        "",
+        kind="direct",
+        role="official",
+        alone=False,
+    ),
 ]
 
 

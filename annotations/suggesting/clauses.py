@@ -346,6 +346,12 @@ def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | 
     first = np_left(doc.masked, start, verb[0]) if verb is not None else None
     if first is not None and looks_like_name(first.text):
         return first  # "President Obama met relatives ... and said": not up to "killed"
+    for cs, _ce, _low in doc.cues_in(start, cue_start):
+        # "Boreing said the members will meet ..., but said": the first cue's subject
+        subject = np_left(doc.masked, start, cs)
+        if subject is not None and not doc.masked[start : subject.span.start].strip():
+            return subject
+        break
     m = SUBJECT_NP.match(doc.masked, lo, cue_start)
     if m is not None:
         return Mention(Span(m.start(1), m.end(1)), m.group(1))

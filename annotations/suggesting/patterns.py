@@ -67,6 +67,8 @@ SUBJECT_NP = re.compile(
 NAME_RUN = re.compile(
     rf"{CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{CAP_WORD})*"
 )
+# a subject's participle before the cue: "Another source speaking to Fox News said"
+TALKING_TO = re.compile(r"\b(?:speaking|talking)\s+(?:to|with)\s+$")
 # "footage of Hillary Clinton asking": who is shown speaking
 SHOWN_SPEAKING = re.compile(
     r"\b(?:footage|video|videos|clip|clips|tape|recording|audio|images|photos|pictures)"

@@ -66,6 +66,7 @@ from .patterns import (
     SHOWN_SPEAKING,
     SUBJECT_NP,
     SUBORDINATE,
+    TALKING_TO,
     THAT,
     TIME_AFTER_CUE,
     TOLD_WHOM,
@@ -433,6 +434,11 @@ def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:
     if shown is not None:
         return shown
     mention = np_left(doc.masked, cue.lo, cue.start)
+    if mention is not None:
+        talking = TALKING_TO.search(doc.masked, cue.lo, mention.span.start)
+        outer = np_left(doc.masked, cue.lo, talking.start()) if talking else None
+        if outer is not None:
+            mention = outer  # "Another source speaking to Fox News said": the source
     if mention is None:
         mention = coordinated_subject(doc, cue.lo, cue.start)
     if mention is None:

@@ -1616,6 +1616,58 @@ CASES = [
         role="official",
         alone=False,
     ),
+    case(
+        "a-document-obtained-by-an-outlet-is-its-issuers",
+        (
+            "A May 1 letter from the Harbour Union obtained by Bergen Radio warns that "
+            "“the ferries will stop in June.”"
+        ),
+        "the ferries will stop in June.",
+        "Harbour Union",
+        cue="warns",
+    ),
+    case(
+        "and-a-named-subject-without-a-comma-starts-a-statement",
+        "At one point, a sailor asked for a photo and Ruth Adler said, “Only one, please.”",
+        "Only one, please.",
+        "Ruth Adler",
+        kind="direct",
+        cue="said",
+        alone=False,
+    ),
+    case(
+        "a-dash-a-name-and-a-colon-inside-a-sentence",
+        (
+            "But the polls did predict the harbour vote - PortWatch: “Although the polls "
+            "missed the ferry result, they got the rest right.”"
+        ),
+        "Although the polls missed the ferry result, they got the rest right.",
+        "PortWatch",
+        kind="direct",
+        alone=False,
+    ),
+    case(
+        "more-from-names-and-a-colon",
+        (
+            "Signs of the swing were there all along -More from Ruth Adler and Per Dahl: "
+            "“The islands voted late and they voted together.”"
+        ),
+        "The islands voted late and they voted together.",
+        "Per Dahl",
+        kind="direct",
+        alone=False,
+    ),
+    case(
+        "heres-a-name-and-a-colon",
+        (
+            "Mayor Ruth Adler spoke first.\n\n"
+            "Here’s Per Dahl in December 1992: “We are going to build the bridge.”"
+        ),
+        "We are going to build the bridge.",
+        "Per Dahl",
+        kind="direct",
+        alone=False,
+    ),
 ]
 
 

@@ -346,7 +346,11 @@ def coordinated_subject(doc: ArticleText, lo: int, cue_start: int) -> Mention | 
     first = np_left(doc.masked, start, verb[0]) if verb is not None else None
     if first is not None and looks_like_name(first.text):
         return first  # "President Obama met relatives ... and said": not up to "killed"
-    for cs, _ce, _low in doc.cues_in(start, cue_start):
+    for cs, _ce, low in doc.cues_in(start, cue_start):
+        if after_possessive(doc, start, cs) or reads_as_noun(
+            doc, start, cs, low, CUE_FORMS.get(low, "")
+        ):
+            continue  # "outlined his cybersecurity plan and vowed": no cue
         # "Boreing said the members will meet ..., but said": the first cue's subject
         subject = np_left(doc.masked, start, cs)
         if subject is not None and not doc.masked[start : subject.span.start].strip():

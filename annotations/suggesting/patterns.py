@@ -67,8 +67,12 @@ SUBJECT_NP = re.compile(
 NAME_RUN = re.compile(
     rf"{CAP_WORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di|du)\s+)?{CAP_WORD})*"
 )
-# a subject's participle before the cue: "Another source speaking to Fox News said"
-TALKING_TO = re.compile(r"\b(?:speaking|talking)\s+(?:to|with)\s+$")
+# a participle inside the subject, before the cue: "Another source speaking to Fox News
+# said", "A letter from the Legion obtained by The Associated Press warns"
+SUBJECT_PARTICIPLE = re.compile(
+    r"\b(?:(?:speaking|talking)\s+(?:to|with)|(?:obtained|published|released|reviewed|seen)"
+    r"\s+by)\s+$"
+)
 # "footage of Hillary Clinton asking": who is shown speaking
 SHOWN_SPEAKING = re.compile(
     r"\b(?:footage|video|videos|clip|clips|tape|recording|audio|images|photos|pictures)"
@@ -140,6 +144,14 @@ NAME_COLON = re.compile(
     r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?)"
     # a party tag: "Rep. Trey Gowdy (R-S.C.):"
     r"(?:\s*\([A-Z][\w.-]{0,12}\))?:\s*$"
+)
+# "Here’s Clinton in December 1992:", "-More from Blumenthal and Cohen:"
+LEAD_NAME_COLON = re.compile(
+    r"(?:^|[.!?]\s+|\s[-\u2014\u2013]+\s*|^[-\u2014\u2013]+\s*)"
+    r"(?:Here(?:\u2019s|'s|\s+is|\s+are)\s+|(?:More\s+)?[Ff]rom\s+)"
+    r"(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*"
+    r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?)"
+    r"(?:\s+[^:\n\ue000]{0,50})?:\s*$"
 )
 # a role before the name: "Former secretary of state Hillary Rodham Clinton:"
 ROLE_NAME_COLON = re.compile(
@@ -238,9 +250,12 @@ SECOND_PREDICATE = re.compile(
     # "said yes, compared with 23 percent who ...": the writer's comparison
     r"compared\s+(?:with|to)\b)|"
     # "warned him not to ..., but Trump said he responded:": another speaker's statement
-    r"[,\u201d\"]\s+(?:and|but|while|whereas|to\s+which)\s+(?:[A-Z][\w\u2019'.-]*\s+){1,3}"
+    r"(?:[,\u201d\"]\s+|\s+)(?:and|but|while|whereas|to\s+which)\s+(?:[A-Z][\w\u2019'.-]*\s+){1,3}"
     r"(?:interjected|said|says|told|tells|added|adds|"
     r"responded|replied|countered|insisted|argued|noted)\b|"
+    # "did predict the caucus - HuffPollster: “…”", "-More from Blumenthal and Cohen: “…”"
+    r"\s[-\u2014\u2013]+\s*(?:More\s+from\s+)?(?:[A-Z][\w\u2019'.-]*\s+(?:and\s+)?){0,3}"
+    r"[A-Z][\w\u2019'-]*:\s|"
     r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according|"
     r"meaning)\b"
 )

@@ -65,8 +65,8 @@ from .patterns import (
     SECOND_PREDICATE,
     SHOWN_SPEAKING,
     SUBJECT_NP,
+    SUBJECT_PARTICIPLE,
     SUBORDINATE,
-    TALKING_TO,
     THAT,
     TIME_AFTER_CUE,
     TOLD_WHOM,
@@ -435,8 +435,8 @@ def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:
         return shown
     mention = np_left(doc.masked, cue.lo, cue.start)
     if mention is not None:
-        talking = TALKING_TO.search(doc.masked, cue.lo, mention.span.start)
-        outer = np_left(doc.masked, cue.lo, talking.start()) if talking else None
+        inside = SUBJECT_PARTICIPLE.search(doc.masked, cue.lo, mention.span.start)
+        outer = np_left(doc.masked, cue.lo, inside.start()) if inside else None
         if outer is not None:
             mention = outer  # "Another source speaking to Fox News said": the source
     if mention is None:

@@ -26,6 +26,7 @@ from .patterns import (
     CLAUSE_END,
     DASH_NAME,
     LEAD_INTRO,
+    LEAD_NAME_COLON,
     NAME_COLON,
     NAME_RUN,
     QUOTE_CLAUSE,
@@ -209,6 +210,8 @@ def name_colon(doc: ArticleText, o: int, c: int) -> Attribution | None:
         nm = ROLE_NAME_COLON.match(before)
         if nm and not set(nm.group("role").lower().split()) <= TITLES | {"of", "the"}:
             nm = None
+    if nm is None:
+        nm = LEAD_NAME_COLON.search(before)  # "Here’s Clinton in December 1992:"
     if not nm or CLAUSE_END.search(ABBREV_ANY.sub("", before[: nm.start()])[-2:]):
         return None
     name = nm.group("name")

@@ -1668,6 +1668,16 @@ CASES = [
         kind="direct",
         alone=False,
     ),
+    case(
+        "a-titled-surname-as-the-subject-is-an-antecedent",
+        (
+            "Mayor Ruud toured the harbour on Monday with the port engineers.\n\n"
+            "“The ferries must come back before the winter,” she said."
+        ),
+        "The ferries must come back before the winter,",
+        "Ruud",
+        kind="direct",
+    ),
 ]
 
 

@@ -177,6 +177,11 @@ STOP_LEFT = word_set(
     "into about against of over under between among during without within like is was are "
     "were be been being has have had do does did not"
 )
+# titles that make a single name a person's: "President Obama", "Sen. Warren", "Mrs. Clinton"
+PERSON_TITLES = word_set(
+    "mr mrs ms dr sen senator rep gov governor president pres secretary mayor judge justice "
+    "gen general col prof professor rev"
+)
 TITLES = word_set(
     "mr mrs ms miss dr sen senator rep representative gov governor president pres vice del "
     "delegate amb billionaire mogul tycoon businessman businesswoman "

@@ -25,6 +25,7 @@ from .lexicon import (
     NOT_NAMES,
     NOT_PERSON,
     OWNER_PRONOUNS,
+    PERSON_TITLES,
     PRONOUNS,
     QUANTITY,
     RIGHT_STOP,
@@ -461,7 +462,9 @@ def subject_at(doc: ArticleText, lo: int, hi: int) -> tuple[int, str, str] | Non
         tokens = name_tokens(m.group("name"))
         if tokens and tokens[0].lower() not in NOT_NAMES and tokens[-1].lower() not in NOT_NAMES:
             name = doc.names.canonical(" ".join(tokens))
-            if len(name.split()) >= 2 or name.lower() in doc.names.by_last:
+            words = m.group("name").split()
+            titled = len(words) == 2 and words[0].lower().rstrip(".") in PERSON_TITLES
+            if len(name.split()) >= 2 or titled or name.lower() in doc.names.by_last:
                 span = Span(m.start("name"), m.end("name"))
                 return span.start, name, gender(doc, Mention(span, m.group("name")))
     d = DESCRIPTION.match(masked, lo, hi)

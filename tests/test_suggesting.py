@@ -2317,3 +2317,11 @@ def test_a_named_description_after_said_is_its_speaker():
 def test_cues_inside_a_sentence_quoted_in_two_apostrophes_are_part_of_the_quote():
     text = "Mr. Lund spoke. ''That does not seem fair if we want a vote.'' The party disagreed."
     assert not suggest(text)
+
+
+def test_a_relative_clause_before_a_colon_names_no_speaker():
+    text = (
+        "And how about this new headline from the Harbour Herald, which hits islanders "
+        "where they live: “Ferry promises are now the measure of truth.”"
+    )
+    assert only(text).speaker_name == ""

@@ -15,7 +15,7 @@ from .clauses import (
     programme_title,
     reads_as_noun,
 )
-from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, SPEECH, TITLES
+from .lexicon import CUE_FORMS, LABELLING, NOT_NAMES, PRONOUNS, RELATIVES, SPEECH, TITLES
 from .marks import MASK, OPENERS
 from .names import is_cap, looks_like_name
 from .patterns import (
@@ -426,8 +426,8 @@ def colon_speaker(doc: ArticleText, lo: int, hi: int) -> tuple[Mention, str, Spa
         if mention is not None:
             return mention, masked[cs:ce], Span(cs, ce)
     m = SUBJECT_NP.match(masked, lo, hi)
-    if m is None:
-        return None
+    if m is None or m.group(1).split()[0].lower() in RELATIVES:
+        return None  # "..., which hits liberals where they live:": no subject of its own
     verb = re.match(r"\s*(?:\w+ly\s+)?(\w+)", masked[m.end(1) : hi])
     cue_span = Span(m.end(1) + verb.start(1), m.end(1) + verb.end(1)) if verb else None
     cue = masked[cue_span.start : cue_span.end] if cue_span else ""

@@ -1678,6 +1678,29 @@ CASES = [
         "Ruud",
         kind="direct",
     ),
+    case(
+        "who-said-after-a-trailing-attribution-is-a-statement-of-its-own",
+        (
+            "“We were never asked,” said Per Dahl, 54, from Bergen, who said the ferry plan "
+            "is the best of the three."
+        ),
+        "the ferry plan is the best of the three",
+        "Per Dahl",
+        kind="indirect",
+        alone=False,
+    ),
+    case(
+        "who-after-a-described-speaker-is-that-speaker",
+        (
+            "Mayor Ruth Adler spoke first.\n\n"
+            "“I was never asked,” said one retired harbour pilot, who said he left on good "
+            "terms."
+        ),
+        "he left on good terms",
+        "one retired harbour pilot",
+        kind="indirect",
+        alone=False,
+    ),
 ]
 
 

@@ -156,6 +156,13 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
                 mention = np_right(masked, cue_span.end, hi)
             else:
                 mention = np_left(masked, c + 1, cue_span.start)
+            if (
+                mention is not None
+                and mention.text.lower() in RELATIVES
+                and CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower()) in SPEECH
+                and masked[cue_span.end : hi].strip(" .!?")
+            ):
+                return None, 0, 0  # "“…,” said Driscoll, who said Sanders is ...": its own
             if mention is not None:
                 first = len(qs) - 1
                 while first > 0:

@@ -128,6 +128,7 @@ annotated news (``interjected``, ``opined``, ``chanted``, ``thanked``, ``read``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from .acceptance import accept
@@ -136,7 +137,7 @@ from .case import needs_restoring, restore_case
 from .lexicon import PRONOUNS
 from .names import issuer_and_role, plausible_antecedent
 from .rules import colon_lead, read_cues, topics
-from .spans import Cover, Reading, Span, Suggestion, all_inside, any_overlap
+from .spans import Cover, Mention, Reading, Span, Suggestion, all_inside, any_overlap
 from .speakers import gender, speaker_from_mention, subject_mentions, turn_speaker
 from .unattributed import attach_unattributed, label
 
@@ -207,6 +208,28 @@ def best_per_content(items: list[Reading]) -> list[Reading]:
     return kept
 
 
+def relative_speaker(
+    doc: ArticleText, who: Mention, found: list[Reading], resolved: dict[int, str]
+) -> str:
+    """The speaker a "who" right after another statement's speaker stands for: ``“…,” said
+    one former staffer, who said ...``, ``said Nicky Driscoll, 24, from Manchester, who``."""
+    best = None
+    for g in found:
+        m = g.mention
+        if m is None or m.span.end > who.span.start or id(g) not in resolved:
+            continue
+        if best is None or m.span.end > best[0]:
+            best = (m.span.end, resolved[id(g)])
+    if best is None or not best[1]:
+        return ""
+    between = doc.masked[best[0] : who.span.start]
+    if not re.fullmatch(r"(?:\s*,[^,;:.!?\ue000]{0,40})*\s*,\s*", between):
+        return ""
+    if doc.cues_in(best[0], who.span.start):
+        return ""
+    return best[1]
+
+
 def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
     out: list[Suggestion] = []
     seen: set[tuple[tuple[int, int], ...]] = set()
@@ -236,6 +259,11 @@ def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
         if not named.covers(Span(pos, pos + 1)):
             antecedents.append((pos, name, guess))
     antecedents.sort()
+    for f in found:
+        if f.mention is not None and f.mention.text.lower() == "who":
+            speaker = relative_speaker(doc, f.mention, found, resolved)
+            if speaker:
+                resolved[id(f)] = speaker  # "said one former staffer, who said": the staffer
     for f in found:
         if f.mention is not None and f.mention.text.lower() == "i":
             turn = turn_speaker(doc, f.mention.span.start)

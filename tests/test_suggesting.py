@@ -1701,6 +1701,16 @@ CASES = [
         kind="indirect",
         alone=False,
     ),
+    case(
+        "but-for-someone-else-is-the-writers-contrast",
+        (
+            "Mayor Ruth Adler says the emails were private and about ferries, but for the "
+            "council, they are proof of a deal."
+        ),
+        "the emails were private and about ferries",
+        "Ruth Adler",
+        kind="indirect",
+    ),
 ]
 
 

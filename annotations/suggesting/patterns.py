@@ -256,6 +256,8 @@ SECOND_PREDICATE = re.compile(
     # "did predict the caucus - HuffPollster: “…”", "-More from Blumenthal and Cohen: “…”"
     r"\s[-\u2014\u2013]+\s*(?:More\s+from\s+)?(?:[A-Z][\w\u2019'.-]*\s+(?:and\s+)?){0,3}"
     r"[A-Z][\w\u2019'-]*:\s|"
+    # "says the emails were personal, but for Republicans, it is ...": the writer's contrast
+    r",\s+but\s+(?:for|to|in|on|among)\s|"
     r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according|"
     r"meaning)\b"
 )

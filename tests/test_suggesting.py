@@ -1711,6 +1711,20 @@ CASES = [
         "Ruth Adler",
         kind="indirect",
     ),
+    case(
+        "a-party-tag-and-a-stray-comma-before-said-that",
+        "Sen. Per Dahl (D-Bergen), said on Tuesday that the ferry must stay.",
+        "the ferry must stay",
+        "Per Dahl",
+        kind="indirect",
+    ),
+    case(
+        "said-after-a-circumstance-that",
+        "Mayor Ruth Adler said after a meeting on Monday that the ferry must stay.",
+        "the ferry must stay",
+        "Ruth Adler",
+        kind="indirect",
+    ),
 ]
 
 

@@ -271,7 +271,7 @@ CIRCUMSTANCE = re.compile(
 OPENING_MARKS = re.escape("".join(sorted(DOUBLE_QUOTATION_MARKS)))
 ALL_MARKS_CLASS = re.escape("".join(sorted(DOUBLE_MARKS)))
 ADDRESSEE = re.compile(
-    rf"\s*(?:to|on|in|at|during|before)\s+"
+    rf"\s*(?:to|on|in|at|during|before|after)\s+"
     # a programme's title may be part of it: "said on CNN’s “State of the Union” that"
     rf"(?:[^,:;\ue000{OPENING_MARKS}]|[{OPENING_MARKS}]\ue000+[{ALL_MARKS_CLASS}]){{1,60}}?"
     rf"(?=\s*[,:]\s*[{OPENING_MARKS}]|\s+that\b)"

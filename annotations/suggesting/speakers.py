@@ -116,6 +116,12 @@ def np_left(masked: str, lo: int, hi: int) -> Mention | None:
             depth -= t == "("
             if depth == 0:
                 break
+    if len(toks) >= 2 and toks[-1][2] == "," and toks[-2][2] == ")":
+        opening = masked.rfind("(", lo, toks[-2][0])
+        if opening > lo and PARTY_TAG.match(masked, opening):
+            named = np_left(masked, lo, opening)
+            if named is not None and looks_like_name(named.text):
+                return named  # "Sen. Jack Reed (D-R.I.), said on Tuesday that"
     if toks and toks[-1][2] == ",":
         # an apposition or relative clause: "Smith, the former governor, said"
         k = len(toks) - 2

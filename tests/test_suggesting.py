@@ -1725,6 +1725,40 @@ CASES = [
         "Ruth Adler",
         kind="indirect",
     ),
+    case(
+        "saying-after-the-comma-that-closes-a-quote",
+        (
+            "The islanders had sued after the council cut what it called the “summer "
+            "service,” saying that the cut left them without a ferry."
+        ),
+        "the cut left them without a ferry",
+        "The islanders",
+        cue="saying",
+        alone=False,
+    ),
+    case(
+        "while-saying-takes-the-subject-of-the-sentence",
+        (
+            "Mayor Ruth Adler had a dim view of the harbour plan, while saying that the new "
+            "ferries reassured her."
+        ),
+        "the new ferries reassured her",
+        "Ruth Adler",
+        cue="saying",
+        alone=False,
+    ),
+    case(
+        "though-he-added-that-after-a-trailing-attribution",
+        (
+            "“The delay hurts us a little,” said harbour chief Per Dahl, though he added that "
+            "he expected the ferries to return soon."
+        ),
+        "he expected the ferries to return soon",
+        "Per Dahl",
+        kind="indirect",
+        cue="added",
+        alone=False,
+    ),
 ]
 
 

@@ -149,8 +149,17 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     if qs:
         o, c = qs[-1]
         zone = masked[c + 1 : cue_span.start]
-        if COORDINATED.match(zone) and masked[cue_span.end : hi].strip(" .!?"):
+        goes_on = bool(masked[cue_span.end : hi].strip(" .!?"))
+        if COORDINATED.match(zone) and goes_on:
             return None, 0, 0  # "“…” and Donald Trump says he’s “…”": a clause of its own
+        own = CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower())
+        if (
+            own in SPEECH
+            and re.match(r"\s+that\b", masked[cue_span.end : hi])
+            and MASK not in masked[cue_span.end : hi]
+            and any(CUE_FORMS.get(w) in SPEECH for _, _, w in doc.cues_in(c + 1, cue_span.start))
+        ):
+            return None, 0, 0  # "“…,” said Priebus, though he added that ...": its own
         if len(zone.split()) <= 20 and not CLAUSE_END.search(ABBREV_ANY.sub("", zone)):
             if zone.strip(" ,\u2014-") == "":
                 mention = np_right(masked, cue_span.end, hi)

@@ -47,7 +47,7 @@ from .lexicon import (
     VERBISH,
     WHAT_WORDS,
 )
-from .marks import MASK, OPENERS
+from .marks import ALL_MARKS, MASK, OPENERS
 from .names import is_cap, looks_like_name, outlet_name
 from .patterns import (
     ADDRESSEE,
@@ -617,8 +617,13 @@ def participle_reading(
     """ ", saying ..." : the subject is the sentence's subject."""
     masked = doc.masked
     left = masked[lo : cue_span.start].rstrip()
-    if not left.endswith(",") and not DOCUMENT_BEFORE.search(left):
-        return None  # "..., saying" / "issued a statement saying"
+    # "..., saying", "called the “Golden Week,” saying" (the comma inside the quote), "...,
+    # while saying", "issued a statement saying"
+    quote_comma = (
+        left[-1:] in ALL_MARKS and doc.work[lo + len(left) - 2 : lo + len(left) - 1] == ","
+    )
+    if not (left.endswith((",", ", while")) or quote_comma or DOCUMENT_BEFORE.search(left)):
+        return None
     told = reporter_before(doc, lo, cue_span.start)
     if told is not None:
         # "..., Spicer said, adding, “...”": the speaker of the cue just before

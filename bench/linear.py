@@ -29,6 +29,8 @@ ADVERSARIAL = {
     "cue-rich paragraph": 'Smith said the plan, which "they back," failed, Jones added, ',
     # "I" is looked up in a transcript's turn: one paragraph of it, the turn labelled
     "transcript turn": "HOLT: I said that I said that ",
+    # "who" is the speaker named just before it: looked up among all the speakers
+    "who after a speaker": '"Yes," said Dahl, who said that it is fine. ',
 }
 
 

@@ -25,6 +25,7 @@ ADVERSARIAL = [
     'Smith said the plan, which "they back," failed, Jones added, ',
     "\u201cNo way, he said \u201c",
     "HOLT: I said that I said that ",  # "I" looked up in a transcript's turn
+    '"Yes," said Dahl, who said that it is fine. ',  # "who" looked up among the speakers
 ]
 
 

@@ -129,6 +129,7 @@ annotated news (``interjected``, ``opined``, ``chanted``, ``thanked``, ``read``,
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
 from .acceptance import accept
@@ -208,26 +209,20 @@ def best_per_content(items: list[Reading]) -> list[Reading]:
     return kept
 
 
-def relative_speaker(
-    doc: ArticleText, who: Mention, found: list[Reading], resolved: dict[int, str]
-) -> str:
+def relative_speaker(doc: ArticleText, who: Mention, named: list[tuple[int, str]]) -> str:
     """The speaker a "who" right after another statement's speaker stands for: ``“…,” said
-    one former staffer, who said ...``, ``said Nicky Driscoll, 24, from Manchester, who``."""
-    best = None
-    for g in found:
-        m = g.mention
-        if m is None or m.span.end > who.span.start or id(g) not in resolved:
-            continue
-        if best is None or m.span.end > best[0]:
-            best = (m.span.end, resolved[id(g)])
-    if best is None or not best[1]:
+    one former staffer, who said ...``, ``said Nicky Driscoll, 24, from Manchester, who``.
+    ``named``: where each named speaker's words end, and the name, in order."""
+    k = bisect_right(named, (who.span.start, "\uffff")) - 1
+    if k < 0 or not named[k][1] or who.span.start - named[k][0] > 120:
         return ""
-    between = doc.masked[best[0] : who.span.start]
+    end, name = named[k]
+    between = doc.masked[end : who.span.start]
     if not re.fullmatch(r"(?:\s*,[^,;:.!?\ue000]{0,40})*\s*,\s*", between):
         return ""
-    if doc.cues_in(best[0], who.span.start):
+    if doc.cues_in(end, who.span.start):
         return ""
-    return best[1]
+    return name
 
 
 def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
@@ -259,9 +254,14 @@ def finish(doc: ArticleText, found: list[Reading]) -> list[Suggestion]:
         if not named.covers(Span(pos, pos + 1)):
             antecedents.append((pos, name, guess))
     antecedents.sort()
+    named_ends = sorted(
+        (f.mention.span.end, resolved[id(f)])
+        for f in found
+        if f.mention is not None and id(f) in resolved
+    )
     for f in found:
         if f.mention is not None and f.mention.text.lower() == "who":
-            speaker = relative_speaker(doc, f.mention, found, resolved)
+            speaker = relative_speaker(doc, f.mention, named_ends)
             if speaker:
                 resolved[id(f)] = speaker  # "said one former staffer, who said": the staffer
     for f in found:

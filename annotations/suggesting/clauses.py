@@ -32,6 +32,7 @@ from .patterns import (
     CLAUSE_END,
     CLAUSE_VERB,
     CONTRACTED_PRONOUN,
+    COORDINATED,
     INTRO,
     LEAD_INTRO,
     NAME_APPOSITION,
@@ -48,6 +49,7 @@ from .patterns import (
     TITLE_WORD,
     VIA_ACCORDING,
     VIA_TAIL,
+    WORD_AFTER,
 )
 from .sentences import word_tokens
 from .spans import Mention, Reading, Span
@@ -131,13 +133,6 @@ def subordinate_end(doc: ArticleText, start: int, end: int) -> int:
     return end
 
 
-# a second clause after a quote: "“…” and Donald Trump says", "“…,” but Cruz said"
-COORDINATED = re.compile(
-    r"[\s,]*(?:and|but|while|whereas)\s+(?:(?:[A-Z][\w\u2019'.-]*\s+){1,4}|(?:he|she|they|we|I)\s+)"
-    r"(?:also\s+|later\s+|then\s+)?$"
-)
-
-
 def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mention | None, int, int]:
     """Speaker and content range when the cue follows its content, else (None, 0, 0)."""
     masked = doc.masked
@@ -149,14 +144,15 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
     if qs:
         o, c = qs[-1]
         zone = masked[c + 1 : cue_span.start]
-        goes_on = bool(masked[cue_span.end : hi].strip(" .!?"))
-        if COORDINATED.match(zone) and goes_on:
+        # words after the cue: its own content may follow it
+        goes_on = WORD_AFTER.search(masked, cue_span.end, hi) is not None
+        if goes_on and COORDINATED.match(zone):
             return None, 0, 0  # "“…” and Donald Trump says he’s “…”": a clause of its own
-        own = CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower())
+        speech = CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower()) in SPEECH
         if (
-            own in SPEECH
-            and re.match(r"\s+that\b", masked[cue_span.end : hi])
-            and MASK not in masked[cue_span.end : hi]
+            speech
+            and THAT_CONTENT.match(masked, cue_span.end, hi)
+            and masked.find(MASK, cue_span.end, hi) < 0
             and any(CUE_FORMS.get(w) in SPEECH for _, _, w in doc.cues_in(c + 1, cue_span.start))
         ):
             return None, 0, 0  # "“…,” said Priebus, though he added that ...": its own
@@ -165,12 +161,7 @@ def trailing(doc: ArticleText, lo: int, hi: int, cue_span: Span) -> tuple[Mentio
                 mention = np_right(masked, cue_span.end, hi)
             else:
                 mention = np_left(masked, c + 1, cue_span.start)
-            if (
-                mention is not None
-                and mention.text.lower() in RELATIVES
-                and CUE_FORMS.get(masked[cue_span.start : cue_span.end].lower()) in SPEECH
-                and masked[cue_span.end : hi].strip(" .!?")
-            ):
+            if mention is not None and mention.text.lower() in RELATIVES and speech and goes_on:
                 return None, 0, 0  # "“…,” said Driscoll, who said Sanders is ...": its own
             if mention is not None:
                 first = len(qs) - 1

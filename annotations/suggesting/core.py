@@ -128,7 +128,6 @@ annotated news (``interjected``, ``opined``, ``chanted``, ``thanked``, ``read``,
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
@@ -137,6 +136,7 @@ from .article import ArticleText
 from .case import needs_restoring, restore_case
 from .lexicon import PRONOUNS
 from .names import issuer_and_role, plausible_antecedent
+from .patterns import RELATIVE_GAP
 from .rules import colon_lead, read_cues, topics
 from .spans import Cover, Mention, Reading, Span, Suggestion, all_inside, any_overlap
 from .speakers import gender, speaker_from_mention, subject_mentions, turn_speaker
@@ -218,7 +218,7 @@ def relative_speaker(doc: ArticleText, who: Mention, named: list[tuple[int, str]
         return ""
     end, name = named[k]
     between = doc.masked[end : who.span.start]
-    if not re.fullmatch(r"(?:\s*,[^,;:.!?\ue000]{0,40})*\s*,\s*", between):
+    if not RELATIVE_GAP.fullmatch(between):
         return ""
     if doc.cues_in(end, who.span.start):
         return ""

@@ -139,9 +139,13 @@ TURN_LABEL = re.compile(
 CLAUSE_END = re.compile(r"[;:!?]|\.(?!\w)")  # not the dot of "fivethirtyeight.com"
 # abbreviations whose full stop ends no sentence: "Sen.", "N.C.", "Calif."
 ABBREV_ANY = re.compile(rf"{ABBREV_TITLE}|(?:[A-Z]\.)+|\b[A-Z][a-z]{{1,4}}\.(?=,)")
-NAME_COLON = re.compile(
-    r"(?:^|\s[-\u2014\u2013]+\s)\s*(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*"
+# a name, or two joined by "and", before a colon
+COLON_NAMES = (
+    r"(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*"
     r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?)"
+)
+NAME_COLON = re.compile(
+    rf"(?:^|\s[-\u2014\u2013]+\s)\s*{COLON_NAMES}"
     # a party tag: "Rep. Trey Gowdy (R-S.C.):"
     r"(?:\s*\([A-Z][\w.-]{0,12}\))?:\s*$"
 )
@@ -149,9 +153,7 @@ NAME_COLON = re.compile(
 LEAD_NAME_COLON = re.compile(
     r"(?:^|[.!?]\s+|\s[-\u2014\u2013]+\s*|^[-\u2014\u2013]+\s*)"
     r"(?:Here(?:\u2019s|'s|\s+is|\s+are)\s+|(?:More\s+)?[Ff]rom\s+)"
-    r"(?P<name>(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*"
-    r"(?:\s+and\s+(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w\u2019'-]*)?)"
-    r"(?:\s+[^:\n\ue000]{0,50})?:\s*$"
+    rf"{COLON_NAMES}(?:\s+[^:\n\ue000]{{0,50}})?:\s*$"
 )
 # a role before the name: "Former secretary of state Hillary Rodham Clinton:"
 ROLE_NAME_COLON = re.compile(
@@ -170,6 +172,16 @@ CLAUSE_CLOSE = re.compile(r"[;\u2014]|,\s+(?:but|and|while|although|though|which
 COLON_LEAD = re.compile(
     r"(?P<who>[A-Z][\w\u2019'.&-]*(?:\s+[\w\u2019'.&-]+){0,3}):\s+(?=[A-Z\u2018'])"
 )
+# anything but spaces and a full stop: the sentence goes on
+WORD_AFTER = re.compile(r"[^\s.!?]")
+# a second clause after a quote: "“…” and Donald Trump says", "“…,” but Cruz said"
+COORDINATED = re.compile(
+    r"[\s,]*(?:and|but|while|whereas)\s+(?:(?:[A-Z][\w\u2019'.-]*\s+){1,4}|(?:he|she|they|we|I)\s+)"
+    r"(?:also\s+|later\s+|then\s+)?$"
+)
+# what lies between a speaker and the "who" that stands for them: "said Nicky Driscoll, 24,
+# from Manchester, who"
+RELATIVE_GAP = re.compile(r"(?:\s*,[^,;:.!?\ue000]{0,40})*\s*,\s*")
 # "Instead, ..." / "In New Hampshire, ...": a circumstance before the subject
 # "Several weeks ago", "Two years ago", "Months ago": a time before the statement
 AGO = (

@@ -253,6 +253,13 @@ TOPIC_CUE = re.compile(
     r"(?:made|make|makes|making)\s+(?:it\s+)?(?:very\s+|abundantly\s+)?clear(?:\s+that)?)\b"
 )
 # where a statement ends and the speaker goes on: "..., though he added", "and questioned"
+# another speaker's statement after "and", "but", "while", "to which": "warned him not to ...,
+# but Trump said he responded:"
+NEW_SPEAKER = (
+    r"(?:and|but|while|whereas|to\s+which)\s+(?:[A-Z][\w\u2019'.-]*\s+){1,3}"
+    r"(?:interjected|said|says|told|tells|added|adds|"
+    r"responded|replied|countered|insisted|argued|noted)\b"
+)
 SECOND_PREDICATE = re.compile(
     r";|,?\s+(?:"
     r"(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told|noted|"
@@ -260,14 +267,13 @@ SECOND_PREDICATE = re.compile(
     # "said prices would rise and predicted that ...": a second statement of the speaker
     r"and\s+(?:also\s+|later\s+|then\s+)?(?:[a-z]+ly\s+)?[a-z]+ed\s+(?:[a-z]+ly\s+)?that\b|"
     # "said yes, compared with 23 percent who ...": the writer's comparison
-    r"compared\s+(?:with|to)\b)|"
-    # "warned him not to ..., but Trump said he responded:": another speaker's statement
-    r"(?:[,\u201d\"]\s+|\s+)(?:and|but|while|whereas|to\s+which)\s+(?:[A-Z][\w\u2019'.-]*\s+){1,3}"
-    r"(?:interjected|said|says|told|tells|added|adds|"
-    r"responded|replied|countered|insisted|argued|noted)\b|"
+    r"compared\s+(?:with|to)\b|"
+    rf"{NEW_SPEAKER}|"
     # "did predict the caucus - HuffPollster: “…”", "-More from Blumenthal and Cohen: “…”"
-    r"\s[-\u2014\u2013]+\s*(?:More\s+from\s+)?(?:[A-Z][\w\u2019'.-]*\s+(?:and\s+)?){0,3}"
-    r"[A-Z][\w\u2019'-]*:\s|"
+    r"[-\u2014\u2013]+\s*(?:More\s+from\s+)?(?:[A-Z][\w\u2019'.-]*\s+(?:and\s+)?){0,3}"
+    r"[A-Z][\w\u2019'-]*:\s)|"
+    # the same after the comma inside a quote: "to act “presidential,” but Trump said"
+    rf"[\u201d\"]\s+{NEW_SPEAKER}|"
     # "says the emails were personal, but for Republicans, it is ...": the writer's contrast
     r",\s+but\s+(?:for|to|in|on|among)\s|"
     r",\s+(?:though|although|adding|saying|noting|arguing|insisting|warning|according|"

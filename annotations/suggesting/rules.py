@@ -435,7 +435,9 @@ def find_subject(doc: ArticleText, cue: Cue) -> Mention | None:
         return shown
     mention = np_left(doc.masked, cue.lo, cue.start)
     if mention is not None:
-        inside = SUBJECT_PARTICIPLE.search(doc.masked, cue.lo, mention.span.start)
+        # the few words before the subject: a bounded read, whatever the sentence's length
+        window = max(cue.lo, mention.span.start - 40)
+        inside = SUBJECT_PARTICIPLE.search(doc.masked, window, mention.span.start)
         outer = np_left(doc.masked, cue.lo, inside.start()) if inside else None
         if outer is not None:
             mention = outer  # "Another source speaking to Fox News said": the source
